@@ -1,0 +1,165 @@
+"""Readers for every news input format, and the cleaning every article gets.
+
+`read_inputs` is the stage's one entry point: give it what a user named and it
+yields cleaned `Article`s, `Skipped` items (each with a one-line reason naming
+the file and line or record) and `Note`s. A bad file, line or record never
+stops the others.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zlib
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
+
+from storyline.ingest.base import DEFAULT_MAX_DOCUMENT_BYTES, DocumentTooLarge, ReadContext
+from storyline.ingest.clean import clean_article
+from storyline.ingest.detect import GZIP_MAGIC, Format, sniff
+from storyline.ingest.feeds import read_feed
+from storyline.ingest.fetch import Fetcher
+from storyline.ingest.html import read_html
+from storyline.ingest.inputs import Input, expand_inputs
+from storyline.ingest.jsonl import read_jsonl
+from storyline.ingest.text import read_text
+from storyline.ingest.trec import read_trec
+from storyline.ingest.warc import read_warc
+from storyline.model import Article, ReadItem, Skipped
+
+__all__ = ["Format", "Input", "expand_inputs", "read_bytes", "read_input", "read_inputs"]
+
+Reader = Callable[[BinaryIO, ReadContext], Iterator[ReadItem]]
+READERS: dict[Format, Reader] = {
+    Format.JSONL: read_jsonl,
+    Format.HTML: read_html,
+    Format.FEED: read_feed,
+    Format.WARC: read_warc,
+    Format.TREC: read_trec,
+    Format.TEXT: read_text,
+}
+_HEAD_BYTES = 64 * 1024
+_CORRUPT = (EOFError, zlib.error, gzip.BadGzipFile)
+
+
+def read_inputs(
+    specs: list[str],
+    *,
+    fetcher: Fetcher | None = None,
+    fetch_links: bool = False,
+    max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES,
+    on_bytes: Callable[[int], None] | None = None,
+) -> Iterator[ReadItem]:
+    """Everything readable in `specs` (paths, folders, URLs, ``-``), cleaned.
+
+    With `fetch_links`, feed items' linked pages are fetched and extracted.
+    `on_bytes` is called with the number of input bytes consumed as reading goes
+    on (for progress bars). Streams: memory stays bounded by the largest single
+    document, not by the size of the input.
+    """
+    for item in expand_inputs(specs, fetcher):
+        if isinstance(item, Skipped):
+            yield item
+        else:
+            yield from read_input(
+                item,
+                fetcher=fetcher if fetch_links else None,
+                max_document_bytes=max_document_bytes,
+                on_bytes=on_bytes,
+            )
+
+
+def read_bytes(data: bytes, origin: str = "<bytes>", **options: object) -> list[ReadItem]:
+    """Read an in-memory document (any format) — handy for tests and the web app."""
+    return list(read_input(Input(origin, lambda: io.BytesIO(data), size=len(data)), **options))
+
+
+def read_input(
+    source: Input,
+    *,
+    fetcher: Fetcher | None = None,
+    max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES,
+    on_bytes: Callable[[int], None] | None = None,
+) -> Iterator[ReadItem]:
+    """Detect `source`'s format and read it; see `read_inputs`."""
+    ctx = ReadContext(
+        source.origin,
+        id_base=source.id_base,
+        url=source.url,
+        content_type=source.content_type,
+        charset=source.charset,
+        max_document_bytes=max_document_bytes,
+        fetcher=fetcher,
+    )
+    try:
+        raw = source.open()
+    except OSError as exc:
+        yield Skipped(source.origin, f"cannot open: {exc.strerror or exc}")
+        return
+    with raw:
+        stream = io.BufferedReader(_Counting(raw, on_bytes), buffer_size=_HEAD_BYTES)
+        try:
+            yield from _read_stream(stream, ctx)
+        except DocumentTooLarge as exc:
+            yield Skipped(ctx.origin, str(exc))
+        except _CORRUPT as exc:
+            yield Skipped(
+                ctx.origin,
+                f"compressed data truncated or corrupt ({exc}); items before the damage were kept",
+            )
+        except OSError as exc:
+            yield Skipped(ctx.origin, f"read error: {exc}")
+        except Exception as exc:  # a reader bug must not take the rest of the batch down
+            yield Skipped(
+                ctx.origin, f"internal error in reader: {type(exc).__name__}: {exc}", internal=True
+            )
+
+
+def _read_stream(stream: io.BufferedReader, ctx: ReadContext) -> Iterator[ReadItem]:
+    head = stream.peek(_HEAD_BYTES)[:_HEAD_BYTES]
+    name = ctx.origin
+    if head.startswith(GZIP_MAGIC):
+        name = name.removesuffix(".gz")
+        head = zlib.decompressobj(wbits=31).decompress(head, _HEAD_BYTES)
+    fmt = sniff(head, name)
+    if name != ctx.origin and fmt is not Format.WARC:
+        # warcio reads record-compressed WARC.gz itself and recovers better from damage.
+        unzipped = gzip.GzipFile(fileobj=stream, mode="rb")
+        stream = io.BufferedReader(unzipped, buffer_size=_HEAD_BYTES)  # type: ignore[arg-type]
+    if fmt is Format.EMPTY:
+        yield Skipped(ctx.origin, "empty file")
+        return
+    if fmt is Format.BINARY:
+        yield Skipped(ctx.origin, "binary file, not a news format storyline reads")
+        return
+    for item in READERS[fmt](stream, ctx):
+        yield _cleaned(item) if isinstance(item, Article) else item
+
+
+def _cleaned(article: Article) -> ReadItem:
+    cleaned = clean_article(article)
+    if not cleaned.text.strip():
+        return Skipped(article.origin or article.id, "no article text left after cleaning")
+    return cleaned
+
+
+class _Counting(io.RawIOBase):
+    """Passes reads through, reporting the bytes consumed."""
+
+    def __init__(self, raw: BinaryIO, on_bytes: Callable[[int], None] | None):
+        self._raw = raw
+        self._on_bytes = on_bytes
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._raw.read(len(buffer))
+        buffer[: len(data)] = data
+        if self._on_bytes and data:
+            self._on_bytes(len(data))
+        return len(data)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()

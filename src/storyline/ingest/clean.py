@@ -1,0 +1,261 @@
+"""Cleaning: Unicode, whitespace, paragraphs, and lines that are not the article.
+
+Every reader hands its raw text to `clean_article`, so all formats get the same
+treatment. Page furniture is recognised by general rules about what such lines
+look like (a call to action naming a homepage or newsletter, a picture credit,
+a row of share buttons, a caption repeated on the page), never by listing
+strings seen in one outlet.
+
+The cleaned text keeps one paragraph per line, paragraphs separated by a blank
+line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+from storyline.ingest.dates import normalize_date
+from storyline.model import Article
+
+# Characters that only ever carry layout or tracking: drop them.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"))
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+
+_TERMINAL = (".", "!", "?", '"', "'", "”", "’", ":", ")", "…", "»")
+_BULLET = re.compile(r"^\s*(?:[-*•·–—]|\d{1,2}[.)])\s+")
+_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+
+# A call to action: an imperative opening plus something to visit, follow or get.
+_CTA_START = re.compile(
+    r"^(?:visit|read|click|tap|follow|subscribe|sign\s+up|download|like\s+us|join|get|listen|"
+    r"watch|check\s+out|don'?t\s+miss|for\s+(?:more|the\s+latest)|see\s+(?:more|also)|more\s+from|"
+    r"related|also\s+read|recommended|share|support|become\s+a|never\s+miss|stay\s+(?:up|informed))\b",
+    re.I,
+)
+_CTA_TARGET = re.compile(
+    r"\b(?:home\s?page|stories|newsletters?|app|twitter|facebook|instagram|youtube|tiktok|"
+    r"linkedin|podcasts?|subscribe|subscriptions?|coverage|updates|alerts|here|site|website|"
+    r"feed|whatsapp|telegram|inbox|e-?mail|membership|journalism|more)\b",
+    re.I,
+)
+_CREDIT_TAIL = re.compile(
+    r"\((?:picture|photo|photograph|image|pic|credit|video|footage)s?\s*:[^)]{0,80}\)\W*$"
+    r"|(?:/\s*getty\s+images|\bvia\s+getty\s+images|\(ap\s+photo[^)]*\)|\breuters/\s*\w[\w ]*"
+    r"|\bshutterstock|\bepa-efe(?:/\w+)?)\W*$",
+    re.I,
+)
+_CREDIT_HEAD = re.compile(
+    r"^(?:picture|photo|photograph|image|pic|credit|image\s+copyright|image\s+caption|"
+    r"media\s+caption|photo\s+credit|caption)s?\s*:",
+    re.I,
+)
+_SHARE_WORDS = {
+    "share",
+    "shares",
+    "this",
+    "article",
+    "story",
+    "on",
+    "via",
+    "tweet",
+    "email",
+    "e-mail",
+    "print",
+    "copy",
+    "link",
+    "facebook",
+    "twitter",
+    "x",
+    "whatsapp",
+    "linkedin",
+    "pinterest",
+    "reddit",
+    "comment",
+    "comments",
+    "save",
+    "pin",
+    "messenger",
+    "telegram",
+    "and",
+    "or",
+    "the",
+}
+_FURNITURE = re.compile(
+    r"^(?:advertisement|advertising|sponsored(?:\s+content)?|story\s+continues\s+below.*|"
+    r"continue\s+reading.*|skip\s+(?:ad|advert)|scroll\s+(?:down|to\s+continue).*|"
+    r"(?:we|this\s+(?:site|website))\s+uses?\s+cookies.*|accept(?:\s+all)?\s+cookies.*|"
+    r"all\s+rights\s+reserved\.?|(?:©|\(c\)|copyright\b).{0,120}|"
+    r"(?:additional\s+)?(?:reporting|editing|writing)\s+by\b.{0,150}|[\W_]+)$",
+    re.I,
+)
+_BYLINE = re.compile(r"^by\s+([A-Z][\w.'’-]+(?:[ ,]+(?:and\s+|&\s+)?[A-Z][\w.'’-]+){0,7})\s*$")
+_DATE_PREFIX = re.compile(
+    r"^(?:published|updated|posted|last\s+updated|date)\s*(?:on|at)?\s*:?\s*", re.I
+)
+_TITLE_KEY = re.compile(r"[\W_]+")
+
+
+def normalize_unicode(text: str) -> str:
+    """NFC text with uniform line breaks and spaces, and no control or invisible characters."""
+    text = unicodedata.normalize("NFC", text)
+    text = _LINE_BREAKS.sub("\n", text).translate(_INVISIBLE)
+    text = text.replace("\t", " ")
+    return _CONTROL.sub("", text)
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split text into paragraphs with whitespace collapsed.
+
+    A paragraph ends at a blank line, at an indented line or bullet, or at a
+    line break after which the text cannot go on (the line ends a sentence, or
+    the next starts with a capital while the text is not hard-wrapped). Lines of
+    hard-wrapped text (most lines 40 to 80 characters) are joined back up.
+    """
+    lines = normalize_unicode(text).split("\n")
+    wrapped = _looks_hard_wrapped(lines)
+    result: list[str] = []
+    current: list[str] = []
+    for raw in lines:
+        line = _SPACES.sub(" ", raw).strip()
+        if not line:
+            _flush(current, result)
+            continue
+        starts_new = bool(_BULLET.match(raw)) or (wrapped and raw[:1] == " ")
+        if current and (starts_new or not _continues(current[-1], line, wrapped)):
+            _flush(current, result)
+        current.append(line)
+    _flush(current, result)
+    return result
+
+
+def _flush(current: list[str], result: list[str]) -> None:
+    if current:
+        result.append(" ".join(current))
+        current.clear()
+
+
+def _continues(previous: str, line: str, wrapped: bool) -> bool:
+    if line[:1].islower():
+        return True
+    return wrapped and not previous.endswith(_TERMINAL)
+
+
+def _looks_hard_wrapped(lines: list[str]) -> bool:
+    lengths = [len(line.strip()) for line in lines if line.strip()]
+    if len(lengths) < 4 or max(lengths) > 100:
+        return False
+    return sum(40 <= n <= 80 for n in lengths) >= 0.6 * len(lengths)
+
+
+def boilerplate_reason(line: str) -> str | None:
+    """Why `line` is page furniture rather than article text, or None if it is text."""
+    line = _BULLET.sub("", line)
+    words = line.split()
+    if len(words) > 40:
+        return None
+    if _FURNITURE.match(line):
+        return "furniture"
+    if _CREDIT_TAIL.search(line) or _CREDIT_HEAD.match(line):
+        return "picture credit"
+    if len(words) <= 25 and _CTA_START.match(line) and _CTA_TARGET.search(line):
+        return "call to action"
+    tokens = [t.lower().strip(":|•·-") for t in words]
+    if ("share" in tokens or "tweet" in tokens) and all(t in _SHARE_WORDS or not t for t in tokens):
+        return "share prompt"
+    return None
+
+
+def _is_sentence(line: str) -> bool:
+    return line.endswith(_TERMINAL)
+
+
+def _headline_like(line: str) -> bool:
+    words = line.split()
+    return (
+        2 <= len(words) <= 30
+        and len(line) <= 220
+        and not line.rstrip("'\"”’").endswith((".", ",", ";"))
+        and not _BULLET.match(line)
+    )
+
+
+def _title_case_ratio(line: str) -> float:
+    words = [w for w in _WORD.findall(line) if len(w) > 3]
+    return sum(w[0].isupper() for w in words) / len(words) if words else 0.0
+
+
+def _title_key(text: str) -> str:
+    return _TITLE_KEY.sub(" ", text).strip().lower()
+
+
+def _drop_repeated_captions(paras: list[str]) -> list[str]:
+    """Drop non-sentence lines that occur more than once: captions and labels repeated on a page."""
+    counts = Counter(p for p in paras if not _is_sentence(p) and len(p.split()) >= 3)
+    return [p for p in paras if counts.get(p, 0) < 2]
+
+
+def _take_lead(paras: list[str], article: Article) -> tuple[list[str], dict[str, str]]:
+    """Find headline, byline and dateline among the first paragraphs; return the rest.
+
+    Only the lead is searched: a byline or date deeper in the text is content.
+    Headline-like lines before the chosen headline are kickers or captions and are
+    dropped; when several compete, a Title Case line wins over sentence case, and
+    headline-like lines after it (standfirsts, subheads) stay in the text.
+    """
+    found: dict[str, str] = {}
+    drop: set[int] = set()
+    candidates: list[int] = []
+    for index, para in enumerate(paras[:6]):
+        byline = _BYLINE.match(para)
+        if byline and "author" not in found and len(para.split()) <= 12:
+            found["author"] = byline.group(1).strip(" ,")
+            drop.add(index)
+        elif len(para.split()) <= 10 and (published := normalize_date(_DATE_PREFIX.sub("", para))):
+            found.setdefault("published", published)
+            drop.add(index)
+        elif article.title is None and _headline_like(para):
+            candidates.append(index)
+        else:
+            break
+    if candidates:
+        best = max(candidates, key=lambda i: (_title_case_ratio(paras[i]) >= 0.7, -i))
+        found["title"] = paras[best]
+        drop.update(i for i in candidates if i <= best)
+    return [p for i, p in enumerate(paras) if i not in drop], found
+
+
+def clean_article(article: Article) -> Article:
+    """The article with normalised text, furniture removed and lead metadata filled in.
+
+    Fills `title`, `author` and `published` from the text's first lines when the
+    reader found none, and removes a first line that repeats the title. Returns an
+    article whose text may be empty: the caller decides what to do with it.
+    Cost: linear in the text, a few milliseconds for a long article.
+    """
+    paras = [p for p in paragraphs(article.text) if boilerplate_reason(p) is None]
+    paras = _drop_repeated_captions(paras)
+    title = _clean_field(article.title)
+    if title:
+        key = _title_key(title)
+        while paras and _title_key(paras[0]) == key:
+            paras.pop(0)
+    paras, found = _take_lead(paras, article.with_changes(title=title))
+    return article.with_changes(
+        text="\n\n".join(paras),
+        title=title or found.get("title"),
+        author=_clean_field(article.author) or found.get("author"),
+        published=normalize_date(article.published) or found.get("published"),
+        source=_clean_field(article.source),
+        url=_clean_field(article.url),
+    )
+
+
+def _clean_field(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = _SPACES.sub(" ", normalize_unicode(str(value)).replace("\n", " ")).strip()
+    return value or None

@@ -1,0 +1,68 @@
+"""The Article JSONL contract: one JSON object a line, `id` and `text` required."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from storyline.ingest.base import ReadContext
+from storyline.ingest.decode import decode_bytes
+from storyline.model import Article, ReadItem, Skipped
+
+_FIELDS = ("source", "title", "published", "url", "author")
+
+
+def read_jsonl(stream: BinaryIO, ctx: ReadContext) -> Iterator[ReadItem]:
+    """One article per valid line; a Skipped naming the line for every bad one.
+
+    Streams: memory is bounded by the longest line, and lines longer than the
+    document limit are skipped without being held in memory.
+    """
+    limit = ctx.max_document_bytes
+    lineno = 0
+    while True:
+        raw = stream.readline(limit + 1)
+        if not raw:
+            return
+        lineno += 1
+        origin = f"{ctx.origin}:{lineno}"
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            _discard_rest_of_line(stream, limit)
+            yield Skipped(origin, f"line longer than {limit / 1e6:.0f} MB")
+            continue
+        if not raw.strip():
+            continue
+        yield _parse_line(raw, origin)
+
+
+def _discard_rest_of_line(stream: BinaryIO, chunk: int) -> None:
+    while True:
+        rest = stream.readline(chunk)
+        if not rest or rest.endswith(b"\n"):
+            return
+
+
+def _parse_line(raw: bytes, origin: str) -> ReadItem:
+    try:
+        obj = json.loads(decode_bytes(raw))
+    except json.JSONDecodeError as exc:
+        return Skipped(origin, f"not JSON ({exc.msg} at column {exc.colno})")
+    except RecursionError:
+        return Skipped(origin, "not JSON (nested too deeply)")
+    if not isinstance(obj, dict):
+        return Skipped(origin, f"expected a JSON object, got {type(obj).__name__}")
+    text = obj.get("text")
+    if not isinstance(text, str):
+        return Skipped(origin, 'missing "text" (a string is required)')
+    article_id = obj.get("id")
+    if isinstance(article_id, bool) or not isinstance(article_id, str | int) or article_id == "":
+        return Skipped(origin, 'missing "id" (a string is required)')
+    fields: dict[str, Any] = {}
+    for name in _FIELDS:
+        value = obj.get(name)
+        if value is not None and not isinstance(value, str | int | float):
+            return Skipped(origin, f'"{name}" must be a string or null')
+        fields[name] = None if value is None else str(value)
+    metadata = {k: v for k, v in obj.items() if k not in (*_FIELDS, "id", "text")}
+    return Article(id=str(article_id), text=text, metadata=metadata, origin=origin, **fields)
