@@ -1,0 +1,21 @@
+"""The store: articles (and later everything derived from them) in one database."""
+
+from storyline.store.database import (
+    DEFAULT_DB,
+    AddResult,
+    Store,
+    StoredArticle,
+    StoreError,
+    database_url,
+)
+from storyline.store.migrations import SCHEMA_VERSION
+
+__all__ = [
+    "DEFAULT_DB",
+    "SCHEMA_VERSION",
+    "AddResult",
+    "Store",
+    "StoreError",
+    "StoredArticle",
+    "database_url",
+]

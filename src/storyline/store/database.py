@@ -1,0 +1,407 @@
+"""The article store: SQLite by default, any SQLAlchemy database through the same code.
+
+Writes happen in batches, each in one transaction: a process killed at any
+moment leaves every finished batch stored and no part of the unfinished one,
+and re-running the same ingest completes it (idempotence by content hash).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Engine,
+    Select,
+    bindparam,
+    column,
+    create_engine,
+    event,
+    func,
+    literal_column,
+    select,
+    table,
+    update,
+)
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import SQLAlchemyError as _SQLAlchemyError
+
+from storyline.model import Article
+from storyline.store.migrations import SchemaTooNew, migrate
+from storyline.store.schema import articles
+
+DEFAULT_DB = "storyline.db"
+_ID_CHUNK = 400  # stays under SQLite's bound-parameter limit on old builds
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used; the message says what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """An article as stored, with its revision history facts."""
+
+    article: Article
+    revision: int
+    revisions: int
+    content_hash: str
+    ingested_at: str
+
+
+@dataclass(slots=True)
+class AddResult:
+    """What one `add_articles` call did."""
+
+    added: int = 0
+    revised: int = 0
+    unchanged: int = 0
+
+    def __iadd__(self, other: AddResult) -> AddResult:
+        self.added += other.added
+        self.revised += other.revised
+        self.unchanged += other.unchanged
+        return self
+
+
+def database_url(db: str | Path) -> str:
+    """A SQLAlchemy URL for ``--db``: a URL as given, or a SQLite file path."""
+    db = str(db)
+    return db if "://" in db else f"sqlite:///{db}"
+
+
+class Store:
+    """Articles and, as the pipeline grows, everything derived from them.
+
+    Open with `Store(db)`, where `db` is a file path (SQLite) or a SQLAlchemy URL
+    (``postgresql+psycopg://…``); pending schema migrations run on open. Use as a
+    context manager or call `close()`.
+    """
+
+    def __init__(self, db: str | Path = DEFAULT_DB):
+        self.url = database_url(db)
+        try:
+            self.engine = _create_engine(self.url)
+            with self._write() as conn:
+                migrate(conn)
+        except SchemaTooNew as exc:
+            raise StoreError(f"{db}: {exc}") from exc
+        except (_SQLAlchemyError, sqlite3.Error, ImportError) as exc:
+            raise StoreError(f"cannot open the store {db}: {_reason(exc)}") from exc
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- writing -----------------------------------------------------------------
+
+    def add_articles(self, batch: Sequence[Article]) -> AddResult:
+        """Store a batch of articles in one transaction.
+
+        An article whose (id, content hash) is already stored is counted as
+        unchanged; a known id with new content becomes a new revision, and the
+        previous one stays, no longer current. Cost: one indexed look-up per
+        chunk of ids plus one insert per new revision.
+        """
+        result = AddResult()
+        if not batch:
+            return result
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._write() as conn:
+            known = self._revision_state(conn, {a.id for a in batch})
+            rows: list[dict[str, Any]] = []
+            for article in batch:
+                digest = article.content_hash
+                latest, hashes = known.setdefault(article.id, (0, set()))
+                if digest in hashes:
+                    result.unchanged += 1
+                    continue
+                if latest:
+                    result.revised += 1
+                else:
+                    result.added += 1
+                hashes.add(digest)
+                known[article.id] = (latest + 1, hashes)
+                rows.append(_row(article, latest + 1, digest, now))
+            newest = {row["article_id"]: row["revision"] for row in rows}
+            for row in rows:
+                row["current"] = newest[row["article_id"]] == row["revision"]
+            revised_ids = [i for i in newest if known[i][0] > 1]
+            for chunk in _chunks(revised_ids):
+                conn.execute(
+                    update(articles)
+                    .where(articles.c.article_id.in_(chunk), articles.c.current.is_(True))
+                    .values(current=False)
+                )
+            if rows:
+                conn.execute(articles.insert(), rows)
+        return result
+
+    @staticmethod
+    def _revision_state(conn, ids: set[str]) -> dict[str, tuple[int, set[str]]]:
+        state: dict[str, tuple[int, set[str]]] = {}
+        for chunk in _chunks(sorted(ids)):
+            query = select(articles.c.article_id, articles.c.revision, articles.c.content_hash)
+            for article_id, revision, digest in conn.execute(
+                query.where(articles.c.article_id.in_(chunk))
+            ):
+                latest, hashes = state.get(article_id, (0, set()))
+                hashes.add(digest)
+                state[article_id] = (max(latest, revision), hashes)
+        return state
+
+    # -- reading -----------------------------------------------------------------
+
+    def get_article(self, article_id: str, revision: int | None = None) -> StoredArticle | None:
+        """The current revision of `article_id` (or the given one), or None."""
+        query = select(articles).where(articles.c.article_id == article_id)
+        query = query.where(
+            articles.c.current.is_(True) if revision is None else articles.c.revision == revision
+        )
+        count = (
+            select(func.count())
+            .select_from(articles)
+            .where(articles.c.article_id == article_id)
+            .scalar_subquery()
+        )
+        with self._read() as conn:
+            row = conn.execute(query.add_columns(count.label("revisions"))).mappings().first()
+        if row is None:
+            return None
+        return StoredArticle(
+            _article(row),
+            row["revision"],
+            row["revisions"],
+            row["content_hash"],
+            row["ingested_at"],
+        )
+
+    def list_articles(
+        self,
+        *,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        query: str | None = None,
+        limit: int | None = 50,
+        offset: int = 0,
+    ) -> list[Article]:
+        """Current articles matching every filter given, newest first (best match first
+        for a full-text `query`). `since`/`until` are ISO dates, inclusive."""
+
+        def build(match: str | None) -> Select:
+            stmt = self._filtered(select(articles), source, since, until, match)
+            return stmt.limit(limit).offset(offset)
+
+        return [_article(row._mapping) for row in self._search(build, query)]
+
+    def count_articles(
+        self,
+        *,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        query: str | None = None,
+    ) -> int:
+        """How many current articles match (same filters as `list_articles`)."""
+
+        def build(match: str | None) -> Select:
+            inner = self._filtered(select(articles.c.pk), source, since, until, match).subquery()
+            return select(func.count()).select_from(inner)
+
+        return self._search(build, query)[0][0]
+
+    def iter_articles(self, ids: Sequence[str] | None = None) -> Iterator[Article]:
+        """Current articles (those with `ids`, in that order, or all by publication date).
+
+        Streams in chunks, so memory does not grow with the store.
+        """
+        if ids is None:
+            last_pk = 0
+            while True:
+                stmt = (
+                    select(articles)
+                    .where(articles.c.current.is_(True), articles.c.pk > last_pk)
+                    .order_by(articles.c.pk)
+                    .limit(_ID_CHUNK)
+                )
+                with self._read() as conn:
+                    rows = conn.execute(stmt).mappings().all()
+                if not rows:
+                    return
+                last_pk = rows[-1]["pk"]
+                yield from map(_article, rows)
+        for chunk in _chunks(list(ids)):
+            stmt = select(articles).where(
+                articles.c.current.is_(True), articles.c.article_id.in_(chunk)
+            )
+            with self._read() as conn:
+                found = {row["article_id"]: _article(row) for row in conn.execute(stmt).mappings()}
+            yield from (found[i] for i in chunk if i in found)
+
+    def revisions(self, article_id: str) -> list[tuple[int, str, str]]:
+        """(revision, ingested_at, content_hash) for every stored revision of an id."""
+        stmt = (
+            select(articles.c.revision, articles.c.ingested_at, articles.c.content_hash)
+            .where(articles.c.article_id == article_id)
+            .order_by(articles.c.revision)
+        )
+        with self._read() as conn:
+            return [tuple(row) for row in conn.execute(stmt)]
+
+    def sources(self) -> list[tuple[str, int]]:
+        """(source, current article count), most articles first."""
+        stmt = (
+            select(articles.c.source, func.count())
+            .where(articles.c.current.is_(True), articles.c.source.is_not(None))
+            .group_by(articles.c.source)
+            .order_by(func.count().desc(), articles.c.source)
+        )
+        with self._read() as conn:
+            return [tuple(row) for row in conn.execute(stmt)]
+
+    # -- internals ---------------------------------------------------------------
+
+    def _filtered(
+        self,
+        stmt: Select,
+        source: str | None,
+        since: str | None,
+        until: str | None,
+        query: str | None,
+    ) -> Select:
+        stmt = stmt.where(articles.c.current.is_(True))
+        if source:
+            stmt = stmt.where(func.lower(articles.c.source) == source.lower())
+        if since:
+            stmt = stmt.where(articles.c.published >= since)
+        if until:
+            stmt = stmt.where(articles.c.published < _day_after(until))
+        if query:
+            stmt = self._match(stmt, query)
+        else:
+            stmt = stmt.order_by(articles.c.published.desc().nulls_last(), articles.c.article_id)
+        return stmt
+
+    def _match(self, stmt: Select, query: str) -> Select:
+        if self.engine.dialect.name == "sqlite":
+            fts = table("articles_fts", column("rowid"))
+            match = literal_column("articles_fts").op("MATCH")(bindparam("fts", query))
+            return (
+                stmt.join(fts, fts.c.rowid == articles.c.pk)
+                .where(match)
+                .order_by(func.bm25(literal_column("articles_fts")))
+            )
+        document = func.to_tsvector(
+            "english", func.coalesce(articles.c.title, "") + " " + articles.c.text
+        )
+        tsquery = func.websearch_to_tsquery("english", query)
+        return stmt.where(document.op("@@")(tsquery)).order_by(
+            func.ts_rank(document, tsquery).desc()
+        )
+
+    def _search(self, build: Callable[[str | None], Select], query: str | None) -> list[Any]:
+        with self._read() as conn:
+            try:
+                return conn.execute(build(query)).all()
+            except OperationalError:
+                if not query or self.engine.dialect.name != "sqlite":
+                    raise
+            # Not valid FTS5 syntax (a stray quote or operator): search the words as words.
+            return conn.execute(build(_as_plain_words(query))).all()
+
+    def _read(self):
+        return self.engine.connect()
+
+    def _write(self):
+        return self.engine.execution_options(storyline_write=True).begin()
+
+
+def _create_engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection, _record) -> None:
+        # Let SQLAlchemy's BEGIN below, not the sqlite3 module, delimit transactions,
+        # so that schema changes are transactional too.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn) -> None:
+        # Writers take the lock up front so concurrent ingests wait instead of failing.
+        write = conn.get_execution_options().get("storyline_write")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def _row(article: Article, revision: int, digest: str, now: str) -> dict[str, Any]:
+    return {
+        "article_id": article.id,
+        "revision": revision,
+        "content_hash": digest,
+        "current": True,
+        "source": article.source,
+        "title": article.title,
+        "published": article.published,
+        "url": article.url,
+        "author": article.author,
+        "text": article.text,
+        "metadata": json.dumps(article.metadata, ensure_ascii=False, default=str),
+        "origin": article.origin,
+        "ingested_at": now,
+    }
+
+
+def _article(row) -> Article:
+    return Article(
+        id=row["article_id"],
+        text=row["text"],
+        title=row["title"],
+        source=row["source"],
+        published=row["published"],
+        url=row["url"],
+        author=row["author"],
+        metadata=json.loads(row["metadata"] or "{}"),
+        origin=row["origin"],
+    )
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), _ID_CHUNK):
+        yield items[start : start + _ID_CHUNK]
+
+
+def _day_after(until: str) -> str:
+    """Exclusive upper bound for an inclusive `until` date (or the moment itself)."""
+    if len(until) == 10:
+        return (date.fromisoformat(until) + timedelta(days=1)).isoformat()
+    return until + "\uffff"
+
+
+def _as_plain_words(query: str) -> str:
+    words = "".join(ch if ch.isalnum() else " " for ch in query).split()
+    return " ".join(f'"{w}"' for w in words) or '""'
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        return str(exc.orig)
+    return str(exc)

@@ -1,0 +1,94 @@
+"""Schema versions and the path between them.
+
+The database records its schema version in ``storyline_meta``. Opening a store
+applies every pending migration in order, inside one transaction, so a crash
+mid-migration leaves the previous version intact. Add a migration by appending
+a function to `MIGRATIONS`; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection, inspect, select, text
+
+from storyline.store.schema import articles, store_meta
+
+
+class SchemaTooNew(Exception):
+    """The database was written by a newer storyline than this one."""
+
+
+def _v1_articles(conn: Connection) -> None:
+    """Articles with revisions, and full-text search over title and text."""
+    store_meta.create(conn, checkfirst=True)
+    articles.create(conn, checkfirst=True)
+    if conn.dialect.name == "sqlite":
+        # An external-content FTS5 index kept in step by triggers, so that every
+        # write to `articles` updates search in the same transaction.
+        conn.execute(
+            text(
+                "CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', "
+                "content_rowid='pk', tokenize='porter unicode61 remove_diacritics 2')"
+            )
+        )
+        conn.execute(
+            text(
+                "CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN "
+                "INSERT INTO articles_fts(rowid, title, text) "
+                "VALUES (new.pk, new.title, new.text); END"
+            )
+        )
+        conn.execute(
+            text(
+                "CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN "
+                "INSERT INTO articles_fts(articles_fts, rowid, title, text) "
+                "VALUES ('delete', old.pk, old.title, old.text); END"
+            )
+        )
+    elif conn.dialect.name == "postgresql":
+        conn.execute(
+            text(
+                "CREATE INDEX ix_articles_fulltext ON articles USING GIN "
+                "(to_tsvector('english', coalesce(title, '') || ' ' || text))"
+            )
+        )
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1_articles]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(conn: Connection) -> int:
+    """The version recorded in the database (0 for an empty database)."""
+    if not inspect(conn).has_table(store_meta.name):
+        return 0
+    value = conn.execute(
+        select(store_meta.c.value).where(store_meta.c.key == "schema_version")
+    ).scalar()
+    return int(value) if value is not None else 0
+
+
+def migrate(conn: Connection) -> int:
+    """Bring the schema up to `SCHEMA_VERSION`; returns the version found before.
+
+    Raises SchemaTooNew rather than touching a database from the future.
+    """
+    found = schema_version(conn)
+    if found > SCHEMA_VERSION:
+        raise SchemaTooNew(
+            f"the database has schema version {found}, but this storyline knows only up to "
+            f"{SCHEMA_VERSION}: upgrade storyline to open it"
+        )
+    for version in range(found, SCHEMA_VERSION):
+        MIGRATIONS[version](conn)
+        _record_version(conn, version + 1)
+    return found
+
+
+def _record_version(conn: Connection, version: int) -> None:
+    updated = conn.execute(
+        store_meta.update().where(store_meta.c.key == "schema_version").values(value=str(version))
+    )
+    if updated.rowcount == 0:
+        conn.execute(store_meta.insert().values(key="schema_version", value=str(version)))

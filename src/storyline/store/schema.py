@@ -1,0 +1,51 @@
+"""Tables of the store, described once for every database SQLAlchemy speaks."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+#: Key/value facts about the database itself, e.g. ``schema_version``.
+store_meta = Table(
+    "storyline_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+#: Every revision of every article. `current` marks the newest revision of an id;
+#: (article_id, content_hash) is unique, which is what makes ingest idempotent.
+articles = Table(
+    "articles",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(512), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("current", Boolean, nullable=False),
+    Column("source", String(512)),
+    Column("title", Text),
+    Column("published", String(40)),
+    Column("url", Text),
+    Column("author", Text),
+    Column("text", Text, nullable=False),
+    Column("metadata", Text, nullable=False, default="{}"),
+    Column("origin", Text),
+    Column("ingested_at", String(40), nullable=False),
+    UniqueConstraint("article_id", "revision", name="uq_articles_id_revision"),
+    UniqueConstraint("article_id", "content_hash", name="uq_articles_id_hash"),
+)
+
+Index("ix_articles_current_published", articles.c.current, articles.c.published)
+Index("ix_articles_source", articles.c.source)
