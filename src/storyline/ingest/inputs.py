@@ -71,10 +71,17 @@ def expand_inputs(specs: list[str], fetcher: Fetcher | None = None) -> Iterator[
                 yield Skipped(spec, "no such file or folder")
 
 
-def total_size(inputs: list[Input | Skipped]) -> int | None:
-    """Bytes in all sized inputs, or None when any size is unknown (stdin, URLs)."""
-    sizes = [i.size for i in inputs if isinstance(i, Input)]
-    return None if any(s is None for s in sizes) else sum(s for s in sizes if s is not None)
+def estimate_size(specs: list[str]) -> int | None:
+    """Bytes in the files `specs` name (folders walked), or None when any input has
+    no size known in advance (standard input, a URL). Costs one stat per file."""
+    total = 0
+    for spec in specs:
+        if spec == "-" or is_web_url(spec):
+            return None
+        path = Path(spec)
+        files = (i for i in _walk(path)) if path.is_dir() else [_file_input(path, path.parent)]
+        total += sum(f.size or 0 for f in files if path.exists())
+    return total
 
 
 def _walk(root: Path) -> Iterator[Input]:

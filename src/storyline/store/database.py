@@ -85,6 +85,8 @@ class Store:
 
     def __init__(self, db: str | Path = DEFAULT_DB):
         self.url = database_url(db)
+        if "://" not in str(db):
+            Path(db).parent.mkdir(parents=True, exist_ok=True)
         try:
             self.engine = _create_engine(self.url)
             with self._write() as conn:

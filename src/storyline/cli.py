@@ -1,0 +1,405 @@
+"""The ``storyline`` command line (Typer + Rich).
+
+Results go to standard output (a table, or JSON with ``--json``); progress,
+problems and summaries go to standard error, so output stays pipeable.
+Article text is untrusted: it is only ever printed as plain Rich `Text`, never
+interpreted as markup.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from storyline import __version__, engine
+from storyline.ingest.dates import normalize_date
+from storyline.ingest.inputs import estimate_size
+from storyline.model import ReadItem, Skipped
+from storyline.store import DEFAULT_DB, Store, StoreError
+
+EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_STORE = 0, 1, 2, 3
+EXIT_CODES = (
+    "Exit codes: 0 success; 1 nothing usable was read, or the id was not found; "
+    "2 bad usage; 3 the store or an output file could not be used."
+)
+LISTED_PROBLEMS = 20
+
+app = typer.Typer(
+    name="storyline",
+    help="Turn news from many outlets into stories: who reports what, where sources agree, "
+    "differ and revise.",
+    epilog=EXIT_CODES,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    str,
+    typer.Option("--db", envvar="STORYLINE_DB", help="SQLite file or database URL."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="List every problem.")]
+FetchOption = Annotated[
+    bool, typer.Option("--fetch", help="Fetch and extract the page each feed item links to.")
+]
+MaxDocOption = Annotated[
+    float, typer.Option("--max-doc-mb", min=0.001, help="Skip single documents larger than this.")
+]
+BatchOption = Annotated[
+    int, typer.Option("--batch-size", min=1, help="Articles per store transaction.")
+]
+InputsArgument = Annotated[
+    list[str],
+    typer.Argument(help="Files, folders, feed or page URLs, or - for standard input."),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"storyline {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
+    ] = False,
+) -> None:
+    """storyline: news from many outlets, turned into stories."""
+
+
+@contextmanager
+def _open_store(db: str):
+    try:
+        store = Store(db)
+    except StoreError as exc:
+        err.print(Text(f"error: {exc}", style="red"))
+        raise typer.Exit(EXIT_STORE) from exc
+    with store:
+        yield store
+
+
+@app.command()
+def ingest(
+    inputs: InputsArgument,
+    db: DbOption = DEFAULT_DB,
+    fetch: FetchOption = False,
+    batch_size: BatchOption = engine.DEFAULT_BATCH_SIZE,
+    max_doc_mb: MaxDocOption = 10.0,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Read news files, folders, feeds or pages into the store.
+
+    Formats are detected from content: Article JSONL, plain text or Markdown,
+    HTML, RSS/Atom, WARC(.gz), TREC/SGML; any of them gzipped. Re-running is
+    safe: what is already stored is recognised by content and kept once.
+    """
+    with _open_store(db) as store:
+        summary = _run_ingest(
+            inputs, store, fetch, batch_size, max_doc_mb, quiet or as_json, verbose
+        )
+    if as_json:
+        out.print_json(data=summary.to_dict())
+    elif not quiet:
+        _print_summary(summary, db)
+    if summary.read == 0:
+        err.print(Text("error: no article could be read from the input", style="red"))
+        raise typer.Exit(EXIT_NOTHING)
+
+
+def _run_ingest(
+    inputs: list[str],
+    store: Store,
+    fetch: bool,
+    batch_size: int,
+    max_doc_mb: float,
+    quiet: bool,
+    verbose: bool,
+    collect_ids: bool = False,
+) -> engine.IngestSummary:
+    listed = 0
+
+    def report(item: ReadItem) -> None:
+        nonlocal listed
+        if isinstance(item, Skipped) and not item.expected and not quiet:
+            listed += 1
+            if verbose or listed <= LISTED_PROBLEMS:
+                suffix = " (a storyline bug: please report it)" if item.internal else ""
+                err.print(Text(f"skipped {item}{suffix}", style="yellow"))
+
+    options = {
+        "batch_size": batch_size,
+        "fetch_links": fetch,
+        "max_document_bytes": int(max_doc_mb * 1024 * 1024),
+        "collect_ids": collect_ids,
+    }
+    with _progress(quiet, estimate_size(inputs)) as (on_bytes, on_item):
+
+        def on_each(item: ReadItem) -> None:
+            on_item(item)
+            report(item)
+
+        summary = engine.ingest(inputs, store, on_bytes=on_bytes, on_item=on_each, **options)
+    if listed > LISTED_PROBLEMS and not verbose:
+        err.print(f"… and {listed - LISTED_PROBLEMS} more problems (--verbose lists them all)")
+    for note in summary.notes if not quiet else ():
+        err.print(Text(f"note {note}", style="cyan"))
+    return summary
+
+
+@contextmanager
+def _progress(quiet: bool, total: int | None):
+    if quiet or not err.is_terminal:
+        yield (lambda _n: None), (lambda _item: None)
+        return
+    columns = [
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TextColumn("{task.fields[articles]} articles"),
+        TimeElapsedColumn(),
+    ]
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("Reading", total=total, articles=0)
+        count = 0
+
+        def on_item(item: ReadItem) -> None:
+            nonlocal count
+            if not isinstance(item, Skipped):
+                count += 1
+                progress.update(task, articles=count)
+
+        yield (lambda n: progress.advance(task, n)), on_item
+
+
+def _print_summary(summary: engine.IngestSummary, db: str) -> None:
+    rate = summary.read / summary.seconds if summary.seconds else 0.0
+    line = Text()
+    line.append(f"Read {summary.read:,} articles", style="bold")
+    line.append(
+        f" in {summary.seconds:.1f} s ({rate:,.0f}/s): {summary.added:,} new, "
+        f"{summary.revised:,} revised, {summary.unchanged:,} already stored"
+    )
+    if summary.skipped:
+        line.append(f"; skipped {summary.skipped:,} bad items", style="yellow")
+    if summary.internal_errors:
+        line.append(f" ({summary.internal_errors} internal errors)", style="red")
+    if summary.ignored:
+        kinds = ", ".join(f"{n:,} {reason}" for reason, n in summary.ignored.most_common(5))
+        line.append(f"; ignored {sum(summary.ignored.values()):,} non-article records ({kinds})")
+    line.append(f". Store: {db}")
+    err.print(line)
+
+
+@app.command("articles")
+def list_articles(
+    db: DbOption = DEFAULT_DB,
+    source: Annotated[str | None, typer.Option(help="Only this source (exact, any case).")] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after this date.")] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before this date.")] = None,
+    query: Annotated[
+        str | None, typer.Option("--query", "-s", help="Full-text search (FTS5 syntax allowed).")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 50,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many first.")] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """List stored articles, newest first (best match first with --query)."""
+    since_iso, until_iso = _date_option(since, "--since"), _date_option(until, "--until")
+    filters = {"source": source, "since": since_iso, "until": until_iso, "query": query}
+    with _open_store(db) as store:
+        total = store.count_articles(**filters)
+        found = store.list_articles(limit=limit, offset=offset, **filters)
+    if as_json:
+        out.print_json(data={"total": total, "articles": [a.summary_dict() for a in found]})
+        return
+    table = Table(show_lines=False, header_style="bold")
+    table.add_column("id", overflow="fold", no_wrap=True)
+    table.add_column("published", no_wrap=True)
+    table.add_column("source", overflow="ellipsis", max_width=24)
+    table.add_column("title", overflow="fold", ratio=1)
+    for article in found:
+        table.add_row(
+            Text(article.id),
+            Text(article.published or ""),
+            Text(article.source or ""),
+            Text(article.title or ""),
+        )
+    out.print(table)
+    shown = f"{offset + 1}–{offset + len(found)}" if found else "none"
+    err.print(f"{shown} of {total:,} articles")
+
+
+def _date_option(value: str | None, name: str) -> str | None:
+    if value is None:
+        return None
+    parsed = normalize_date(value)
+    if parsed is None:
+        raise typer.BadParameter(f"not a date: {value!r} (try 2019-10-22)", param_hint=name)
+    return parsed
+
+
+@app.command()
+def show(
+    item_id: Annotated[str, typer.Argument(metavar="ID", help="An article id.")],
+    db: DbOption = DEFAULT_DB,
+    revision: Annotated[int | None, typer.Option(help="An earlier revision.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show one article: its metadata and full cleaned text."""
+    with _open_store(db) as store:
+        stored = store.get_article(item_id, revision)
+    if stored is None:
+        err.print(Text(f"error: no article with id {item_id!r} in {db}", style="red"))
+        raise typer.Exit(EXIT_NOTHING)
+    article = stored.article
+    if as_json:
+        data = article.summary_dict() | {
+            "author": article.author,
+            "text": article.text,
+            "metadata": article.metadata,
+            "revision": stored.revision,
+            "revisions": stored.revisions,
+            "ingested_at": stored.ingested_at,
+            "content_hash": stored.content_hash,
+        }
+        out.print_json(data=data)
+        return
+    facts = Table.grid(padding=(0, 2))
+    for name, value in (
+        ("id", article.id),
+        ("source", article.source),
+        ("published", article.published),
+        ("author", article.author),
+        ("url", article.url),
+        ("revision", f"{stored.revision} of {stored.revisions}"),
+        ("stored", stored.ingested_at),
+        ("from", article.origin),
+    ):
+        if value:
+            facts.add_row(Text(name, style="dim"), Text(str(value)))
+    out.print(
+        Panel(facts, title=Text(article.title or "(untitled)", style="bold"), title_align="left")
+    )
+    out.print(Text(article.text))
+
+
+OutOption = Annotated[Path, typer.Option("--out", "-o", help="Where to write the result JSON.")]
+
+
+@app.command()
+def analyze(
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(help="Files, folders, URLs or -; none: everything in the store."),
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    out_path: OutOption = Path("result.json"),
+    fetch: FetchOption = False,
+    batch_size: BatchOption = engine.DEFAULT_BATCH_SIZE,
+    max_doc_mb: MaxDocOption = 10.0,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Run the pipeline and write the result JSON (articles now; stories as stages land)."""
+    _analyze(inputs or [], db, out_path, fetch, batch_size, max_doc_mb, quiet, verbose)
+
+
+def _analyze(
+    inputs: list[str],
+    db: str,
+    out_path: Path,
+    fetch: bool,
+    batch_size: int,
+    max_doc_mb: float,
+    quiet: bool,
+    verbose: bool,
+) -> dict:
+    with _open_store(db) as store:
+        summary = (
+            _run_ingest(
+                inputs, store, fetch, batch_size, max_doc_mb, quiet, verbose, collect_ids=True
+            )
+            if inputs
+            else None
+        )
+        if summary is not None and summary.read == 0:
+            err.print(Text("error: no article could be read from the input", style="red"))
+            raise typer.Exit(EXIT_NOTHING)
+        try:
+            document = engine.write_result(
+                store, summary.article_ids if summary else None, out_path
+            )
+        except OSError as exc:
+            err.print(Text(f"error: cannot write {out_path}: {exc.strerror or exc}", style="red"))
+            raise typer.Exit(EXIT_STORE) from exc
+    if not quiet:
+        if summary is not None:
+            _print_summary(summary, db)
+        err.print(
+            Text(
+                f"Result: {out_path} ({len(document['articles']):,} articles, "
+                f"{len(document['stories']):,} stories)"
+            )
+        )
+    return document
+
+
+@app.command()
+def demo(
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Where the demo's store and result go.")
+    ] = Path("storyline-demo"),
+) -> None:
+    """Run the whole pipeline on the bundled example: two reports of one story."""
+    example = resources.files("storyline") / "example" / "seeds.jsonl"
+    with resources.as_file(example) as path:
+        document = _analyze(
+            [str(path)],
+            str(directory / "storyline.db"),
+            directory / "result.json",
+            False,
+            engine.DEFAULT_BATCH_SIZE,
+            10.0,
+            False,
+            False,
+        )
+    table = Table(title="The bundled example", header_style="bold")
+    for name in ("published", "source", "title"):
+        table.add_column(name, overflow="fold")
+    for article in document["articles"]:
+        table.add_row(
+            Text(article["published"] or ""),
+            Text(article["source"] or ""),
+            Text(article["title"] or ""),
+        )
+    out.print(table)
+    out.print(
+        Text(
+            f"The result JSON is at {directory / 'result.json'}; browse the store with "
+            f"`storyline articles --db {directory / 'storyline.db'}`."
+        )
+    )

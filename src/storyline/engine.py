@@ -1,0 +1,130 @@
+"""Runs the pipeline's stages in order. In process for now; the same stage
+functions are what a distributed engine will schedule later."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from storyline.ingest import read_inputs
+from storyline.ingest.base import DEFAULT_MAX_DOCUMENT_BYTES
+from storyline.ingest.fetch import Fetcher
+from storyline.model import Article, Note, ReadItem, Skipped
+from storyline.report.result_json import result_document, write_json
+from storyline.store import Store
+
+DEFAULT_BATCH_SIZE = 500
+MAX_LISTED_PROBLEMS = 1000
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    """What an ingest run read, stored and skipped."""
+
+    read: int = 0
+    added: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    internal_errors: int = 0
+    problems: list[Skipped] = field(default_factory=list)  # the first MAX_LISTED_PROBLEMS
+    ignored: Counter[str] = field(default_factory=Counter)  # expected non-articles, by reason
+    notes: list[Note] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)  # filled when asked for
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "read": self.read,
+            "added": self.added,
+            "revised": self.revised,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "internal_errors": self.internal_errors,
+            "ignored": dict(self.ignored),
+            "problems": [{"origin": p.origin, "reason": p.reason} for p in self.problems],
+            "notes": [{"origin": n.origin, "message": n.message} for n in self.notes],
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def ingest(
+    specs: list[str],
+    store: Store,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    fetch_links: bool = False,
+    max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES,
+    collect_ids: bool = False,
+    on_bytes: Callable[[int], None] | None = None,
+    on_item: Callable[[ReadItem], None] | None = None,
+) -> IngestSummary:
+    """Read `specs` and store their articles in batches of `batch_size`, one
+    transaction each; return what happened.
+
+    Killing the process loses at most the batch in flight, and running the same
+    call again stores exactly what is missing. `on_item` sees every item as it
+    is read (progress, live problem reports). Memory holds one batch.
+    """
+    summary = IngestSummary()
+    started = time.perf_counter()
+    batch: list[Article] = []
+    with Fetcher() as fetcher:
+        for item in read_inputs(
+            specs,
+            fetcher=fetcher,
+            fetch_links=fetch_links,
+            max_document_bytes=max_document_bytes,
+            on_bytes=on_bytes,
+        ):
+            _count(item, summary, collect_ids)
+            if isinstance(item, Article):
+                batch.append(item)
+                if len(batch) >= batch_size:
+                    _store_batch(summary, store, batch)
+            if on_item is not None:
+                on_item(item)
+    _store_batch(summary, store, batch)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _store_batch(summary: IngestSummary, store: Store, batch: list[Article]) -> None:
+    """Store `batch` in one transaction, count the outcome and empty the batch."""
+    if batch:
+        result = store.add_articles(batch)
+        summary.added += result.added
+        summary.revised += result.revised
+        summary.unchanged += result.unchanged
+        batch.clear()
+
+
+def _count(item: ReadItem, summary: IngestSummary, collect_ids: bool) -> None:
+    if isinstance(item, Article):
+        summary.read += 1
+        if collect_ids:
+            summary.article_ids.append(item.id)
+    elif isinstance(item, Note):
+        summary.notes.append(item)
+    elif item.expected:
+        summary.ignored[item.reason] += 1
+    else:
+        summary.skipped += 1
+        summary.internal_errors += item.internal
+        if len(summary.problems) < MAX_LISTED_PROBLEMS:
+            summary.problems.append(item)
+
+
+def write_result(store: Store, article_ids: list[str] | None, out: str | Path) -> dict:
+    """Write the result JSON for `article_ids` (all current articles when None) to `out`.
+
+    Returns the document. Stories, facts and summaries join it as their stages land.
+    """
+    ids = list(dict.fromkeys(article_ids)) if article_ids is not None else None
+    document = result_document(store.iter_articles(ids))
+    write_json(document, out)
+    return document

@@ -1,0 +1,1 @@
+"""Renderers of results: the result JSON now; Markdown and HTML reports as they arrive."""
