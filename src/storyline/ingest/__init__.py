@@ -8,7 +8,6 @@ stops the others.
 
 from __future__ import annotations
 
-import gzip
 import io
 import zlib
 from collections.abc import Callable, Iterator
@@ -22,6 +21,7 @@ from storyline.ingest.fetch import Fetcher
 from storyline.ingest.html import read_html
 from storyline.ingest.inputs import Input, expand_inputs
 from storyline.ingest.jsonl import read_jsonl
+from storyline.ingest.streams import CountingStream, GunzipStream
 from storyline.ingest.text import read_text
 from storyline.ingest.trec import read_trec
 from storyline.ingest.warc import read_warc
@@ -39,7 +39,6 @@ READERS: dict[Format, Reader] = {
     Format.TEXT: read_text,
 }
 _HEAD_BYTES = 64 * 1024
-_CORRUPT = (EOFError, zlib.error, gzip.BadGzipFile)
 
 
 def read_inputs(
@@ -97,16 +96,11 @@ def read_input(
         yield Skipped(source.origin, f"cannot open: {exc.strerror or exc}")
         return
     with raw:
-        stream = io.BufferedReader(_Counting(raw, on_bytes), buffer_size=_HEAD_BYTES)
+        stream = io.BufferedReader(CountingStream(raw, on_bytes), buffer_size=_HEAD_BYTES)
         try:
             yield from _read_stream(stream, ctx)
         except DocumentTooLarge as exc:
             yield Skipped(ctx.origin, str(exc))
-        except _CORRUPT as exc:
-            yield Skipped(
-                ctx.origin,
-                f"compressed data truncated or corrupt ({exc}); items before the damage were kept",
-            )
         except OSError as exc:
             yield Skipped(ctx.origin, f"read error: {exc}")
         except Exception as exc:  # a reader bug must not take the rest of the batch down
@@ -117,15 +111,18 @@ def read_input(
 
 def _read_stream(stream: io.BufferedReader, ctx: ReadContext) -> Iterator[ReadItem]:
     head = stream.peek(_HEAD_BYTES)[:_HEAD_BYTES]
-    name = ctx.origin
-    if head.startswith(GZIP_MAGIC):
-        name = name.removesuffix(".gz")
-        head = zlib.decompressobj(wbits=31).decompress(head, _HEAD_BYTES)
-    fmt = sniff(head, name)
-    if name != ctx.origin and fmt is not Format.WARC:
-        # warcio reads record-compressed WARC.gz itself and recovers better from damage.
-        unzipped = gzip.GzipFile(fileobj=stream, mode="rb")
-        stream = io.BufferedReader(unzipped, buffer_size=_HEAD_BYTES)  # type: ignore[arg-type]
+    compressed = head.startswith(GZIP_MAGIC)
+    if compressed:
+        try:
+            head = zlib.decompressobj(wbits=31).decompress(head, _HEAD_BYTES)
+        except zlib.error as exc:
+            yield Skipped(ctx.origin, f"corrupt gzip data ({exc})")
+            return
+    fmt = sniff(head, ctx.origin.removesuffix(".gz"))
+    gunzip = None
+    if compressed:
+        gunzip = GunzipStream(stream)
+        stream = io.BufferedReader(gunzip, buffer_size=_HEAD_BYTES)
     if fmt is Format.EMPTY:
         yield Skipped(ctx.origin, "empty file")
         return
@@ -134,6 +131,8 @@ def _read_stream(stream: io.BufferedReader, ctx: ReadContext) -> Iterator[ReadIt
         return
     for item in READERS[fmt](stream, ctx):
         yield _cleaned(item) if isinstance(item, Article) else item
+    if gunzip is not None and gunzip.damage:
+        yield Skipped(ctx.origin, f"{gunzip.damage}; the items before the damage were kept")
 
 
 def _cleaned(article: Article) -> ReadItem:
@@ -141,25 +140,3 @@ def _cleaned(article: Article) -> ReadItem:
     if not cleaned.text.strip():
         return Skipped(article.origin or article.id, "no article text left after cleaning")
     return cleaned
-
-
-class _Counting(io.RawIOBase):
-    """Passes reads through, reporting the bytes consumed."""
-
-    def __init__(self, raw: BinaryIO, on_bytes: Callable[[int], None] | None):
-        self._raw = raw
-        self._on_bytes = on_bytes
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        data = self._raw.read(len(buffer))
-        buffer[: len(data)] = data
-        if self._on_bytes and data:
-            self._on_bytes(len(data))
-        return len(data)
-
-    def close(self) -> None:
-        self._raw.close()
-        super().close()

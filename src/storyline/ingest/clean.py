@@ -92,7 +92,8 @@ _FURNITURE = re.compile(
     r"(?:additional\s+)?(?:reporting|editing|writing)\s+by\b.{0,150}|[\W_]+)$",
     re.I,
 )
-_BYLINE = re.compile(r"^by\s+([A-Z][\w.'’-]+(?:[ ,]+(?:and\s+|&\s+)?[A-Z][\w.'’-]+){0,7})\s*$")
+_NAME = r"[A-Z][\w.'’-]+"
+_BYLINE = re.compile(rf"^(?:[Bb]y|BY)\s+({_NAME}(?:[ ,]+(?:and\s+|&\s+)?{_NAME}){{0,7}})\s*$")
 _DATE_PREFIX = re.compile(
     r"^(?:published|updated|posted|last\s+updated|date)\s*(?:on|at)?\s*:?\s*", re.I
 )

@@ -81,8 +81,19 @@ def _mostly_utf8(data: bytes) -> bool:
     return multibyte > broken
 
 
+def _western_looking(text: str) -> bool:
+    """True when accented letters are a sprinkle among ASCII ones, as in French,
+    German or Spanish; Cyrillic or Greek bytes read as cp1252 are nearly all accents."""
+    letters = [ch for ch in text if ch.isalpha()]
+    accented = sum(1 for ch in letters if ord(ch) > 0x7F)
+    return bool(letters) and accented <= 0.3 * len(letters)
+
+
 def _guess_single_byte(data: bytes) -> str:
-    best = from_bytes(data[:_SAMPLE]).best()
+    sample = data[:_SAMPLE]
+    if _western_looking(sample.decode("cp1252", errors="replace")):
+        return "cp1252"
+    best = from_bytes(sample).best()
     encoding = canonical_encoding(best.encoding) if best else None
     if encoding is None or encoding in _WESTERN or encoding.startswith("utf"):
         return "cp1252"

@@ -17,6 +17,7 @@ from storyline.ingest.decode import decode_bytes
 from storyline.model import Article, ReadItem, Skipped
 
 _FIELD = re.compile(r"<([A-Z][A-Z0-9_]*)(?:\s[^>]*)?>(.*?)</\1\s*>", re.S | re.I)
+_DOC_WRAPPER = re.compile(r"^\s*<DOC\b[^>]*>|</DOC>\s*$", re.I)
 _PARAGRAPH_TAG = re.compile(r"</?P\b[^>]*>", re.I)
 _ANY_TAG = re.compile(r"<[^>]{0,200}>")
 # SGML entities used by TREC/DUC that HTML does not define (&QL; &UR; &LR; …).
@@ -57,7 +58,7 @@ def read_trec(stream: BinaryIO, ctx: ReadContext) -> Iterator[ReadItem]:
 
 def _record(sgml: str, origin: str) -> ReadItem:
     fields: dict[str, str] = {}
-    for match in _FIELD.finditer(sgml):
+    for match in _FIELD.finditer(_DOC_WRAPPER.sub("", sgml)):
         fields.setdefault(match.group(1).upper(), match.group(2))
     docno = _plain(fields.pop("DOCNO", ""))
     if not docno:

@@ -49,6 +49,8 @@ def _record_item(record, origin: str, ctx: ReadContext) -> ReadItem:
     data = record.content_stream().read(ctx.max_document_bytes + 1)
     if len(data) > ctx.max_document_bytes:
         return Skipped(origin, f"page larger than {ctx.max_document_bytes / 1e6:.0f} MB")
+    if getattr(record.raw_stream, "limit", 0):
+        return Skipped(origin, "record cut short: the archive ends inside it")
     charset = content_type.partition("charset=")[2].strip("\"' ") or None
     return extract_html(
         data, origin, url=uri, charset=charset, published=record.rec_headers.get_header("WARC-Date")

@@ -1,0 +1,184 @@
+"""Bad input is skipped with a reason naming it, and never takes good items down."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+
+from storyline.ingest import read_bytes, read_inputs
+from storyline.ingest.decode import decode_bytes
+from storyline.model import Article, Skipped
+from tests.builders import STORY, news_page, rss_feed, warc_bytes
+
+
+def split(items):
+    good = [i for i in items if isinstance(i, Article)]
+    bad = [i for i in items if isinstance(i, Skipped) and not i.expected]
+    assert not [i for i in items if isinstance(i, Skipped) and i.internal], items
+    return good, bad
+
+
+def test_binary_and_empty_files_are_skipped_with_reasons(tmp_path):
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF" + os.urandom(2000))
+    (tmp_path / "blob.bin").write_bytes(os.urandom(4096))
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.txt").write_bytes(b" \n\n \t\n")
+    (tmp_path / "good.txt").write_text("Floods in the north\n\n" + STORY[0])
+    good, bad = split(list(read_inputs([str(tmp_path)])))
+    assert [a.id for a in good] == ["good"]
+    reasons = {os.path.basename(b.origin): b.reason for b in bad}
+    assert reasons["photo.jpg"].startswith("binary file")
+    assert reasons["blob.bin"].startswith("binary file")
+    assert reasons["empty.txt"] == reasons["blank.txt"] == "empty file"
+
+
+def test_legacy_encodings_are_decoded():
+    cp1252 = "\u201cWe will rebuild,\u201d the mayor said \u2013 caf\u00e9 owners agreed."
+    assert decode_bytes(cp1252.encode("cp1252")) == cp1252
+    latin1 = "Le caf\u00e9 de la gar\u00e7on na\u00efve est ferm\u00e9 depuis l'\u00e9t\u00e9."
+    assert decode_bytes(latin1.encode("latin-1")) == latin1
+    [article] = read_bytes(("Mayor speaks\n\n" + cp1252).encode("cp1252"), "old.txt")
+    assert article.text == cp1252
+
+
+def test_declared_charset_is_honoured_for_non_western_text():
+    russian = "Москва объявила о новых мерах поддержки пострадавших от наводнения."
+    page = news_page("Наводнение", [russian] * 3).replace('charset="utf-8"', 'charset="koi8-r"')
+    [article] = read_bytes(page.encode("koi8-r"), "ru.html")
+    assert russian in article.text
+
+
+def test_invalid_utf8_bytes_do_not_lose_the_text():
+    data = (
+        (
+            "Rescue teams said the caf\u00e9 \u2014 the only one open \u2014 fed 300 people. " * 3
+        ).encode()
+        + b"\xff\xfe broken \xc3("
+        + b" more text follows here."
+    )
+    [article] = read_bytes(b"Headline here\n\n" + data, "mixed.txt")
+    assert "caf\u00e9 \u2014 the only one open" in article.text
+    assert "more text follows here." in article.text
+
+
+def test_truncated_gzip_keeps_the_lines_before_the_damage():
+    lines = "".join(json.dumps({"id": f"a{i}", "text": STORY[i % 4]}) + "\n" for i in range(400))
+    data = gzip.compress(lines.encode())
+    good, bad = split(read_bytes(data[: len(data) * 2 // 3], "cut.jsonl.gz"))
+    assert 50 < len(good) < 400
+    assert [a.id for a in good] == [f"a{i}" for i in range(len(good))]
+    assert len(bad) == 1 and "truncated or corrupt" in bad[0].reason
+
+
+def test_truncated_warc_keeps_the_records_before_the_damage():
+    pages = [
+        (
+            f"https://herald.example/{i}",
+            news_page(f"Story number {i}", url=f"https://herald.example/{i}"),
+        )
+        for i in range(6)
+    ]
+    data = warc_bytes(pages, gzip=True, with_extras=False)
+    good, bad = split(read_bytes(data[: int(len(data) * 0.7)], "cut.warc.gz"))
+    assert 2 <= len(good) < 6
+    assert [a.title for a in good] == [f"Story number {i}" for i in range(len(good))]
+    assert len(bad) == 1 and "cut.warc.gz#record" in bad[0].origin
+
+
+def test_malformed_feed_keeps_the_items_that_parse():
+    feed = rss_feed(
+        [
+            {
+                "title": "Floods",
+                "link": "https://h.example/1",
+                "date": "Tue, 22 Oct 2019 09:30:00 GMT",
+                "summary": STORY[0],
+            },
+            {
+                "title": "Dams",
+                "link": "https://h.example/2",
+                "date": "Tue, 22 Oct 2019 10:30:00 GMT",
+                "summary": STORY[1],
+            },
+        ]
+    ).replace("</channel></rss>", "<item><title>Broken & unclosed</title><link>")
+    good, _ = split(read_bytes(feed.encode(), "broken.xml"))
+    assert [a.title for a in good][:2] == ["Floods", "Dams"]
+
+
+def test_feed_that_is_not_xml_at_all_is_skipped():
+    good, bad = split(read_bytes(b'<?xml version="1.0"?>\n<rss><channel><<<>>>', "junk.rss"))
+    assert good == [] and len(bad) == 1 and bad[0].origin == "junk.rss"
+
+
+def test_xml_entity_bomb_is_refused_without_expanding():
+    bomb = (
+        '<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY a "aaaaaaaaaa">\n'
+        + "".join(
+            f'<!ENTITY {c} "{("&" + p + ";") * 10}">\n'
+            for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+        )
+        + ']>\n<rss version="2.0"><channel><title>&i;</title><item><title>&i;</title>'
+        "<description>&i;</description></item></channel></rss>"
+    )
+    good, bad = split(read_bytes(bomb.encode(), "bomb.xml"))
+    assert good == []
+    assert "entity" in bad[0].reason
+
+
+def test_html_without_an_article_is_skipped():
+    page = (
+        "<html><head><title>Login</title></head><body><nav><a href='/'>Home</a></nav>"
+        "<form><input name='user'><button>Sign in</button></form></body></html>"
+    )
+    good, bad = split(read_bytes(page.encode(), "login.html"))
+    assert good == [] and bad[0].reason == "no article text found in the page"
+
+
+def test_fifty_megabyte_inputs(tmp_path):
+    big_text = tmp_path / "huge.txt"
+    with big_text.open("wb") as handle:
+        line = (STORY[0] + "\n").encode()
+        for _ in range(50 * 1024 * 1024 // len(line) + 1):
+            handle.write(line)
+    good, bad = split(list(read_inputs([str(big_text)])))
+    assert good == [] and "larger than" in bad[0].reason
+    big_jsonl = tmp_path / "big.jsonl"
+    with big_jsonl.open("w") as handle:
+        for i in range(12000):
+            handle.write(json.dumps({"id": str(i), "text": " ".join(STORY * 8)}) + "\n")
+    assert big_jsonl.stat().st_size > 50 * 1000 * 1000
+    good, bad = split(list(read_inputs([str(big_jsonl)])))
+    assert len(good) == 12000 and bad == []
+
+
+def test_bad_jsonl_lines_are_skipped_by_line_number():
+    lines = [
+        json.dumps({"id": "ok1", "text": STORY[0]}),
+        "{not json",
+        json.dumps({"id": "no-text", "title": "x"}),
+        json.dumps(["a", "list"]),
+        json.dumps({"text": STORY[1]}),
+        json.dumps({"id": "ok2", "text": STORY[2], "title": {"nested": 1}}),
+        "",
+        json.dumps({"id": "ok3", "text": STORY[3]}),
+        json.dumps({"id": "blank", "text": "   "}),
+    ]
+    good, bad = split(read_bytes("\n".join(lines).encode(), "in.jsonl"))
+    assert [a.id for a in good] == ["ok1", "ok3"]
+    assert {b.origin: b.reason for b in bad} == {
+        "in.jsonl:2": "not JSON (Expecting property name enclosed in double quotes at column 2)",
+        "in.jsonl:3": 'missing "text" (a string is required)',
+        "in.jsonl:4": "expected a JSON object, got list",
+        "in.jsonl:5": 'missing "id" (a string is required)',
+        "in.jsonl:6": '"title" must be a string or null',
+        "in.jsonl:9": "no article text left after cleaning",
+    }
+
+
+def test_missing_paths_are_reported_and_others_still_read(tmp_path):
+    (tmp_path / "a.txt").write_text("Headline\n\n" + STORY[0])
+    good, bad = split(list(read_inputs([str(tmp_path / "nope.txt"), str(tmp_path / "a.txt")])))
+    assert [a.id for a in good] == ["a"]
+    assert bad[0].reason == "no such file or folder"
