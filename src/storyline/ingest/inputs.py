@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from storyline.ingest.fetch import Fetcher, FetchError
+from storyline.ingest.streams import CountingStream
 from storyline.ingest.urls import is_web_url
 from storyline.model import Skipped
 
@@ -55,8 +56,7 @@ def expand_inputs(specs: list[str], fetcher: Fetcher | None = None) -> Iterator[
     """
     for spec in specs:
         if spec == "-":
-            # The reader closes what it opens; closefd=False keeps the real stdin open.
-            yield Input("<stdin>", lambda: open(sys.stdin.fileno(), "rb", closefd=False))  # noqa: SIM115
+            yield Input("<stdin>", lambda: CountingStream(sys.stdin.buffer, close_raw=False))
         elif is_web_url(spec):
             yield _url_input(spec, fetcher)
         else:

@@ -11,11 +11,21 @@ _CHUNK = 64 * 1024
 
 
 class CountingStream(io.RawIOBase):
-    """Passes reads through, reporting the number of bytes consumed to `on_bytes`."""
+    """Passes reads through, reporting the number of bytes consumed to `on_bytes`.
 
-    def __init__(self, raw: BinaryIO, on_bytes: Callable[[int], None] | None = None):
+    With `close_raw=False` closing it leaves the underlying stream open (stdin).
+    """
+
+    def __init__(
+        self,
+        raw: BinaryIO,
+        on_bytes: Callable[[int], None] | None = None,
+        *,
+        close_raw: bool = True,
+    ):
         self._raw = raw
         self._on_bytes = on_bytes
+        self._close_raw = close_raw
 
     def readable(self) -> bool:
         return True
@@ -28,7 +38,8 @@ class CountingStream(io.RawIOBase):
         return len(data)
 
     def close(self) -> None:
-        self._raw.close()
+        if self._close_raw:
+            self._raw.close()
         super().close()
 
 

@@ -1,0 +1,145 @@
+"""The command line, end to end, through Typer's runner and real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from storyline.cli import app
+from tests.builders import STORY, news_page
+
+runner = CliRunner()
+
+
+def invoke(*args: str, input: str | None = None):
+    return runner.invoke(app, list(args), input=input)
+
+
+def test_ingest_then_list_show_and_search(tmp_path):
+    db = str(tmp_path / "s.db")
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "floods.html").write_text(news_page())
+    (tmp_path / "news" / "dams.txt").write_text("Dams Inspected Upstream\n\n" + STORY[3])
+    result = invoke("ingest", str(tmp_path / "news"), "--db", db, "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert (summary["read"], summary["added"], summary["skipped"]) == (2, 2, 0)
+
+    listing = json.loads(invoke("articles", "--db", db, "--json").stdout)
+    assert listing["total"] == 2
+    assert {a["title"] for a in listing["articles"]} == {
+        "Floods cut off northern villages",
+        "Dams Inspected Upstream",
+    }
+    found = json.loads(invoke("articles", "--db", db, "--json", "--query", "title:dams").stdout)
+    assert [a["id"] for a in found["articles"]] == ["dams"]
+    dated = json.loads(invoke("articles", "--db", db, "--json", "--since", "2019-10-22").stdout)
+    assert [a["source"] for a in dated["articles"]] == ["dailyherald.example"]
+
+    shown = invoke("show", "dams", "--db", db)
+    assert shown.exit_code == 0 and "Dams Inspected Upstream" in shown.stdout
+    assert "engineers are inspecting two dams" in shown.stdout
+    detail = json.loads(invoke("show", "dams", "--db", db, "--json").stdout)
+    assert detail["revision"] == 1 and detail["text"] == STORY[3]
+
+
+def test_second_ingest_reports_everything_already_stored(tmp_path):
+    db = str(tmp_path / "s.db")
+    (tmp_path / "a.txt").write_text("Headline\n\n" + STORY[0])
+    invoke("ingest", str(tmp_path / "a.txt"), "--db", db)
+    again = json.loads(invoke("ingest", str(tmp_path / "a.txt"), "--db", db, "--json").stdout)
+    assert (again["read"], again["added"], again["unchanged"]) == (1, 0, 1)
+
+
+def test_exit_codes(tmp_path):
+    db = str(tmp_path / "s.db")
+    (tmp_path / "empty.txt").write_text("")
+    nothing = invoke("ingest", str(tmp_path / "empty.txt"), str(tmp_path / "missing"), "--db", db)
+    assert nothing.exit_code == 1
+    assert "empty file" in nothing.stderr and "no such file or folder" in nothing.stderr
+    assert "no article could be read" in nothing.stderr
+    assert invoke("show", "nope", "--db", db).exit_code == 1
+    assert invoke("articles", "--db", db, "--since", "not a date").exit_code == 2
+    (tmp_path / "notes.db").write_text("not a database\n" * 200)
+    broken = invoke("articles", "--db", str(tmp_path / "notes.db"))
+    assert broken.exit_code == 3 and "cannot open the store" in broken.stderr
+
+
+def test_bad_items_are_listed_and_good_ones_still_stored(tmp_path):
+    db = str(tmp_path / "s.db")
+    lines = [json.dumps({"id": "ok", "text": STORY[0]}), "{broken", json.dumps({"id": "x"})]
+    (tmp_path / "in.jsonl").write_text("\n".join(lines))
+    result = invoke("ingest", str(tmp_path / "in.jsonl"), "--db", db)
+    assert result.exit_code == 0
+    assert "in.jsonl:2: not JSON" in result.stderr
+    assert 'in.jsonl:3: missing "text"' in result.stderr
+    assert "skipped 2 bad items" in result.stderr
+
+
+def test_jsonl_from_standard_input(tmp_path):
+    db = str(tmp_path / "s.db")
+    data = json.dumps({"id": "piped", "text": STORY[1], "title": "Shelters"}) + "\n"
+    result = invoke("ingest", "-", "--db", db, "--json", input=data)
+    assert result.exit_code == 0, result.output
+    assert json.loads(invoke("show", "piped", "--db", db, "--json").stdout)["title"] == "Shelters"
+
+
+def test_analyze_writes_the_result_json(tmp_path):
+    db, out = str(tmp_path / "s.db"), tmp_path / "out" / "result.json"
+    (tmp_path / "in.jsonl").write_text(
+        "\n".join(
+            json.dumps(
+                {
+                    "id": f"a{i}",
+                    "text": STORY[i],
+                    "source": "Herald",
+                    "published": "22 October 2019",
+                }
+            )
+            for i in range(3)
+        )
+    )
+    result = invoke("analyze", str(tmp_path / "in.jsonl"), "--db", db, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    document = json.loads(out.read_text())
+    assert set(document) == {"version", "articles", "stories"}
+    assert [a["id"] for a in document["articles"]] == ["a0", "a1", "a2"]
+    assert document["articles"][0] == {
+        "id": "a0",
+        "source": "Herald",
+        "title": None,
+        "published": "2019-10-22",
+        "url": None,
+        "duplicate_of": None,
+    }
+
+
+def test_untrusted_text_is_not_interpreted_as_markup(tmp_path):
+    db = str(tmp_path / "s.db")
+    title = "[bold red]Injected[/bold red] [link=https://evil.example]click[/link] \x1b[31m"
+    line = json.dumps({"id": "evil", "title": title, "text": STORY[0]})
+    (tmp_path / "evil.jsonl").write_text(line)
+    invoke("ingest", str(tmp_path / "evil.jsonl"), "--db", db)
+    shown = invoke("show", "evil", "--db", db)
+    assert "[bold red]Injected[/bold red]" in shown.stdout
+    assert "\x1b" not in shown.stdout
+
+
+def test_help_and_version_work_as_a_real_command():
+    for args in (["--help"], ["ingest", "--help"], ["articles", "--help"], ["--version"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "storyline", *args], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
+    assert (
+        "Exit codes"
+        in subprocess.run(
+            [sys.executable, "-m", "storyline", "--help"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
+    )
