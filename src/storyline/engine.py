@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,21 +63,23 @@ def ingest(
     collect_ids: bool = False,
     on_bytes: Callable[[int], None] | None = None,
     on_item: Callable[[ReadItem], None] | None = None,
+    fetcher: Fetcher | None = None,
 ) -> IngestSummary:
     """Read `specs` and store their articles in batches of `batch_size`, one
     transaction each; return what happened.
 
     Killing the process loses at most the batch in flight, and running the same
     call again stores exactly what is missing. `on_item` sees every item as it
-    is read (progress, live problem reports). Memory holds one batch.
+    is read (progress, live problem reports). URLs are fetched with `fetcher`
+    (default: a `Fetcher` with its default retries). Memory holds one batch.
     """
     summary = IngestSummary()
     started = time.perf_counter()
     batch: list[Article] = []
-    with Fetcher() as fetcher:
+    with nullcontext(fetcher) if fetcher else Fetcher() as web:
         for item in read_inputs(
             specs,
-            fetcher=fetcher,
+            fetcher=web,
             fetch_links=fetch_links,
             max_document_bytes=max_document_bytes,
             on_bytes=on_bytes,

@@ -9,8 +9,10 @@ stops the others.
 from __future__ import annotations
 
 import io
+import traceback
 import zlib
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import BinaryIO
 
 from storyline.ingest.base import DEFAULT_MAX_DOCUMENT_BYTES, DocumentTooLarge, ReadContext
@@ -104,8 +106,12 @@ def read_input(
         except OSError as exc:
             yield Skipped(ctx.origin, f"read error: {exc}")
         except Exception as exc:  # a reader bug must not take the rest of the batch down
+            where = traceback.extract_tb(exc.__traceback__)[-1]
             yield Skipped(
-                ctx.origin, f"internal error in reader: {type(exc).__name__}: {exc}", internal=True
+                ctx.origin,
+                f"internal error in reader: {type(exc).__name__}: {exc} "
+                f"(at {Path(where.filename).name}:{where.lineno})",
+                internal=True,
             )
 
 

@@ -14,6 +14,7 @@ from typing import Any, BinaryIO
 import feedparser
 
 from storyline.ingest.base import ReadContext, content_id, read_document
+from storyline.ingest.decode import decode_bytes
 from storyline.ingest.fetch import FetchError
 from storyline.ingest.html import extract_html, fragment_text
 from storyline.ingest.urls import is_web_url, source_from_url, url_id
@@ -22,6 +23,7 @@ from storyline.model import Article, Note, ReadItem, Skipped
 # Entity declarations are how billion-laughs and external-entity attacks start;
 # news feeds never need them, so a feed that declares any is refused outright.
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.I)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def read_feed(stream: BinaryIO, ctx: ReadContext) -> Iterator[ReadItem]:
@@ -32,12 +34,10 @@ def read_feed(stream: BinaryIO, ctx: ReadContext) -> Iterator[ReadItem]:
             ctx.origin, "XML entity declarations are refused (possible entity-expansion attack)"
         )
         return
-    parsed = feedparser.parse(
-        data,
-        sanitize_html=False,
-        resolve_relative_uris=False,
-        response_headers={"content-location": ctx.url or ""},
-    )
+    parsed = _parse(data, ctx)
+    if parsed is None:
+        yield Skipped(ctx.origin, "unparseable feed")
+        return
     if not parsed.entries:
         problem = parsed.get("bozo_exception")
         yield Skipped(ctx.origin, f"malformed feed: {problem}" if problem else "feed has no items")
@@ -46,6 +46,28 @@ def read_feed(stream: BinaryIO, ctx: ReadContext) -> Iterator[ReadItem]:
     feed_source = source_from_url(feed_link or ctx.url) or parsed.feed.get("title")
     for number, entry in enumerate(parsed.entries, 1):
         yield from _entry_items(entry, f"{ctx.origin}#item{number}", feed_source, ctx)
+
+
+def _parse(data: bytes, ctx: ReadContext) -> Any:
+    """feedparser's result, or None when it cannot parse the bytes at all.
+
+    feedparser trusts the XML declaration's encoding; when that declaration is
+    itself garbled it raises, so the text is decoded here and parsed again
+    without it.
+    """
+    options = {
+        "sanitize_html": False,
+        "resolve_relative_uris": False,
+        "response_headers": {"content-location": ctx.url or ""},
+    }
+    try:
+        return feedparser.parse(data, **options)
+    except Exception:  # feedparser raises arbitrary errors on garbled declarations
+        text = _XML_DECLARATION.sub("", decode_bytes(data, ctx.charset), count=1)
+        try:
+            return feedparser.parse(text, **options)
+        except Exception:
+            return None
 
 
 def _prolog_end(data: bytes) -> int:

@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 _TRACKING_PREFIXES = ("utm_", "fbclid", "gclid", "mc_", "ocid", "cmpid")
 _HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.")
 
 
+def _split(url: str) -> SplitResult | None:
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
+    except ValueError:  # malformed, e.g. an unbalanced IPv6 bracket
+        return None
+    return parts
+
+
 def is_web_url(value: str) -> bool:
-    """True for http(s) URLs; storyline fetches nothing else (no file:, ftp:, data:)."""
-    parts = urlsplit(value.strip())
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+    """True for well-formed http(s) URLs; storyline fetches nothing else (no file:, data:)."""
+    parts = _split(value)
+    return parts is not None and parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 def normalize_url(url: str) -> str:
     """`url` without fragment and tracking parameters, scheme and host lower-cased."""
-    parts = urlsplit(url.strip())
+    parts = _split(url)
+    if parts is None:
+        return url.strip()
     query = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
@@ -38,9 +49,10 @@ def url_id(url: str) -> str:
 
 def source_from_url(url: str | None) -> str | None:
     """The outlet's host name ("businessinsider.com") for a URL, or None."""
-    if not url:
+    parts = _split(url) if url else None
+    if parts is None:
         return None
-    host = (urlsplit(url.strip()).hostname or "").lower()
+    host = (parts.hostname or "").lower()
     for prefix in _HOST_PREFIXES:
         if host.startswith(prefix) and host.count(".") > 1:
             host = host[len(prefix) :]

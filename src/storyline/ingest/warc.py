@@ -6,11 +6,12 @@ an archive cut short keeps every record read before the cut.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
+from contextlib import redirect_stderr
 from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 
 from storyline.ingest.base import ReadContext
 from storyline.ingest.html import extract_html
@@ -21,15 +22,23 @@ _HTML_TYPES = {"text/html", "application/xhtml+xml"}
 
 def read_warc(stream: BinaryIO, ctx: ReadContext) -> Iterator[ReadItem]:
     """One article per HTML response (or resource) record."""
+    records = ArchiveIterator(stream, arc2warc=True)
     number = 0
-    try:
-        for number, record in enumerate(ArchiveIterator(stream, arc2warc=True), 1):
-            yield _record_item(record, f"{ctx.origin}#record{number}", ctx)
-    except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
-        yield Skipped(
-            f"{ctx.origin}#record{number + 1}",
-            f"archive truncated or corrupt after record {number} ({exc})",
-        )
+    while True:
+        try:
+            # warcio prints its warnings about malformed records straight to stderr.
+            with redirect_stderr(io.StringIO()):
+                record = next(records, None)
+        except Exception as exc:  # warcio raises many kinds of error on malformed archives
+            yield Skipped(
+                f"{ctx.origin}#record{number + 1}",
+                f"archive corrupt after record {number} ({type(exc).__name__}: {exc})",
+            )
+            return
+        if record is None:
+            return
+        number += 1
+        yield _record_item(record, f"{ctx.origin}#record{number}", ctx)
 
 
 def _record_item(record, origin: str, ctx: ReadContext) -> ReadItem:
@@ -46,7 +55,10 @@ def _record_item(record, origin: str, ctx: ReadContext) -> ReadItem:
     mime = content_type.split(";")[0].strip().lower()
     if mime not in _HTML_TYPES:
         return Skipped(origin, f"{mime or 'untyped'} {kind}", expected=True)
-    data = record.content_stream().read(ctx.max_document_bytes + 1)
+    try:
+        data = record.content_stream().read(ctx.max_document_bytes + 1)
+    except Exception as exc:  # bad chunking or content encoding in the recorded response
+        return Skipped(origin, f"unreadable record body ({type(exc).__name__}: {exc})")
     if len(data) > ctx.max_document_bytes:
         return Skipped(origin, f"page larger than {ctx.max_document_bytes / 1e6:.0f} MB")
     if getattr(record.raw_stream, "limit", 0):

@@ -1,0 +1,125 @@
+"""Pages and feeds from URLs, against a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from storyline import engine
+from storyline.ingest.fetch import Fetcher
+from storyline.model import Note
+from storyline.store import Store
+from tests.builders import STORY, news_page, rss_feed
+
+
+class _Site(BaseHTTPRequestHandler):
+    hits: Counter = Counter()
+    routes: dict[str, tuple[int, str, str]] = {}
+
+    def do_GET(self):
+        self.hits[self.path] += 1
+        if self.path == "/flaky" and self.hits[self.path] < 3:
+            status, kind, body = 503, "text/plain", "busy"
+        else:
+            status, kind, body = self.routes.get(self.path, (404, "text/plain", "not found"))
+        payload = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def site():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Site)
+    base = f"http://127.0.0.1:{server.server_port}"
+    page_b = news_page("Dams inspected upstream", STORY[1:], url=f"{base}/b")
+    _Site.hits = Counter()
+    _Site.routes = {
+        "/page": (200, "text/html; charset=utf-8", news_page(url=f"{base}/page")),
+        "/flaky": (200, "text/html", news_page("Flaky but fine", url=f"{base}/flaky")),
+        "/b": (200, "text/html", page_b),
+        "/feed": (
+            200,
+            "application/rss+xml",
+            rss_feed(
+                [
+                    {
+                        "title": "Floods",
+                        "link": f"{base}/page",
+                        "date": "Tue, 22 Oct 2019 09:30:00 GMT",
+                        "summary": "Short summary of the floods from the feed.",
+                    },
+                    {
+                        "title": "Dams",
+                        "link": f"{base}/b",
+                        "date": "Tue, 22 Oct 2019 10:30:00 GMT",
+                        "summary": "Short summary of the dams from the feed.",
+                    },
+                    {
+                        "title": "Gone",
+                        "link": f"{base}/gone",
+                        "date": "Tue, 22 Oct 2019 11:30:00 GMT",
+                        "summary": "A summary whose page has been taken down.",
+                    },
+                ],
+                link=base,
+            ),
+        ),
+    }
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield base
+    server.shutdown()
+
+
+def run(specs, tmp_path, **options):
+    with Store(tmp_path / "s.db") as store, Fetcher(backoff=0.01) as fetcher:
+        summary = engine.ingest(specs, store, fetcher=fetcher, collect_ids=True, **options)
+        return summary, {a.id: a for a in store.iter_articles()}
+
+
+def test_a_page_url_is_fetched_and_extracted(site, tmp_path):
+    summary, stored = run([f"{site}/page"], tmp_path)
+    [article] = stored.values()
+    assert article.title == "Floods cut off northern villages"
+    assert article.url == f"{site}/page" and STORY[0] in article.text
+
+
+def test_transient_errors_are_retried_with_backoff(site, tmp_path):
+    summary, stored = run([f"{site}/flaky"], tmp_path)
+    assert summary.read == 1 and _Site.hits["/flaky"] == 3
+
+
+def test_a_failing_url_is_named_in_a_clear_error(site, tmp_path):
+    summary, _ = run([f"{site}/gone", f"{site}/page"], tmp_path)
+    assert summary.read == 1
+    [problem] = summary.problems
+    assert problem.origin == f"{site}/gone" and problem.reason == "HTTP 404 Not Found"
+    unreachable = "http://127.0.0.1:9/nothing-listens-here"
+    summary, _ = run([unreachable], tmp_path)
+    assert summary.problems[0].origin == unreachable
+    assert "gave up after 4 attempts" in summary.problems[0].reason
+
+
+def test_feed_from_url_uses_item_summaries(site, tmp_path):
+    summary, stored = run([f"{site}/feed"], tmp_path)
+    assert sorted(a.text for a in stored.values())[0] == "A summary whose page has been taken down."
+    assert summary.read == 3
+
+
+def test_feed_with_fetch_extracts_each_linked_page(site, tmp_path):
+    summary, stored = run([f"{site}/feed"], tmp_path, fetch_links=True)
+    by_title = {a.title: a for a in stored.values()}
+    assert STORY[0] in by_title["Floods cut off northern villages"].text
+    assert STORY[1] in by_title["Dams inspected upstream"].text
+    assert by_title["Gone"].text == "A summary whose page has been taken down."
+    [note] = summary.notes
+    assert isinstance(note, Note) and "HTTP 404" in note.message and "/gone" in note.message
