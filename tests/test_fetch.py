@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 
@@ -16,8 +17,8 @@ from tests.builders import STORY, news_page, rss_feed
 
 
 class _Site(BaseHTTPRequestHandler):
-    hits: Counter = Counter()
-    routes: dict[str, tuple[int, str, str]] = {}
+    hits: ClassVar[Counter] = Counter()
+    routes: ClassVar[dict[str, tuple[int, str, str]]] = {}
 
     def do_GET(self):
         self.hits[self.path] += 1
@@ -87,14 +88,14 @@ def run(specs, tmp_path, **options):
 
 
 def test_a_page_url_is_fetched_and_extracted(site, tmp_path):
-    summary, stored = run([f"{site}/page"], tmp_path)
+    _, stored = run([f"{site}/page"], tmp_path)
     [article] = stored.values()
     assert article.title == "Floods cut off northern villages"
     assert article.url == f"{site}/page" and STORY[0] in article.text
 
 
 def test_transient_errors_are_retried_with_backoff(site, tmp_path):
-    summary, stored = run([f"{site}/flaky"], tmp_path)
+    summary, _ = run([f"{site}/flaky"], tmp_path)
     assert summary.read == 1 and _Site.hits["/flaky"] == 3
 
 
