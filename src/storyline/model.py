@@ -36,15 +36,15 @@ class Article:
 
     @property
     def content_hash(self) -> str:
-        """SHA-256 over what a reader sees: title and text.
+        """SHA-256 over everything a reader sees: title, text and the descriptive fields.
 
-        Metadata is left out on purpose: the same story re-read from a feed whose
-        date format changed is still the same article.
+        `metadata` and `origin` are left out: where an article was read from does
+        not change what it says.
         """
         digest = hashlib.sha256()
-        digest.update((self.title or "").encode("utf-8"))
-        digest.update(b"\x1f")
-        digest.update(self.text.encode("utf-8"))
+        for value in (self.title, self.source, self.published, self.url, self.author, self.text):
+            digest.update((value or "").encode("utf-8"))
+            digest.update(b"\x1f")
         return digest.hexdigest()
 
     def with_changes(self, **changes: Any) -> Article:
