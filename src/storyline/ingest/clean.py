@@ -32,14 +32,15 @@ _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 # A call to action: an imperative opening plus something to visit, follow or get.
 _CTA_START = re.compile(
     r"^(?:visit|read|click|tap|follow|subscribe|sign\s+up|download|like\s+us|join|get|listen|"
-    r"watch|check\s+out|don'?t\s+miss|for\s+(?:more|the\s+latest)|see\s+(?:more|also)|more\s+from|"
+    r"watch|check\s+out|don'?t\s+miss|see\s+(?:more|also)|more\s+from|"
+    r"for\s+(?:more|the\s+latest)\s+(?:stories|news|coverage|updates|info|information|videos|photos)|"
     r"related|also\s+read|recommended|share|support|become\s+a|never\s+miss|stay\s+(?:up|informed))\b",
     re.I,
 )
 _CTA_TARGET = re.compile(
     r"\b(?:home\s?page|stories|newsletters?|app|twitter|facebook|instagram|youtube|tiktok|"
     r"linkedin|podcasts?|subscribe|subscriptions?|coverage|updates|alerts|here|site|website|"
-    r"feed|whatsapp|telegram|inbox|e-?mail|membership|journalism|more)\b",
+    r"feed|whatsapp|telegram|inbox|e-?mail|membership|journalism|news)\b",
     re.I,
 )
 _CREDIT_TAIL = re.compile(
@@ -88,7 +89,9 @@ _FURNITURE = re.compile(
     r"^(?:advertisement|advertising|sponsored(?:\s+content)?|story\s+continues\s+below.*|"
     r"continue\s+reading.*|skip\s+(?:ad|advert)|scroll\s+(?:down|to\s+continue).*|"
     r"(?:we|this\s+(?:site|website))\s+uses?\s+cookies.*|accept(?:\s+all)?\s+cookies.*|"
-    r"all\s+rights\s+reserved\.?|(?:©|\(c\)|copyright\b).{0,120}|"
+    r"all\s+rights\s+reserved\.?|(?:©|\(c\)|copyright\b).{0,120}|read\s+more\W*|"
+    r"(?:media\s+playback|enlarge\s+this\s+image|toggle\s+caption|story\s+highlights)\b.{0,200}|"
+    r"(?:(?:most\s+)?popular|trending)(?:\s+(?:stories|now|articles|news))*(?:\s+more\W*)?|"
     r"(?:additional\s+)?(?:reporting|editing|writing)\s+by\b.{0,150}|[\W_]+)$",
     re.I,
 )
@@ -179,7 +182,7 @@ def _headline_like(line: str) -> bool:
     return (
         2 <= len(words) <= 30
         and len(line) <= 220
-        and not line.rstrip("'\"”’").endswith((".", ",", ";"))
+        and not line.rstrip("'\"”’").endswith((".", ",", ";", ":"))
         and not _BULLET.match(line)
     )
 
