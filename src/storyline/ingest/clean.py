@@ -50,8 +50,8 @@ _CREDIT_TAIL = re.compile(
     re.I,
 )
 _CREDIT_HEAD = re.compile(
-    r"^(?:picture|photo|photograph|image|pic|credit|image\s+copyright|image\s+caption|"
-    r"media\s+caption|photo\s+credit|caption)s?\s*:",
+    r"^(?:(?:picture|photo|photograph|image|pic|credit|caption)s?\s*:|"
+    r"(?:image\s+copyright|image\s+caption|media\s+caption|photo\s+credit)\b)",
     re.I,
 )
 _SHARE_WORDS = {

@@ -1,0 +1,121 @@
+"""Cleaning rules: furniture goes, content stays, the lead gives metadata."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.ingest.clean import boilerplate_reason, clean_article, paragraphs
+from storyline.ingest.dates import normalize_date
+from storyline.model import Article
+from tests.builders import STORY
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Visit The Daily Herald's homepage for more stories.",
+        "- Visit Business Insider's homepage for more stories.",
+        "Sign up for our morning newsletter",
+        "Follow us on Twitter @dailyherald",
+        "Download the Herald app to get breaking news alerts.",
+        "Share this article",
+        "Share on Facebook Share on Twitter Email Print",
+        "A rescuer wades through the water in Valleytown (Picture: PA).",
+        "Flood water surrounds a school. (AP Photo/Jane Doe)",
+        "Residents leave their homes. Photograph: John Smith/Getty Images",
+        "Image copyright Reuters",
+        "Advertisement",
+        "Copyright 2019 The Associated Press. All rights reserved.",
+        "Reporting by Ana Silva; Editing by Tom Brown",
+        "Read more",
+        "* * *",
+    ],
+)
+def test_furniture_is_recognised(line):
+    assert boilerplate_reason(line) is not None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        *STORY,
+        "For more than 60 hours, police scoured nearby woods and searched the ponds.",
+        "Read the full statement below.",
+        "Visitors to the valley were told to stay away until the water recedes.",
+        "Share prices of insurers fell sharply on Wednesday.",
+        "Popular music festivals in the region have been cancelled.",
+        "He said the picture was clearer now: the dam would hold.",
+        "Follow-up inspections are planned for next week, the engineers said.",
+        "Photographs taken by residents show the river rising above the bridge.",
+    ],
+)
+def test_article_text_is_kept(line):
+    assert boilerplate_reason(line) is None
+
+
+def test_paragraphs_are_kept_and_whitespace_normalised():
+    text = "First  para\u00a0with   spaces.\r\n\r\nSecond\u200b para.\n\n\n\nThird para."
+    assert paragraphs(text) == ["First para with spaces.", "Second para.", "Third para."]
+
+
+def test_single_newlines_between_sentences_are_paragraphs_and_bullets_stay():
+    text = "- First point.\n- Second point.\nA paragraph.\nAnother paragraph."
+    assert paragraphs(text) == [
+        "- First point.",
+        "- Second point.",
+        "A paragraph.",
+        "Another paragraph.",
+    ]
+
+
+def test_lowercase_continuations_are_joined():
+    assert paragraphs("The mayor said the dam\nwould hold.") == [
+        "The mayor said the dam would hold."
+    ]
+
+
+def test_unicode_is_normalised_and_controls_removed():
+    cleaned = clean_article(Article("a", "Cafe\u0301 owners\x07 agreed.\u2028New line."))
+    assert cleaned.text == "Caf\u00e9 owners agreed.\n\nNew line."
+
+
+def test_title_repeated_as_first_line_is_removed():
+    cleaned = clean_article(
+        Article("a", "Floods in the north\n\n" + STORY[0], title="Floods in the North")
+    )
+    assert cleaned.text == STORY[0]
+
+
+def test_repeated_caption_is_dropped_everywhere():
+    caption = "Rescuers in boats search the flooded streets of Valleytown"
+    text = "\n\n".join([caption, "Floods Hit Valleytown", STORY[0], caption, STORY[1]])
+    cleaned = clean_article(Article("a", text))
+    assert cleaned.title == "Floods Hit Valleytown"
+    assert cleaned.text == STORY[0] + "\n\n" + STORY[1]
+
+
+def test_body_first_article_gets_no_invented_title():
+    cleaned = clean_article(Article("a", "\n\n".join(STORY)))
+    assert cleaned.title is None and cleaned.text.startswith("Rescue teams")
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    [
+        ("Saturday, January 8, 2005", "2005-01-08"),
+        ("Tue, 22 Oct 2019 10:00:00 GMT", "2019-10-22T10:00:00+00:00"),
+        ("2019-10-22T10:00:00Z", "2019-10-22T10:00:00+00:00"),
+        ("2019-10-22", "2019-10-22"),
+        ("22 October 2019", "2019-10-22"),
+        ("Oct. 22, 2019", "2019-10-22"),
+        ("10/01/1998 09:28:00", "1998-10-01T09:28:00"),
+        ("19981001", "1998-10-01"),
+        ("yesterday", None),
+        ("3 days ago", None),
+        ("not a date 12", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_dates_normalise_to_iso(raw, iso):
+    assert normalize_date(raw) == iso
