@@ -76,7 +76,7 @@ def test_bad_items_are_listed_and_good_ones_still_stored(tmp_path):
     assert result.exit_code == 0
     assert "in.jsonl:2: not JSON" in result.stderr
     assert 'in.jsonl:3: missing "text"' in result.stderr
-    assert "skipped 2 bad items" in result.stderr
+    assert "skipped 2 bad items" in result.stderr  # plural
 
 
 def test_jsonl_from_standard_input(tmp_path):

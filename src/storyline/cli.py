@@ -204,7 +204,8 @@ def _print_summary(summary: engine.IngestSummary, db: str) -> None:
         f"{summary.revised:,} revised, {summary.unchanged:,} already stored"
     )
     if summary.skipped:
-        line.append(f"; skipped {summary.skipped:,} bad items", style="yellow")
+        noun = "item" if summary.skipped == 1 else "items"
+        line.append(f"; skipped {summary.skipped:,} bad {noun}", style="yellow")
     if summary.internal_errors:
         line.append(f" ({summary.internal_errors} internal errors)", style="red")
     if summary.ignored:

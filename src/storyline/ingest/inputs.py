@@ -79,8 +79,10 @@ def estimate_size(specs: list[str]) -> int | None:
         if spec == "-" or is_web_url(spec):
             return None
         path = Path(spec)
-        files = (i for i in _walk(path)) if path.is_dir() else [_file_input(path, path.parent)]
-        total += sum(f.size or 0 for f in files if path.exists())
+        if path.is_dir():
+            total += sum(found.size or 0 for found in _walk(path))
+        elif path.is_file():
+            total += _size(path) or 0
     return total
 
 
