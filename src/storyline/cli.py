@@ -8,6 +8,7 @@ interpreted as markup.
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -73,6 +74,14 @@ InputsArgument = Annotated[
 ]
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _plain(value: object, style: str = "") -> Text:
+    """Untrusted text for the terminal: never markup, never escape sequences."""
+    return Text(_CONTROL.sub("", "" if value is None else str(value)), style=style)
+
+
 def _version(value: bool) -> None:
     if value:
         out.print(f"storyline {__version__}")
@@ -90,13 +99,18 @@ def main(
 
 @contextmanager
 def _open_store(db: str):
+    """The store, with its failures turned into a clear message and exit code 3."""
     try:
         store = Store(db)
     except StoreError as exc:
-        err.print(Text(f"error: {exc}", style="red"))
+        err.print(_plain(f"error: {exc}", "red"))
         raise typer.Exit(EXIT_STORE) from exc
     with store:
-        yield store
+        try:
+            yield store
+        except StoreError as exc:
+            err.print(_plain(f"error: {exc}", "red"))
+            raise typer.Exit(EXIT_STORE) from exc
 
 
 @app.command()
@@ -147,7 +161,7 @@ def _run_ingest(
             listed += 1
             if verbose or listed <= LISTED_PROBLEMS:
                 suffix = " (a storyline bug: please report it)" if item.internal else ""
-                err.print(Text(f"skipped {item}{suffix}", style="yellow"))
+                err.print(_plain(f"skipped {item}{suffix}", "yellow"))
 
     options = {
         "batch_size": batch_size,
@@ -165,7 +179,7 @@ def _run_ingest(
     if listed > LISTED_PROBLEMS and not verbose:
         err.print(f"… and {listed - LISTED_PROBLEMS} more problems (--verbose lists them all)")
     for note in summary.notes if not quiet else ():
-        err.print(Text(f"note {note}", style="cyan"))
+        err.print(_plain(f"note {note}", "cyan"))
     return summary
 
 
@@ -243,12 +257,7 @@ def list_articles(
     table.add_column("source", overflow="ellipsis", max_width=24)
     table.add_column("title", overflow="fold", ratio=1)
     for article in found:
-        table.add_row(
-            Text(article.id),
-            Text(article.published or ""),
-            Text(article.source or ""),
-            Text(article.title or ""),
-        )
+        table.add_row(*map(_plain, (article.id, article.published, article.source, article.title)))
     out.print(table)
     shown = f"{offset + 1}–{offset + len(found)}" if found else "none"
     err.print(f"{shown} of {total:,} articles")
@@ -274,7 +283,7 @@ def show(
     with _open_store(db) as store:
         stored = store.get_article(item_id, revision)
     if stored is None:
-        err.print(Text(f"error: no article with id {item_id!r} in {db}", style="red"))
+        err.print(_plain(f"error: no article with id {item_id!r} in {db}", "red"))
         raise typer.Exit(EXIT_NOTHING)
     article = stored.article
     if as_json:
@@ -301,11 +310,10 @@ def show(
         ("from", article.origin),
     ):
         if value:
-            facts.add_row(Text(name, style="dim"), Text(str(value)))
-    out.print(
-        Panel(facts, title=Text(article.title or "(untitled)", style="bold"), title_align="left")
-    )
-    out.print(Text(article.text))
+            facts.add_row(Text(name, style="dim"), _plain(value))
+    title = _plain(article.title or "(untitled)", "bold")
+    out.print(Panel(facts, title=title, title_align="left"))
+    out.print(_plain(article.text))
 
 
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Where to write the result JSON.")]
@@ -355,7 +363,7 @@ def _analyze(
                 store, summary.article_ids if summary else None, out_path
             )
         except OSError as exc:
-            err.print(Text(f"error: cannot write {out_path}: {exc.strerror or exc}", style="red"))
+            err.print(_plain(f"error: cannot write {out_path}: {exc.strerror or exc}", "red"))
             raise typer.Exit(EXIT_STORE) from exc
     if not quiet:
         if summary is not None:
@@ -393,9 +401,7 @@ def demo(
         table.add_column(name, overflow="fold")
     for article in document["articles"]:
         table.add_row(
-            Text(article["published"] or ""),
-            Text(article["source"] or ""),
-            Text(article["title"] or ""),
+            *map(_plain, (article["published"], article["source"], article["title"])),
         )
     out.print(table)
     out.print(

@@ -16,7 +16,7 @@ from storyline.ingest.base import DEFAULT_MAX_DOCUMENT_BYTES
 from storyline.ingest.fetch import Fetcher
 from storyline.model import Article, Note, ReadItem, Skipped
 from storyline.report.result_json import result_document, write_json
-from storyline.store import Store
+from storyline.store import ArticleRejected, Store
 
 DEFAULT_BATCH_SIZE = 500
 MAX_LISTED_PROBLEMS = 1000
@@ -97,13 +97,28 @@ def ingest(
 
 
 def _store_batch(summary: IngestSummary, store: Store, batch: list[Article]) -> None:
-    """Store `batch` in one transaction, count the outcome and empty the batch."""
-    if batch:
-        result = store.add_articles(batch)
+    """Store `batch` in one transaction, count the outcome and empty the batch.
+
+    When the database refuses the batch's data, the articles are stored one by
+    one so that only the offending ones are skipped (with the reason).
+    """
+    if not batch:
+        return
+    try:
+        outcomes = [store.add_articles(batch)]
+    except ArticleRejected:
+        outcomes = []
+        for article in batch:
+            try:
+                outcomes.append(store.add_articles([article]))
+            except ArticleRejected as exc:
+                summary.read -= 1
+                _count(Skipped(article.origin or article.id, f"not stored: {exc}"), summary, False)
+    for result in outcomes:
         summary.added += result.added
         summary.revised += result.revised
         summary.unchanged += result.unchanged
-        batch.clear()
+    batch.clear()
 
 
 def _count(item: ReadItem, summary: IngestSummary, collect_ids: bool) -> None:

@@ -15,85 +15,104 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from typing import Any
 
+from storyline.ingest.base import content_id
 from storyline.ingest.dates import normalize_date
 from storyline.model import Article
 
 # Characters that only ever carry layout or tracking: drop them.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"))
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0/C1 controls (terminal escape sequences start with one) and lone surrogates,
+# which no encoder or database accepts.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 
 _TERMINAL = (".", "!", "?", '"', "'", "”", "’", ":", ")", "…", "»")
 _BULLET = re.compile(r"^\s*(?:[-*•·–—]|\d{1,2}[.)])\s+")
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 
-# A call to action: an imperative opening plus something to visit, follow or get.
+# A call to action: an imperative opening, and either the reader addressed (our,
+# us, you, here, a handle or a link) or a page-furniture destination.
 _CTA_START = re.compile(
     r"^(?:visit|read|click|tap|follow|subscribe|sign\s+up|download|like\s+us|join|get|listen|"
-    r"watch|check\s+out|don'?t\s+miss|see\s+(?:more|also)|more\s+from|"
+    r"watch|check\s+out|don'?t\s+miss|see\s+(?:more|also)|more\s+from|share|support|"
     r"for\s+(?:more|the\s+latest)\s+(?:stories|news|coverage|updates|info|information|videos|photos)|"
-    r"related|also\s+read|recommended|share|support|become\s+a|never\s+miss|stay\s+(?:up|informed))\b",
+    r"also\s+read|recommended|become\s+a|never\s+miss|stay\s+(?:up|informed))\b",
     re.I,
 )
-_CTA_TARGET = re.compile(
-    r"\b(?:home\s?page|stories|newsletters?|app|twitter|facebook|instagram|youtube|tiktok|"
-    r"linkedin|podcasts?|subscribe|subscriptions?|coverage|updates|alerts|here|site|website|"
-    r"feed|whatsapp|telegram|inbox|e-?mail|membership|journalism|news)\b",
+_READER_ADDRESSED = re.compile(r"\b(?:our|us|you|your|here)\b|@\w|https?://|www\.|\.com\b", re.I)
+_FURNITURE_DESTINATION = re.compile(
+    r"\b(?:home\s?page|newsletters?|inbox|app\s+store|more\s+stories|podcasts?|"
+    r"the\s+\w+(?:\s+\w+)?\s+app)\b",
     re.I,
 )
+# Picture credits by their shape: "(Picture: PA)", "(Jane Doe/Agency)", a caption
+# ending "Photograph: Jane Doe/Agency", or "AGENCY/Jane Doe" closing a caption.
+_CAPITALISED = r"[A-Z][\w.'’&-]*"
 _CREDIT_TAIL = re.compile(
-    r"\((?:picture|photo|photograph|image|pic|credit|video|footage)s?\s*:[^)]{0,80}\)\W*$"
-    r"|(?:/\s*getty\s+images|\bvia\s+getty\s+images|\(ap\s+photo[^)]*\)|\breuters/\s*\w[\w ]*"
-    r"|\bshutterstock|\bepa-efe(?:/\w+)?)\W*$",
-    re.I,
+    r"(?i:\((?:picture|photo|photograph|image|pic|credit|video|footage)s?\s*:[^)]{0,80}\)\W*$)"
+    r"|\([^()]{2,60}/[^()]{2,80}\)\W*$"
+    r"|\b(?i:(?:photo(?:graph)?|picture|image|pic)s?\s*(?:by|:))\s*"
+    rf"{_CAPITALISED}(?:\s*/\s*{_CAPITALISED}|\s+{_CAPITALISED}|\s+(?:via|for|of)\s+{_CAPITALISED})*"
+    r"\W*$"
+    rf"|\b{_CAPITALISED}(?:\s{_CAPITALISED})*\s?/\s?{_CAPITALISED}(?:\s{_CAPITALISED}){{0,4}}\W*$",
 )
 _CREDIT_HEAD = re.compile(
-    r"^(?:(?:picture|photo|photograph|image|pic|credit|caption)s?\s*:|"
+    r"^(?:(?:picture|photo|photograph|image|pic|caption)s?\s*:|"
     r"(?:image\s+copyright|image\s+caption|media\s+caption|photo\s+credit)\b)",
     re.I,
 )
-_SHARE_WORDS = {
-    "share",
-    "shares",
-    "this",
-    "article",
-    "story",
-    "on",
-    "via",
-    "tweet",
-    "email",
-    "e-mail",
-    "print",
-    "copy",
-    "link",
-    "facebook",
-    "twitter",
-    "x",
-    "whatsapp",
-    "linkedin",
-    "pinterest",
-    "reddit",
-    "comment",
-    "comments",
-    "save",
-    "pin",
-    "messenger",
-    "telegram",
-    "and",
-    "or",
-    "the",
-}
+_SHARE_WORDS = frozenset(
+    (
+        "share",
+        "shares",
+        "this",
+        "article",
+        "story",
+        "on",
+        "via",
+        "tweet",
+        "email",
+        "e-mail",
+        "print",
+        "copy",
+        "link",
+        "facebook",
+        "twitter",
+        "x",
+        "whatsapp",
+        "linkedin",
+        "pinterest",
+        "reddit",
+        "comment",
+        "comments",
+        "save",
+        "pin",
+        "messenger",
+        "telegram",
+        "and",
+        "or",
+        "the",
+    )
+)
 _FURNITURE = re.compile(
     r"^(?:advertisement|advertising|sponsored(?:\s+content)?|story\s+continues\s+below.*|"
     r"continue\s+reading.*|skip\s+(?:ad|advert)|scroll\s+(?:down|to\s+continue).*|"
     r"(?:we|this\s+(?:site|website))\s+uses?\s+cookies.*|accept(?:\s+all)?\s+cookies.*|"
-    r"all\s+rights\s+reserved\.?|(?:©|\(c\)|copyright\b).{0,120}|read\s+more\W*|"
+    r"all\s+rights\s+reserved\.?|(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4}|by\b)).{0,120}|"
+    r"read\s+more\W*|related\s*:.*|credit\s*:(?:\W*\w+){1,8}\W*|"
     r"(?:media\s+playback|enlarge\s+this\s+image|toggle\s+caption|story\s+highlights)\b.{0,200}|"
     r"(?:(?:most\s+)?popular|trending)(?:\s+(?:stories|now|articles|news))*(?:\s+more\W*)?|"
-    r"(?:additional\s+)?(?:reporting|editing|writing)\s+by\b.{0,150}|[\W_]+)$",
+    r"[\W_]+)$",
     re.I,
+)
+# "Reporting by Jane Doe; Editing by John Smith": only names and connectors.
+_STAFF_CREDIT = re.compile(
+    rf"^(?i:(?:additional\s+)?(?:reporting|editing|writing)\s+by)\s+{_CAPITALISED}"
+    rf"(?:(?:\s+|\s*[;,]\s*|\s+(?:and|in|from|with|by)\s+|\s*;?\s*(?i:(?:additional\s+)?"
+    rf"(?:reporting|editing|writing)\s+by)\s+){_CAPITALISED})*\W*$",
 )
 _NAME = r"[A-Z][\w.'’-]+"
 _BYLINE = re.compile(rf"^(?:[Bb]y|BY)\s+({_NAME}(?:[ ,]+(?:and\s+|&\s+)?{_NAME}){{0,7}})\s*$")
@@ -101,6 +120,8 @@ _DATE_PREFIX = re.compile(
     r"^(?:published|updated|posted|last\s+updated|date)\s*(?:on|at)?\s*:?\s*", re.I
 )
 _TITLE_KEY = re.compile(r"[\W_]+")
+_SENTENCE_INSIDE = re.compile(r"[a-z0-9][.!?][\"”’]?\s+[A-Z]")
+_LEAD = 6  # paragraphs searched for headline, byline and date
 
 
 def normalize_unicode(text: str) -> str:
@@ -161,11 +182,15 @@ def boilerplate_reason(line: str) -> str | None:
     words = line.split()
     if len(words) > 40:
         return None
-    if _FURNITURE.match(line):
+    if _FURNITURE.match(line) or _STAFF_CREDIT.match(line):
         return "furniture"
     if _CREDIT_TAIL.search(line) or _CREDIT_HEAD.match(line):
         return "picture credit"
-    if len(words) <= 25 and _CTA_START.match(line) and _CTA_TARGET.search(line):
+    if (
+        len(words) <= 25
+        and _CTA_START.match(line)
+        and (_READER_ADDRESSED.search(line) or _FURNITURE_DESTINATION.search(line))
+    ):
         return "call to action"
     tokens = [t.lower().strip(":|•·-") for t in words]
     if ("share" in tokens or "tweet" in tokens) and all(t in _SHARE_WORDS or not t for t in tokens):
@@ -178,12 +203,15 @@ def _is_sentence(line: str) -> bool:
 
 
 def _headline_like(line: str) -> bool:
+    """One short line that does not read as a sentence, a question or a caption."""
     words = line.split()
     return (
         2 <= len(words) <= 30
         and len(line) <= 220
-        and not line.rstrip("'\"”’").endswith((".", ",", ";", ":"))
+        and not line.rstrip("'\"”’").endswith((".", ",", ";", ":", "?", "!", ")"))
+        and not _SENTENCE_INSIDE.search(line)
         and not _BULLET.match(line)
+        and boilerplate_reason(line) is None
     )
 
 
@@ -197,36 +225,45 @@ def _title_key(text: str) -> str:
 
 
 def _drop_repeated_captions(paras: list[str]) -> list[str]:
-    """Drop non-sentence lines that occur more than once: captions and labels repeated on a page."""
-    counts = Counter(p for p in paras if not _is_sentence(p) and len(p.split()) >= 3)
+    """Drop captions repeated on a page: a non-sentence line that occurs more than
+    once, one of them in the lead (a refrain or table row repeated in the body stays)."""
+    lead = {p for p in paras[:_LEAD] if not _is_sentence(p) and len(p.split()) >= 3}
+    counts = Counter(p for p in paras if p in lead)
     return [p for p in paras if counts.get(p, 0) < 2]
 
 
 def _take_lead(paras: list[str], article: Article) -> tuple[list[str], dict[str, str]]:
     """Find headline, byline and dateline among the first paragraphs; return the rest.
 
-    Only the lead is searched: a byline or date deeper in the text is content.
-    Headline-like lines before the chosen headline are kickers or captions and are
-    dropped; when several compete, a Title Case line wins over sentence case, and
-    headline-like lines after it (standfirsts, subheads) stay in the text.
+    Only the lead is searched: a byline or date deeper in the text is content. The
+    headline is the first headline-like line, unless a later one of four or more
+    words is in Title Case while the earlier ones are not: those earlier lines are
+    then kickers or captions and are dropped with it. A line followed by one that
+    starts in lower case is a broken sentence, not a headline.
     """
     found: dict[str, str] = {}
     drop: set[int] = set()
     candidates: list[int] = []
-    for index, para in enumerate(paras[:6]):
+    for index, para in enumerate(paras[:_LEAD]):
         byline = _BYLINE.match(para)
+        following = paras[index + 1] if index + 1 < len(paras) else ""
         if byline and "author" not in found and len(para.split()) <= 12:
             found["author"] = byline.group(1).strip(" ,")
             drop.add(index)
         elif len(para.split()) <= 10 and (published := normalize_date(_DATE_PREFIX.sub("", para))):
             found.setdefault("published", published)
             drop.add(index)
-        elif article.title is None and _headline_like(para):
+        elif article.title is None and _headline_like(para) and not following[:1].islower():
             candidates.append(index)
         else:
             break
     if candidates:
-        best = max(candidates, key=lambda i: (_title_case_ratio(paras[i]) >= 0.7, -i))
+        titled = [
+            i
+            for i in candidates
+            if len(paras[i].split()) >= 4 and _title_case_ratio(paras[i]) >= 0.7
+        ]
+        best = titled[0] if titled else candidates[0]
         found["title"] = paras[best]
         drop.update(i for i in candidates if i <= best)
     return [p for i, p in enumerate(paras) if i not in drop], found
@@ -249,6 +286,9 @@ def clean_article(article: Article) -> Article:
             paras.pop(0)
     paras, found = _take_lead(paras, article.with_changes(title=title))
     return article.with_changes(
+        id=_clean_field(article.id) or content_id(article.text),
+        origin=_clean_field(article.origin),
+        metadata=_clean_value(article.metadata),
         text="\n\n".join(paras),
         title=title or found.get("title"),
         author=_clean_field(article.author) or found.get("author"),
@@ -256,6 +296,17 @@ def clean_article(article: Article) -> Article:
         source=_clean_field(article.source),
         url=_clean_field(article.url),
     )
+
+
+def _clean_value(value: Any) -> Any:
+    """Metadata with every string cleaned like a field (no controls, no surrogates)."""
+    if isinstance(value, str):
+        return _CONTROL.sub("", value)
+    if isinstance(value, dict):
+        return {_CONTROL.sub("", str(k)): _clean_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean_value(v) for v in value]
+    return value
 
 
 def _clean_field(value: str | None) -> str | None:

@@ -7,6 +7,7 @@ extracted instead, falling back to the feed's text when that fails.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
@@ -21,7 +22,8 @@ from storyline.ingest.urls import is_web_url, source_from_url, url_id
 from storyline.model import Article, Note, ReadItem, Skipped
 
 # Entity declarations are how billion-laughs and external-entity attacks start;
-# news feeds never need them, so a feed that declares any is refused outright.
+# news feeds never need them, so a feed that contains one anywhere (a comment can
+# hide where the prolog ends) is refused outright, before any parser sees it.
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.I)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
@@ -29,7 +31,7 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 def read_feed(stream: BinaryIO, ctx: ReadContext) -> Iterator[ReadItem]:
     """One article per feed item; malformed feeds keep every item that parsed."""
     data = read_document(stream, ctx)
-    if _ENTITY_DECLARATION.search(data[: _prolog_end(data)]):
+    if _ENTITY_DECLARATION.search(data):
         yield Skipped(
             ctx.origin, "XML entity declarations are refused (possible entity-expansion attack)"
         )
@@ -51,9 +53,10 @@ def read_feed(stream: BinaryIO, ctx: ReadContext) -> Iterator[ReadItem]:
 def _parse(data: bytes, ctx: ReadContext) -> Any:
     """feedparser's result, or None when it cannot parse the bytes at all.
 
-    feedparser trusts the XML declaration's encoding; when that declaration is
-    itself garbled it raises, so the text is decoded here and parsed again
-    without it.
+    feedparser is always handed a file object: given a string it would treat
+    one that looks like a URL or path as something to fetch or open. It trusts
+    the XML declaration's encoding and raises when that is garbled, so the text
+    is then decoded here and parsed again without the declaration.
     """
     options = {
         "sanitize_html": False,
@@ -61,19 +64,13 @@ def _parse(data: bytes, ctx: ReadContext) -> Any:
         "response_headers": {"content-location": ctx.url or ""},
     }
     try:
-        return feedparser.parse(data, **options)
+        return feedparser.parse(io.BytesIO(data), **options)
     except Exception:  # feedparser raises arbitrary errors on garbled declarations
         text = _XML_DECLARATION.sub("", decode_bytes(data, ctx.charset), count=1)
         try:
-            return feedparser.parse(text, **options)
+            return feedparser.parse(io.BytesIO(text.encode("utf-8")), **options)
         except Exception:
             return None
-
-
-def _prolog_end(data: bytes) -> int:
-    """Offset of the root element: DTDs and entity declarations can only come before it."""
-    match = re.search(rb"<(?![?!])", data)
-    return match.start() if match else len(data)
 
 
 def _entry_items(

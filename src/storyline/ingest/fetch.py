@@ -84,6 +84,9 @@ class Fetcher:
                 problem = str(exc)
             except httpx.TransportError as exc:
                 problem = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
+                # Redirect loops, undecodable bodies, malformed URLs: retrying won't help.
+                raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from exc
         raise FetchError(f"{url}: {problem} (gave up after {self.attempts} attempts)")
 
     def _delay(self, attempt: int, problem: str) -> float:

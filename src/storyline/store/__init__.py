@@ -3,6 +3,7 @@
 from storyline.store.database import (
     DEFAULT_DB,
     AddResult,
+    ArticleRejected,
     Store,
     StoredArticle,
     StoreError,
@@ -14,6 +15,7 @@ __all__ = [
     "DEFAULT_DB",
     "SCHEMA_VERSION",
     "AddResult",
+    "ArticleRejected",
     "Store",
     "StoreError",
     "StoredArticle",

@@ -28,7 +28,7 @@ from sqlalchemy import (
     table,
     update,
 )
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError, StatementError
 from sqlalchemy.exc import SQLAlchemyError as _SQLAlchemyError
 
 from storyline.model import Article
@@ -41,6 +41,10 @@ _ID_CHUNK = 400  # stays under SQLite's bound-parameter limit on old builds
 
 class StoreError(Exception):
     """The store cannot be opened or used; the message says what to do."""
+
+
+class ArticleRejected(StoreError):
+    """The database refused the data of a batch (not the database itself failing)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +123,15 @@ class Store:
         if not batch:
             return result
         now = datetime.now(UTC).isoformat(timespec="seconds")
+        try:
+            self._add(batch, result, now)
+        except (IntegrityError, DataError, StatementError, UnicodeError, ValueError) as exc:
+            raise ArticleRejected(_reason(exc)) from exc
+        except _SQLAlchemyError as exc:
+            raise StoreError(f"the store failed: {_reason(exc)}") from exc
+        return result
+
+    def _add(self, batch: Sequence[Article], result: AddResult, now: str) -> None:
         with self._write() as conn:
             known = self._revision_state(conn, {a.id for a in batch})
             rows: list[dict[str, Any]] = []
@@ -147,7 +160,6 @@ class Store:
                 )
             if rows:
                 conn.execute(articles.insert(), rows)
-        return result
 
     @staticmethod
     def _revision_state(conn, ids: set[str]) -> dict[str, tuple[int, set[str]]]:
