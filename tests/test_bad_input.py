@@ -184,3 +184,72 @@ def test_missing_paths_are_reported_and_others_still_read(tmp_path):
     good, bad = split(list(read_inputs([str(tmp_path / "nope.txt"), str(tmp_path / "a.txt")])))
     assert [a.id for a in good] == ["a"]
     assert bad[0].reason == "no such file or folder"
+
+
+def test_feed_data_never_makes_storyline_open_urls_or_files(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET CONTENT")
+    for target in ("http://127.0.0.1:9/leak?", f"file://{secret}#"):
+        data = b'<?xml version="1.0" encoding="utf-8\xff"?>' + target.encode() + b"<rss>"
+        items = read_bytes(data, "tricky.xml")
+        assert not any(isinstance(i, Article) and "SECRET" in i.text for i in items)
+        assert not any(isinstance(i, Skipped) and i.internal for i in items)
+
+
+def test_entity_declaration_hidden_behind_a_comment_is_refused():
+    data = (
+        b'<?xml version="1.0"?><!-- <b> --><!DOCTYPE rss [<!ENTITY x "boom">]>'
+        b"<rss><channel><item><title>&x;</title><description>&x;</description></item>"
+        b"</channel></rss>"
+    )
+    good, bad = split(read_bytes(data, "hidden.xml"))
+    assert good == [] and "entity" in bad[0].reason
+
+
+def test_utf16_html_is_detected_as_html():
+    [article] = read_bytes(news_page().encode("utf-16"), "page16.html")
+    assert article.title == "Floods cut off northern villages"
+
+
+def test_trec_without_line_breaks_and_with_id_attributes(tmp_path):
+    record = (
+        '<DOC id="APW_ENG_20050101.{n:04d}" type="story"><HEADLINE>Quake {n}</HEADLINE>'
+        "<TEXT><P>Shares fell to <5 percent and rose > 3 later, officials said on Monday "
+        "in the capital.</P></TEXT></DOC>"
+    )
+    path = tmp_path / "oneline.sgml"
+    path.write_text("".join(record.format(n=n) for n in range(2000)))  # one line, no breaks
+    good, bad = split(list(read_inputs([str(path)], max_document_bytes=10_000)))
+    assert len(good) == 2000 and bad == []
+    assert good[0].id == "APW_ENG_20050101.0000" and good[0].source == "APW"
+    assert good[0].published == "2005-01-01" and good[0].metadata["doc_type"] == "story"
+    assert good[0].text.startswith("Shares fell to <5 percent and rose > 3 later")
+
+
+def test_trec_record_without_end_is_reported_and_the_next_is_kept():
+    data = (
+        b"<DOC><DOCNO> A1 </DOCNO><TEXT>First record loses its end tag.</TEXT>"
+        b"<DOC><DOCNO> A2 </DOCNO><TEXT>" + STORY[0].encode() + b"</TEXT></DOC>"
+    )
+    good, bad = split(read_bytes(data, "x.sgml"))
+    assert [a.id for a in good] == ["A2"]
+    assert bad[0].reason == "record has no closing </DOC>"
+
+
+def test_store_failures_skip_only_the_offending_articles(tmp_path):
+    from storyline import engine
+    from storyline.store import Store
+
+    lines = [
+        json.dumps({"id": "ok1", "text": STORY[0]}),
+        '{"id": "bad\\ud800", "text": "Lone \\ud800 surrogate in the text of a news story."}',
+        json.dumps({"id": "ok2", "text": STORY[1]}),
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(lines))
+    with Store(tmp_path / "s.db") as store:
+        summary = engine.ingest([str(path)], store)
+        assert summary.added == 3  # the surrogate is cleaned away, not fatal
+        assert (
+            store.get_article("bad").article.text == "Lone surrogate in the text of a news story."
+        )

@@ -119,3 +119,60 @@ def test_body_first_article_gets_no_invented_title():
 )
 def test_dates_normalise_to_iso(raw, iso):
     assert normalize_date(raw) == iso
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Support for the measure rose to 60 percent, according to a poll by the news site Axios.",
+        "Share prices of Facebook fell 7 percent after the company said its app lost users.",
+        "Related charges against two Twitter employees were filed on Friday.",
+        "Download speeds on the app fell by half during the outage.",
+        "The measure is popular, according to a Reuters/Ipsos poll.",
+        "Copyright infringement is a crime, the judge told the court.",
+        "Reporting by Reuters was cited by the senator in his speech.",
+        "Writing by hand is becoming rare among students.",
+        "The photo by the river shows the damage.",
+    ],
+)
+def test_sentences_that_start_like_furniture_are_kept(line):
+    assert boilerplate_reason(line) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "President Obama speaks in Washington. (Katherine Frey/The Washington Post)",
+        "Supporters gather outside the court. (Seth Wenig/AP)",
+        "Bernie Sanders liked what he heard. REUTERS/Jonathan Ernst",
+        "Andrzej Duda on Feb. 6. Photographer: Janek Skarzynski/AFP via Getty Images",
+        "Reporting by Ana Silva in London; additional reporting by Tom Brown",
+        "Related: Why the troops left",
+    ],
+)
+def test_credits_are_recognised_by_their_shape(line):
+    assert boilerplate_reason(line) is not None
+
+
+def test_section_label_after_the_headline_does_not_become_the_title():
+    text = "Floods cut off northern villages as river bursts its banks\n\nWorld News\n\n" + STORY[0]
+    assert clean_article(Article("a", text)).title.startswith("Floods cut off northern villages")
+
+
+@pytest.mark.parametrize(
+    "lede",
+    [
+        "Every time the chain brings back its famous sandwich, do fans really line up for it?",
+        "The zoo's new safari park is absolutely",
+    ],
+)
+def test_questions_and_broken_sentences_are_not_titles(lede):
+    text = lede + "\n\n" + ("stunning, visitors said." if lede.endswith("absolutely") else STORY[0])
+    cleaned = clean_article(Article("a", text))
+    assert cleaned.title is None and cleaned.text.startswith(lede)
+
+
+def test_a_refrain_repeated_in_the_body_is_kept():
+    refrain = "We will rebuild this valley together"
+    text = "\n\n".join([STORY[0], refrain, STORY[1], refrain, STORY[2]])
+    assert clean_article(Article("a", text, title="Song")).text.count(refrain) == 2

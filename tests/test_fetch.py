@@ -22,6 +22,12 @@ class _Site(BaseHTTPRequestHandler):
 
     def do_GET(self):
         self.hits[self.path] += 1
+        if self.path == "/loop":
+            self.send_response(302)
+            self.send_header("Location", "/loop")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if self.path == "/flaky" and self.hits[self.path] < 3:
             status, kind, body = 503, "text/plain", "busy"
         else:
@@ -108,6 +114,13 @@ def test_a_failing_url_is_named_in_a_clear_error(site, tmp_path):
     summary, _ = run([unreachable], tmp_path)
     assert summary.problems[0].origin == unreachable
     assert "gave up after 4 attempts" in summary.problems[0].reason
+
+
+def test_a_redirect_loop_is_a_clear_error_and_the_run_goes_on(site, tmp_path):
+    summary, stored = run([f"{site}/loop", f"{site}/page"], tmp_path)
+    assert len(stored) == 1
+    assert summary.problems[0].origin == f"{site}/loop"
+    assert "TooManyRedirects" in summary.problems[0].reason
 
 
 def test_feed_from_url_uses_item_summaries(site, tmp_path):

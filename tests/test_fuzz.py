@@ -6,11 +6,13 @@ import gzip
 import json
 import os
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storyline.ingest import read_bytes
 from storyline.model import Article, Note, Skipped
+from storyline.store import Store
 from tests.builders import STORY, news_page, rss_feed, trec_file, warc_bytes
 
 _JSONL = "\n".join(
@@ -39,7 +41,11 @@ FUZZ = settings(
     max_examples=1000,
     deadline=None,
     derandomize=os.environ.get("FUZZ_RANDOM") is None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
 )
 
 
@@ -133,3 +139,17 @@ TOKENS = [
 @given(st.lists(st.sampled_from(TOKENS), max_size=60), st.sampled_from(["utf-8", "cp1252"]))
 def test_structured_token_soup(tokens, encoding):
     check("".join(tokens).encode(encoding, errors="replace"))
+
+
+@pytest.fixture(scope="module")
+def fuzz_store(tmp_path_factory):
+    with Store(tmp_path_factory.mktemp("fuzz") / "fuzz.db") as store:
+        yield store
+
+
+@settings(FUZZ, max_examples=300)
+@given(data=mutated())
+def test_whatever_is_read_can_be_stored(fuzz_store, data):
+    articles = [i for i in read_bytes(data, "fuzz") if isinstance(i, Article)]
+    result = fuzz_store.add_articles(articles)
+    assert result.added + result.revised + result.unchanged == len(articles)

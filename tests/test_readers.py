@@ -241,3 +241,25 @@ def test_seed_text_files_get_their_real_headlines(shared_data):
     assert "Visit Business Insider's homepage" not in second.text
     assert second.text.startswith("- One thousand American troops are leaving")
     assert "The 1,000 US troops leaving Syria will be allowed" in second.text
+
+
+def test_a_homepage_canonical_does_not_merge_different_pages():
+    pages = [
+        (
+            f"https://site.example/news/{i}",
+            news_page(f"Story {i} of the day", url="https://site.example/"),
+        )
+        for i in range(3)
+    ]
+    found = articles(read_bytes(warc_bytes(pages, with_extras=False), "site.warc.gz"))
+    assert len({a.id for a in found}) == 3
+    assert [a.url for a in found] == [f"https://site.example/news/{i}" for i in range(3)]
+
+
+def test_crawl_date_is_not_a_publication_date():
+    page = news_page().replace(
+        '<meta property="article:published_time" content="2019-10-22T09:30:00Z">', ""
+    )
+    [article] = articles(read_bytes(warc_bytes([("https://h.example/a", page)]), "c.warc.gz"))
+    assert article.published is None
+    assert article.metadata["crawled"].startswith("2019-10-22T12:00:00")

@@ -54,7 +54,7 @@ _CAPITALISED = r"[A-Z][\w.'’&-]*"
 _CREDIT_TAIL = re.compile(
     r"(?i:\((?:picture|photo|photograph|image|pic|credit|video|footage)s?\s*:[^)]{0,80}\)\W*$)"
     r"|\([^()]{2,60}/[^()]{2,80}\)\W*$"
-    r"|\b(?i:(?:photo(?:graph)?|picture|image|pic)s?\s*(?:by|:))\s*"
+    r"|\b(?i:(?:photo(?:graph(?:er)?)?|picture|image|pic)s?\s*(?:by|:))\s*"
     rf"{_CAPITALISED}(?:\s*/\s*{_CAPITALISED}|\s+{_CAPITALISED}|\s+(?:via|for|of)\s+{_CAPITALISED})*"
     r"\W*$"
     rf"|\b{_CAPITALISED}(?:\s{_CAPITALISED})*\s?/\s?{_CAPITALISED}(?:\s{_CAPITALISED}){{0,4}}\W*$",
@@ -225,10 +225,12 @@ def _title_key(text: str) -> str:
 
 
 def _drop_repeated_captions(paras: list[str]) -> list[str]:
-    """Drop captions repeated on a page: a non-sentence line that occurs more than
-    once, one of them in the lead (a refrain or table row repeated in the body stays)."""
-    lead = {p for p in paras[:_LEAD] if not _is_sentence(p) and len(p.split()) >= 3}
-    counts = Counter(p for p in paras if p in lead)
+    """Drop captions repeated on a page: a non-sentence line that stands above the
+    body (before the first sentence) and again further down. A refrain or a table
+    row repeated within the body is content and stays."""
+    body_start = next((i for i, p in enumerate(paras) if _is_sentence(p)), len(paras))
+    above = {p for p in paras[:body_start] if len(p.split()) >= 3}
+    counts = Counter(p for p in paras if p in above)
     return [p for p in paras if counts.get(p, 0) < 2]
 
 

@@ -49,6 +49,8 @@ def sniff(head: bytes, name: str = "") -> Format:
     Content decides; the name's extension is consulted only for text that could
     be either JSONL or prose. Gzip is unwrapped by the caller before sniffing.
     """
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: sniff the text, not its bytes
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
     for bom in _BOMS:
         if head.startswith(bom):
             head = head[len(bom) :]

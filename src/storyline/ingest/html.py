@@ -10,6 +10,7 @@ import logging
 import re
 from collections.abc import Iterator
 from typing import BinaryIO
+from urllib.parse import urlsplit
 
 import lxml.html
 import trafilatura
@@ -66,13 +67,15 @@ def extract_html(
             with_metadata=True,
             include_comments=False,
             include_tables=False,
+            # No guessing from footers ("Copyright 2019" is not a publication date).
+            date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except (ValueError, TypeError, etree.LxmlError) as exc:
         return Skipped(origin, f"unparseable HTML ({exc})")
     text = (doc.text or "") if doc is not None else ""
     if len(text.split()) < MIN_ARTICLE_WORDS:
         return Skipped(origin, "no article text found in the page")
-    canonical = doc.url if doc.url and is_web_url(doc.url) else url
+    canonical = _trusted_canonical(doc.url, url) or url
     article_id = url_id(canonical) if canonical else id_base
     if article_id is None:
         article_id = content_id(text)
@@ -90,6 +93,19 @@ def extract_html(
         metadata=metadata,
         origin=origin,
     )
+
+
+def _trusted_canonical(canonical: str | None, page_url: str | None) -> str | None:
+    """The page's canonical link if it can name this article: a web URL with a
+    path (sites that point every page at their homepage exist), on the same site
+    as the page when the page's own URL is known."""
+    if not canonical or not is_web_url(canonical):
+        return None
+    if urlsplit(canonical).path.strip("/") == "":
+        return None
+    if page_url and source_from_url(canonical) != source_from_url(page_url):
+        return None
+    return canonical
 
 
 def fragment_text(html: str) -> str:

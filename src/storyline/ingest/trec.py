@@ -17,9 +17,14 @@ from storyline.ingest.decode import decode_bytes
 from storyline.model import Article, ReadItem, Skipped
 
 _FIELD = re.compile(r"<([A-Z][A-Z0-9_]*)(?:\s[^>]*)?>(.*?)</\1\s*>", re.S | re.I)
-_DOC_WRAPPER = re.compile(r"^\s*<DOC\b[^>]*>|</DOC>\s*$", re.I)
+_DOC_WRAPPER = re.compile(r"^\s*<DOC\b[^>]*>|</DOC\s*>\s*$", re.I)
+_ATTRIBUTE = re.compile(r"""(\w+)\s*=\s*["']([^"']*)["']""")
+_DOC_START = re.compile(rb"<DOC(?:\s[^<>]{0,500})?>", re.I)
+_DOC_END = re.compile(rb"</DOC\s*>", re.I)
+_TAG_MAX = 512
+_CHUNK = 64 * 1024
 _PARAGRAPH_TAG = re.compile(r"</?P\b[^>]*>", re.I)
-_ANY_TAG = re.compile(r"<[^>]{0,200}>")
+_ANY_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]{0,200})?/?>")
 # SGML entities used by TREC/DUC that HTML does not define (&QL; &UR; &LR; …).
 _SGML_ENTITY = re.compile(r"&[A-Za-z]{2,8};")
 _DOCNO_CONVENTION = re.compile(r"^([A-Z]{2,6})_?(?:ENG_)?((?:19|20)\d{6})")
@@ -29,38 +34,60 @@ _DATE_FIELDS = ("DATE_TIME", "DATE", "DATELINE")
 
 
 def read_trec(stream: BinaryIO, ctx: ReadContext) -> Iterator[ReadItem]:
-    """One article per <DOC> record; streams record by record."""
-    buffer: list[bytes] = []
-    size = 0
+    """One article per <DOC> record.
+
+    Scans fixed-size chunks for record boundaries, so memory stays bounded by
+    the document limit even when a file has no line breaks at all.
+    """
+    pending = b""
     number = 0
-    inside = False
-    for line in stream:
-        stripped = line.strip().upper()
-        if stripped.startswith(b"<DOC>") or stripped.startswith(b"<DOC "):
-            if inside:
+    skipping = False  # inside a record too large to keep
+    for chunk in iter(lambda: stream.read(_CHUNK), b""):
+        pending += chunk
+        while True:
+            if skipping:
+                end = _DOC_END.search(pending)
+                if end is None:
+                    pending = pending[-_TAG_MAX:]
+                    break
+                skipping, pending = False, pending[end.end() :]
+            start = _DOC_START.search(pending)
+            if start is None:
+                pending = pending[-_TAG_MAX:]  # may hold the beginning of a start tag
+                break
+            end = _DOC_END.search(pending, start.end())
+            following = _DOC_START.search(pending, start.end())
+            if following and (end is None or following.start() < end.start()):
+                number += 1
                 yield Skipped(f"{ctx.origin}#doc{number}", "record has no closing </DOC>")
-            inside, buffer, size = True, [line], len(line)
+                pending = pending[following.start() :]
+                continue
+            if end is None:
+                if len(pending) - start.start() > ctx.max_document_bytes:
+                    number += 1
+                    too_large = "record larger than the document limit"
+                    yield Skipped(f"{ctx.origin}#doc{number}", too_large)
+                    skipping, pending = True, pending[-_TAG_MAX:]
+                else:
+                    pending = pending[start.start() :]
+                break
             number += 1
-            continue
-        if not inside:
-            continue
-        buffer.append(line)
-        size += len(line)
-        if size > ctx.max_document_bytes:
-            yield Skipped(f"{ctx.origin}#doc{number}", "record larger than the document limit")
-            inside, buffer, size = False, [], 0
-        elif stripped.endswith(b"</DOC>"):
-            yield _record(decode_bytes(b"".join(buffer), ctx.charset), f"{ctx.origin}#doc{number}")
-            inside, buffer, size = False, [], 0
-    if inside:
-        yield Skipped(f"{ctx.origin}#doc{number}", "file ends inside a record (no </DOC>)")
+            record = decode_bytes(pending[start.start() : end.end()], ctx.charset)
+            yield _record(record, f"{ctx.origin}#doc{number}")
+            pending = pending[end.end() :]
+    if not skipping and _DOC_START.search(pending):
+        yield Skipped(f"{ctx.origin}#doc{number + 1}", "file ends inside a record (no </DOC>)")
 
 
 def _record(sgml: str, origin: str) -> ReadItem:
     fields: dict[str, str] = {}
+    opening = _DOC_WRAPPER.match(sgml)
+    attributes = dict(_ATTRIBUTE.findall(opening.group(0))) if opening else {}
     for match in _FIELD.finditer(_DOC_WRAPPER.sub("", sgml)):
         fields.setdefault(match.group(1).upper(), match.group(2))
-    docno = _plain(fields.pop("DOCNO", ""))
+    # TREC has <DOCNO>; newer LDC corpora (AQUAINT-2, Gigaword) put it in <DOC id="…">.
+    docno = _plain(fields.pop("DOCNO", "")) or attributes.pop("id", "").strip()
+    fields.update({f"doc_{k}": v for k, v in attributes.items()})
     if not docno:
         return Skipped(origin, "record has no DOCNO")
     body = next((fields.pop(name) for name in _TEXT_FIELDS if name in fields), None)

@@ -15,7 +15,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from storyline.ingest.base import ReadContext
 from storyline.ingest.html import extract_html
-from storyline.model import ReadItem, Skipped
+from storyline.model import Article, ReadItem, Skipped
 
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
 
@@ -64,6 +64,9 @@ def _record_item(record, origin: str, ctx: ReadContext) -> ReadItem:
     if getattr(record.raw_stream, "limit", 0):
         return Skipped(origin, "record cut short: the archive ends inside it")
     charset = content_type.partition("charset=")[2].strip("\"' ") or None
-    return extract_html(
-        data, origin, url=uri, charset=charset, published=record.rec_headers.get_header("WARC-Date")
-    )
+    item = extract_html(data, origin, url=uri, charset=charset)
+    crawled = record.rec_headers.get_header("WARC-Date")
+    if isinstance(item, Article) and crawled:
+        # When the page was captured, not when it was published: metadata only.
+        item.metadata["crawled"] = crawled
+    return item
