@@ -4,6 +4,11 @@ The database records its schema version in ``storyline_meta``. Opening a store
 applies every pending migration in order, inside one transaction, so a crash
 mid-migration leaves the previous version intact. Add a migration by appending
 a function to `MIGRATIONS`; never edit one that has shipped.
+
+`_v1_articles` creates the tables from `schema.py`, which is also the current
+shape. The first migration that alters one of them must first copy v1's table
+definitions in here, frozen, so that a new database built step by step ends up
+exactly like an old one brought forward.
 """
 
 from __future__ import annotations
