@@ -11,10 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from storyline.batching import batched
 from storyline.ingest import read_inputs
 from storyline.ingest.base import DEFAULT_MAX_DOCUMENT_BYTES
 from storyline.ingest.fetch import Fetcher
-from storyline.model import Article, Note, ReadItem, Skipped
+from storyline.language import ANNOTATOR_VERSION, Annotator, Encoder
+from storyline.model import Annotation, Article, Note, ReadItem, Skipped
 from storyline.report.result_json import result_document, write_json
 from storyline.store import ArticleRejected, Store
 
@@ -135,6 +139,81 @@ def _count(item: ReadItem, summary: IngestSummary, collect_ids: bool) -> None:
         summary.internal_errors += item.internal
         if len(summary.problems) < MAX_LISTED_PROBLEMS:
             summary.problems.append(item)
+
+
+@dataclass(slots=True)
+class LanguageSummary:
+    """What the language stage did: new work, and work found already done."""
+
+    articles: int = 0
+    annotated: int = 0
+    embedded: int = 0
+    sentences_embedded: int = 0
+    encoder: str | None = None
+    annotate_seconds: float = 0.0
+    embed_seconds: float = 0.0
+
+
+def run_language(
+    store: Store,
+    ids: list[str] | None,
+    *,
+    workers: int | None = None,
+    encoder: Encoder | None = None,
+    window: int = 256,
+    on_article: Callable[[int], None] | None = None,
+) -> LanguageSummary:
+    """Annotate and embed the current revisions of `ids` (all articles when None).
+
+    Only what the store lacks is computed: annotations are cached per content
+    hash and annotator version, vectors per content hash and encoder. Works in
+    windows of `window` articles, so memory does not grow with the store; all
+    annotation happens before the encoder starts (its threads must not be
+    forked). `on_article` is called with the number of articles done.
+    """
+    summary = LanguageSummary(encoder=encoder.name if encoder else None)
+    started = time.perf_counter()
+    with Annotator(workers) as annotator:
+        for chunk in batched(store.iter_articles(ids), window):
+            summary.articles += len(chunk)
+            done = store.annotated([a.content_hash for a in chunk], ANNOTATOR_VERSION)
+            todo = [a for a in chunk if a.content_hash not in done]
+            if todo:
+                store.put_annotations(annotator.annotate(todo), ANNOTATOR_VERSION)
+                summary.annotated += len(todo)
+            if on_article:
+                on_article(len(chunk))
+    summary.annotate_seconds = time.perf_counter() - started
+    if encoder is not None:
+        started = time.perf_counter()
+        for chunk in batched(store.iter_articles(ids), window):
+            hashes = [a.content_hash for a in chunk]
+            missing = [
+                h for h in dict.fromkeys(hashes) if h not in store.embedded(hashes, encoder.name)
+            ]
+            if missing:
+                vectors = embed_annotations(
+                    store.get_annotations(missing, ANNOTATOR_VERSION), encoder
+                )
+                store.put_vectors(list(vectors.items()), encoder.name)
+                summary.embedded += len(vectors)
+                summary.sentences_embedded += sum(m.shape[0] for m in vectors.values())
+        summary.embed_seconds = time.perf_counter() - started
+    return summary
+
+
+def embed_annotations(
+    annotations: dict[str, Annotation], encoder: Encoder, batch_size: int = 64
+) -> dict[str, np.ndarray]:
+    """Sentence vectors for each annotation, encoded in one batched call for all of them."""
+    texts = [s.text for a in annotations.values() for s in a.sentences]
+    matrix = encoder.encode(texts, batch_size=batch_size) if texts else np.zeros((0, encoder.dim))
+    out, row = {}, 0
+    for digest, annotation in annotations.items():
+        count = len(annotation.sentences)
+        out[digest] = matrix[row : row + count].astype(np.float32)
+        row += count
+    return out
 
 
 def write_result(store: Store, article_ids: list[str] | None, out: str | Path) -> dict:

@@ -9,7 +9,7 @@ other stages is what lets data flow one way through the pipeline.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 
@@ -98,3 +98,115 @@ class Note:
 
 
 ReadItem = Article | Skipped | Note
+
+
+# -- language layer ------------------------------------------------------------
+# Offsets are character offsets into the cleaned `Article.text`; `sentence` is
+# the index of the sentence in its article as storyline split it.
+
+
+@dataclass(slots=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+    paragraph: int
+
+
+@dataclass(slots=True)
+class Entity:
+    """A mention of a named entity, with the one name used for it across mentions."""
+
+    text: str
+    label: str  # PERSON, ORG, GPE, NORP, LOC, FAC, EVENT, PRODUCT, LAW, WORK_OF_ART
+    canonical: str
+    sentence: int
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Quote:
+    """Words attributed to a speaker: quoted directly, or reported ("X said that …")."""
+
+    text: str
+    speaker: str | None  # canonical name, or the speaking noun phrase
+    speaker_text: str | None  # the words that name the speaker where it is attributed
+    sentence: int
+    kind: str  # "direct" | "reported"
+    cue: str | None = None  # the attribution verb or phrase ("said", "according to")
+
+
+@dataclass(slots=True)
+class Quantity:
+    """A number with what it counts, its unit and its qualifier.
+
+    `value` is in the unit given (a duration of four weeks is 4, unit "week").
+    `qualifier` is one of: None (exact), "about", "more than", "at least",
+    "less than", "at most", "up to"; `bounds` turns it into an interval.
+    """
+
+    value: float
+    unit: str | None
+    what: str | None
+    qualifier: str | None
+    kind: str  # "count" | "duration" | "money" | "percent" | "measure"
+    text: str
+    sentence: int
+
+    def bounds(self, tolerance: float = 0.1) -> tuple[float, float]:
+        """The interval of values the statement allows ("around 5,000": ±10 %)."""
+        value, inf = self.value, float("inf")
+        return {
+            None: (value, value),
+            "about": (value * (1 - tolerance), value * (1 + tolerance)),
+            "more than": (value, inf),
+            "at least": (value, inf),
+            "less than": (0.0, value),
+            "at most": (0.0, value),
+            "up to": (0.0, value),
+        }.get(self.qualifier, (value, value))
+
+
+@dataclass(slots=True)
+class TimeExpression:
+    """A time expression resolved against the publication date: ISO dates, inclusive."""
+
+    text: str
+    sentence: int
+    start: str | None
+    end: str | None
+
+
+@dataclass(slots=True)
+class Annotation:
+    """Everything the language stage found in one article revision."""
+
+    article_id: str
+    content_hash: str
+    sentences: list[Sentence] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    times: list[TimeExpression] = field(default_factory=list)
+    headline_entities: list[Entity] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (for JSON caches); `from_dict` reverses it."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Annotation:
+        kinds = {
+            "sentences": Sentence,
+            "entities": Entity,
+            "quotes": Quote,
+            "quantities": Quantity,
+            "times": TimeExpression,
+            "headline_entities": Entity,
+        }
+        fields = {
+            name: [kind(**item) for item in data.get(name, [])] for name, kind in kinds.items()
+        }
+        return cls(article_id=data["article_id"], content_hash=data["content_hash"], **fields)

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sqlalchemy import (
     Engine,
     Select,
@@ -31,9 +32,9 @@ from sqlalchemy import (
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError, StatementError
 from sqlalchemy.exc import SQLAlchemyError as _SQLAlchemyError
 
-from storyline.model import Article
+from storyline.model import Annotation, Article
 from storyline.store.migrations import SchemaTooNew, migrate
-from storyline.store.schema import articles
+from storyline.store.schema import annotations, articles, vectors
 
 DEFAULT_DB = "storyline.db"
 _ID_CHUNK = 400  # stays under SQLite's bound-parameter limit on old builds
@@ -283,6 +284,85 @@ class Store:
         )
         with self._read() as conn:
             return [tuple(row) for row in conn.execute(stmt)]
+
+    # -- language stage ------------------------------------------------------------
+
+    def annotated(self, hashes: Sequence[str], annotator: str) -> set[str]:
+        """The content hashes among `hashes` that have annotations of `annotator`."""
+        return self._present(annotations, hashes, annotations.c.annotator == annotator)
+
+    def put_annotations(self, items: Sequence[Annotation], annotator: str) -> None:
+        """Store annotations (replacing older ones of the same revision and annotator)."""
+        rows = [
+            {
+                "content_hash": a.content_hash,
+                "annotator": annotator,
+                "data": json.dumps(a.to_dict(), ensure_ascii=False),
+            }
+            for a in items
+        ]
+        self._replace(annotations, rows, annotations.c.annotator == annotator)
+
+    def get_annotations(self, hashes: Sequence[str], annotator: str) -> dict[str, Annotation]:
+        """Stored annotations by content hash (missing ones are simply absent)."""
+        found = {}
+        for chunk in _chunks(list(hashes)):
+            stmt = select(annotations.c.content_hash, annotations.c.data).where(
+                annotations.c.annotator == annotator, annotations.c.content_hash.in_(chunk)
+            )
+            with self._read() as conn:
+                for digest, data in conn.execute(stmt):
+                    found[digest] = Annotation.from_dict(json.loads(data))
+        return found
+
+    def embedded(self, hashes: Sequence[str], encoder: str) -> set[str]:
+        """The content hashes among `hashes` that have sentence vectors from `encoder`."""
+        return self._present(vectors, hashes, vectors.c.encoder == encoder)
+
+    def put_vectors(self, items: Sequence[tuple[str, np.ndarray]], encoder: str) -> None:
+        """Store each revision's sentence-vector matrix (float32, one row a sentence)."""
+        rows = [
+            {
+                "content_hash": digest,
+                "encoder": encoder,
+                "rows": matrix.shape[0],
+                "dim": matrix.shape[1],
+                "data": np.ascontiguousarray(matrix, "<f4").tobytes(),
+            }
+            for digest, matrix in items
+        ]
+        self._replace(vectors, rows, vectors.c.encoder == encoder)
+
+    def get_vectors(self, hashes: Sequence[str], encoder: str) -> dict[str, np.ndarray]:
+        """Sentence-vector matrices by content hash. Read as raw float32, never unpickled."""
+        found = {}
+        for chunk in _chunks(list(hashes)):
+            stmt = select(
+                vectors.c.content_hash, vectors.c.rows, vectors.c.dim, vectors.c.data
+            ).where(vectors.c.encoder == encoder, vectors.c.content_hash.in_(chunk))
+            with self._read() as conn:
+                for digest, rows, dim, data in conn.execute(stmt):
+                    found[digest] = np.frombuffer(data, dtype="<f4").reshape(rows, dim)
+        return found
+
+    def _present(self, table, hashes: Sequence[str], condition) -> set[str]:
+        present: set[str] = set()
+        for chunk in _chunks(list(hashes)):
+            stmt = select(table.c.content_hash).where(condition, table.c.content_hash.in_(chunk))
+            with self._read() as conn:
+                present.update(conn.execute(stmt).scalars())
+        return present
+
+    def _replace(self, table, rows: list[dict[str, Any]], condition) -> None:
+        if not rows:
+            return
+        try:
+            with self._write() as conn:
+                for chunk in _chunks([r["content_hash"] for r in rows]):
+                    conn.execute(table.delete().where(condition, table.c.content_hash.in_(chunk)))
+                conn.execute(table.insert(), rows)
+        except _SQLAlchemyError as exc:
+            raise StoreError(f"the store failed: {_reason(exc)}") from exc
 
     # -- internals ---------------------------------------------------------------
 

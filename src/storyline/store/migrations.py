@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, inspect, select, text
 
-from storyline.store.schema import articles, store_meta
+from storyline.store.schema import annotations, articles, store_meta, vectors
 
 
 class SchemaTooNew(Exception):
@@ -60,7 +60,13 @@ def _v1_articles(conn: Connection) -> None:
         )
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_articles]
+def _v2_language(conn: Connection) -> None:
+    """Cached annotations and sentence vectors of the language stage."""
+    annotations.create(conn, checkfirst=True)
+    vectors.create(conn, checkfirst=True)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1_articles, _v2_language]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

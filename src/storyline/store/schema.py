@@ -7,6 +7,7 @@ from sqlalchemy import (
     Column,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -49,3 +50,25 @@ articles = Table(
 
 Index("ix_articles_current_published", articles.c.current, articles.c.published)
 Index("ix_articles_source", articles.c.source)
+
+#: The language stage's results per article revision (by content hash), as JSON,
+#: for one annotator version: a re-run finds them and recomputes nothing.
+annotations = Table(
+    "annotations",
+    metadata,
+    Column("content_hash", String(64), primary_key=True),
+    Column("annotator", String(32), primary_key=True),
+    Column("data", Text, nullable=False),
+)
+
+#: Sentence vectors of an article revision for one encoder: a float32 matrix of
+#: `rows` x `dim`, row i for sentence i.
+vectors = Table(
+    "vectors",
+    metadata,
+    Column("content_hash", String(64), primary_key=True),
+    Column("encoder", String(64), primary_key=True),
+    Column("rows", Integer, nullable=False),
+    Column("dim", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)

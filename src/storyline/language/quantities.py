@@ -1,0 +1,303 @@
+"""Numbers with what they count, their unit and their qualifier.
+
+"One thousand American troops" is 1,000 troops; "four weeks" a duration of 4
+weeks; "five-day ceasefire" a 5-day duration of a ceasefire; "around 5,000",
+"more than 5,000" and "at most four weeks" keep their qualifiers so that later
+stages can tell which statements agree (see `Quantity.bounds`). Years, dates,
+times and ordinals are not quantities.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from spacy.tokens import Doc, Token
+
+from storyline.model import Quantity, Sentence
+
+SMALL = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "dozen": 12,
+    "a": 1,
+}
+SCALES = {
+    "hundred": 100,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "trillion": 1_000_000_000_000,
+    "bn": 1_000_000_000,
+    "m": 1_000_000,
+    "k": 1_000,
+}
+DURATIONS = {
+    "second": "second",
+    "minute": "minute",
+    "hour": "hour",
+    "day": "day",
+    "week": "week",
+    "fortnight": "fortnight",
+    "month": "month",
+    "year": "year",
+    "decade": "decade",
+    "century": "century",
+}
+MEASURES = {
+    "km",
+    "kilometre",
+    "kilometer",
+    "mile",
+    "metre",
+    "meter",
+    "m",
+    "foot",
+    "feet",
+    "inch",
+    "kg",
+    "kilogram",
+    "gram",
+    "pound",
+    "lb",
+    "ton",
+    "tonne",
+    "mph",
+    "kph",
+    "degree",
+    "acre",
+    "hectare",
+    "barrel",
+    "litre",
+    "liter",
+    "gallon",
+    "megawatt",
+    "gigawatt",
+    "calorie",
+}
+CURRENCIES = {
+    "$": "USD",
+    "us$": "USD",
+    "dollar": "USD",
+    "€": "EUR",
+    "euro": "EUR",
+    "£": "GBP",
+    "sterling": "GBP",
+    "¥": "JPY",
+    "yen": "JPY",
+    "yuan": "CNY",
+    "rupee": "INR",
+    "ruble": "RUB",
+    "rouble": "RUB",
+}
+PERCENT = {"%", "percent", "per cent", "pct"}
+# Qualifier phrases just before a number, longest first, mapped to Quantity qualifiers.
+QUALIFIERS = [
+    (
+        r"no more than|not more than|not exceeding|no longer than|a maximum of|at most|at the most"
+        r"|within",
+        "at most",
+    ),
+    (r"up to|as many as|as much as", "up to"),
+    (r"no fewer than|no less than|not less than|a minimum of|at least", "at least"),
+    (
+        r"more than|greater than|over|above|upwards of|in excess of|exceeding|higher than",
+        "more than",
+    ),
+    (r"less than|fewer than|under|below|lower than", "less than"),
+    (
+        r"about|around|approximately|roughly|some|nearly|almost|close to|an estimated|estimated"
+        r"|circa|approx\.?|just over|just under|more or less",
+        "about",
+    ),
+]
+_QUALIFIER = [
+    (re.compile(rf"(?:^|\W)(?:{p})\W*(?:a\s+(?:time\s+frame\s+|period\s+)?\w*\W*)?$", re.I), q)
+    for p, q in QUALIFIERS
+]
+_DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
+_SKIP_ENTITIES = {"DATE", "TIME", "ORDINAL"}
+
+
+def find_quantities(doc: Doc, sentences: list[Sentence]) -> list[Quantity]:
+    """Every quantity in the parsed article, in text order. Cost: linear in tokens."""
+    starts = [s.start for s in sentences]
+    found: list[Quantity] = []
+    i = 0
+    while i < len(doc):
+        token = doc[i]
+        value_end = _number_end(doc, i)
+        if value_end == i:
+            i += 1
+            continue
+        numbers = doc[i:value_end]
+        value = _value([t.lower_ for t in numbers])
+        unit_token = doc[value_end] if value_end < len(doc) else None
+        if unit_token is not None and unit_token.text in "-–" and value_end + 1 < len(doc):
+            unit_token = doc[value_end + 1]  # "five-day"
+        kind, unit = _unit(doc, i, unit_token)
+        if value is None or _is_date_or_label(numbers, kind):
+            i = value_end
+            continue
+        what = _counted(numbers, unit_token, kind)
+        sentence = max(0, bisect.bisect_right(starts, token.idx) - 1)
+        end_token = (
+            unit_token
+            if kind in ("duration", "measure")
+            or (
+                kind in ("money", "percent")
+                and unit_token is not None
+                and _currency(unit_token.lower_)
+            )
+            else numbers[-1]
+        )
+        text = doc.text[_start_with_symbol(doc, i) : end_token.idx + len(end_token.text)]
+        found.append(
+            Quantity(value, unit, what, _qualifier(doc.text[: token.idx]), kind, text, sentence)
+        )
+        i = value_end
+    return found
+
+
+def _number_end(doc: Doc, start: int) -> int:
+    """Index after the number starting at `start` ("One thousand", "3.5 million", "1,000")."""
+    end = start
+    while end < len(doc):
+        word = doc[end].lower_
+        is_number = bool(_DIGITS.match(word)) or word in SMALL or word in SCALES
+        if word in ("a", "m", "k", "bn") and end == start:
+            is_number = word == "a" and end + 1 < len(doc) and doc[end + 1].lower_ in SCALES
+        if word == "and" and end > start and end + 1 < len(doc) and doc[end + 1].lower_ in SMALL:
+            is_number = True  # "one hundred and fifty"
+        if not is_number:
+            break
+        end += 1
+    return end
+
+
+def _value(words: list[str]) -> float | None:
+    total, current, seen = 0.0, 0.0, False
+    for word in words:
+        if word == "and":
+            continue
+        if _DIGITS.match(word):
+            current += float(word.replace(",", ""))
+            seen = True
+        elif word in SMALL:
+            current += SMALL[word]
+            seen = True
+        elif word in SCALES:
+            scale = SCALES[word]
+            if scale == 100:
+                current = (current or 1) * 100
+            else:
+                total += (current or 1) * scale
+                current = 0.0
+            seen = True
+    return total + current if seen else None
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 2:
+        return word[:-1]
+    return word
+
+
+def _currency(word: str) -> str | None:
+    return CURRENCIES.get(word) or CURRENCIES.get(_singular(word))
+
+
+def _unit(doc: Doc, start: int, unit_token: Token | None) -> tuple[str, str | None]:
+    before = doc[start - 1].lower_ if start > 0 else ""
+    if _currency(before):
+        return "money", _currency(before)
+    if unit_token is None:
+        return "count", None
+    word = unit_token.lower_
+    if word in PERCENT or (
+        word == "per" and unit_token.nbor(1).lower_ == "cent"
+        if unit_token.i + 1 < len(doc)
+        else False
+    ):
+        return "percent", "%"
+    if _currency(word):
+        return "money", _currency(word)
+    singular = _singular(word)
+    if singular in DURATIONS:
+        return "duration", DURATIONS[singular]
+    if singular in MEASURES or word in MEASURES:
+        return "measure", singular
+    return "count", None
+
+
+def _is_date_or_label(numbers, kind: str) -> bool:
+    if kind in ("duration", "money", "percent", "measure"):
+        return False
+    if any(t.ent_type_ in _SKIP_ENTITIES for t in numbers):
+        return True
+    first = numbers[0].lower_
+    if first == "one" and len(numbers) == 1:
+        following = numbers[-1].nbor(1) if numbers[-1].i + 1 < len(numbers.doc) else None
+        return following is None or following.lower_ in ("of", "another", "day", ",", ".")
+    return len(numbers) == 1 and first == "a"
+
+
+def _counted(numbers, unit_token: Token | None, kind: str) -> str | None:
+    """The noun a number counts: the head it modifies ("1,000 troops", "five-day ceasefire")."""
+    if kind == "percent":
+        return None
+    if kind == "duration" and unit_token is not None:
+        head = unit_token.head
+        if head.i != unit_token.i and head.i > unit_token.i and head.is_alpha:
+            return _singular(head.lower_)
+        return None
+    last = numbers[-1]
+    head = last.head
+    while head.dep_ == "nummod" or head.lower_ in SCALES:
+        head = head.head
+    if head.i > last.i and head.is_alpha and head.lower_ not in SCALES:
+        return _singular(head.lower_)
+    if unit_token is not None and unit_token.is_alpha and kind == "count":
+        return _singular(unit_token.lower_)
+    return None
+
+
+def _qualifier(before: str) -> str | None:
+    for pattern, qualifier in _QUALIFIER:
+        if pattern.search(before):
+            return qualifier
+    return None
+
+
+def _start_with_symbol(doc: Doc, start: int) -> int:
+    if start > 0 and _currency(doc[start - 1].lower_) and not doc[start - 1].is_alpha:
+        return doc[start - 1].idx
+    return doc[start].idx

@@ -1,0 +1,334 @@
+"""Who said what: direct quotes and reported speech, with speakers resolved.
+
+Direct quotes are found from quotation marks (straight or curly; a quote split
+by its attribution is joined; an unclosed quote runs to the end of its
+paragraph, as in news style). The speaker comes from the dependency parse: the
+subject of a speech verb next to the quote ("…," the Iraqi military said), a
+name right after it ("…," Mr Esper, addressing …), or, for a paragraph that is
+only a quote, the speaker of the quote in the paragraph before. Reported speech
+is a speech verb's content clause ("X said that …") or "according to X".
+Pronouns and bare descriptions ("he", "the minister") resolve to the nearest
+compatible named entity before them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from storyline.model import Entity, Quote, Sentence
+
+SPEECH_VERBS = {
+    form
+    for stem in (
+        "say says said saying",
+        "tell tells told telling",
+        "add adds added adding",
+        "write writes wrote written writing",
+        "state states stated",
+        "announce announces announced",
+        "claim claims claimed",
+        "insist insists insisted",
+        "warn warns warned",
+        "argue argues argued",
+        "explain explains explained",
+        "note notes noted",
+        "report reports reported",
+        "confirm confirms confirmed",
+        "deny denies denied",
+        "declare declares declared",
+        "stress stresses stressed",
+        "acknowledge acknowledged",
+        "admit admits admitted",
+        "tweet tweets tweeted",
+        "post posted",
+        "reply replied",
+        "respond responded",
+        "ask asks asked",
+        "urge urged",
+        "predict predicted",
+        "promise promised",
+        "vow vowed",
+        "recall recalled",
+        "concede conceded",
+        "complain complained",
+        "suggest suggested",
+        "estimate estimated",
+        "quip quipped",
+    )
+    for form in stem.split()
+}
+PERSON_PRONOUNS = {"he", "she", "him", "her"}
+GROUP_PRONOUNS = {"they", "it", "we"}
+SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+MIN_QUOTE_WORDS = 3  # shorter quoted bits are scare quotes ("home", "gameplan")
+_DETERMINERS = {"the", "a", "an", "this", "that"}
+_OPEN, _CLOSE = "“", "”"
+
+
+@dataclass(slots=True)
+class _Found:
+    start: int
+    end: int
+    sentence: int
+    paragraph: int
+
+
+def find_quotes(doc: Doc, sentences: list[Sentence], entities: list[Entity]) -> list[Quote]:
+    """Direct and reported quotes of one parsed article, in text order."""
+    text = doc.text
+    spans = _direct_spans(text, sentences)
+    quotes: list[Quote] = []
+    previous: tuple[int, str | None] = (-2, None)  # (paragraph, speaker) of the last quote
+    for found in spans:
+        speaker_text, cue, speaker = _attribution(doc, found, sentences, entities)
+        if (
+            speaker is None
+            and _whole_paragraph(text, found, sentences)
+            and (previous[0] == found.paragraph - 1)
+        ):
+            speaker, cue = previous[1], "continued"
+        body = " ".join(text[found.start : found.end].strip(' "“”,').split())
+        quotes.append(Quote(body, speaker, speaker_text, found.sentence, "direct", cue))
+        previous = (found.paragraph, speaker)
+    quoted = [(f.start, f.end) for f in spans]
+    quotes.extend(_reported(doc, sentences, entities, quoted))
+    quotes.sort(key=lambda q: q.sentence)
+    return quotes
+
+
+# -- direct quotes -----------------------------------------------------------------
+
+
+def _direct_spans(text: str, sentences: list[Sentence]) -> list[_Found]:
+    paragraphs: dict[int, list[Sentence]] = {}
+    for sentence in sentences:
+        paragraphs.setdefault(sentence.paragraph, []).append(sentence)
+    found: list[_Found] = []
+    for number, members in paragraphs.items():
+        start, end = members[0].start, members[-1].end
+        pieces = _quoted_pieces(text, start, end)
+        merged: list[list[int]] = []
+        for a, b in pieces:
+            if merged and _is_attribution_gap(text[merged[-1][1] : a]):
+                merged[-1][1] = b  # "A," she said, "B." is one quote
+            else:
+                merged.append([a, b])
+        for a, b in merged:
+            if len(text[a:b].split()) >= MIN_QUOTE_WORDS:
+                sentence = next(s.index for s in members if s.end > a)
+                found.append(_Found(a, b, sentence, number))
+    return found
+
+
+def _quoted_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of the text inside each pair of quotation marks in text[start:end]."""
+    pieces = []
+    position = start
+    while position < end:
+        opening = _next_mark(text, position, end, ('"', _OPEN))
+        if opening is None:
+            break
+        mark = text[opening]
+        closing = _next_mark(text, opening + 1, end, ('"',) if mark == '"' else (_CLOSE, '"'))
+        if closing is None:  # unclosed: runs to the end of the paragraph
+            pieces.append((opening + 1, end))
+            break
+        pieces.append((opening + 1, closing))
+        position = closing + 1
+    return pieces
+
+
+def _next_mark(text: str, start: int, end: int, marks: tuple[str, ...]) -> int | None:
+    positions = [p for p in (text.find(m, start, end) for m in marks) if p >= 0]
+    return min(positions) if positions else None
+
+
+_VERBS = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
+_GAP = re.compile(rf"^[\s,]*(?:[\w.'’-]+\s+){{1,6}}?(?:{_VERBS})[\s,]*$")
+_GAP_INVERTED = re.compile(rf"^[\s,]*(?:{_VERBS})\s+(?:[\w.'’-]+\s*){{1,6}}[\s,]*$")
+
+
+def _is_attribution_gap(between: str) -> bool:
+    return bool(_GAP.match(between) or _GAP_INVERTED.match(between))
+
+
+def _whole_paragraph(text: str, found: _Found, sentences: list[Sentence]) -> bool:
+    members = [s for s in sentences if s.paragraph == found.paragraph]
+    outside = text[members[0].start : found.start] + text[found.end : members[-1].end]
+    return not any(ch.isalpha() for ch in outside)
+
+
+def _attribution(
+    doc: Doc, found: _Found, sentences: list[Sentence], entities: list[Entity]
+) -> tuple[str | None, str | None, str | None]:
+    """(speaker as written, cue, resolved speaker) for a direct quote, from its sentence."""
+    paragraph = [s for s in sentences if s.paragraph == found.paragraph]
+    region = doc.char_span(paragraph[0].start, paragraph[-1].end, alignment_mode="expand")
+    if region is None:
+        return None, None, None
+    inside = range(found.start, found.end)
+    verbs = [t for t in region if t.lower_ in SPEECH_VERBS and t.idx not in inside]
+    # Prefer a speech verb after the quote ("…," X said), then one before it.
+    verbs.sort(key=lambda t: (t.idx < found.start, abs(t.idx - found.end)))
+    for verb in verbs:
+        subject = _subject(verb)
+        if subject is not None and subject.start_char not in inside:
+            phrase = _phrase(subject)
+            return phrase.text, verb.text, _resolve(phrase, found.sentence, entities)
+    # "…," Mr Esper, addressing …: a name right after the closing mark.
+    tail = doc.text[found.end : paragraph[-1].end]
+    lead = len(tail) - len(tail.lstrip(' "”,.—–-'))
+    named = _named_after(doc, found.end + lead, entities)
+    if named is not None:
+        return named.text, None, named.canonical
+    return None, None, None
+
+
+def _named_after(doc: Doc, offset: int, entities: list[Entity]) -> Entity | None:
+    """An entity that starts at `offset`, possibly after a title ("Mr", "Defense Secretary")."""
+    window = doc.text[offset : offset + 40]
+    for entity in entities:
+        if entity.label in SPEAKER_LABELS and 0 <= entity.start - offset <= 25:
+            before = window[: entity.start - offset]
+            if all(word[:1].isupper() for word in before.split()):
+                return entity
+    return None
+
+
+def _subject(verb: Token) -> Span | None:
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            return doc_span(child)
+    if verb.dep_ in ("relcl", "acl") or verb.dep_ == "conj":
+        return _subject(verb.head) if verb.head.lower_ in SPEECH_VERBS else None
+    return None
+
+
+def doc_span(token: Token) -> Span:
+    return token.doc[token.left_edge.i : token.right_edge.i + 1]
+
+
+def _phrase(span: Span) -> Span:
+    """The noun phrase up to its head, without a leading determiner or trailing clause."""
+    head = span.root
+    start = span.start
+    while start < head.i and span.doc[start].lower_ in _DETERMINERS:
+        start += 1
+    return span.doc[start : head.i + 1]
+
+
+def _resolve(phrase: Span, sentence: int, entities: list[Entity]) -> str | None:
+    """A speaker phrase as a canonical entity name, a description, or None."""
+    head = phrase.root
+    words = phrase.text.lower().split()
+    if len(words) == 1 and words[0] in PERSON_PRONOUNS | GROUP_PRONOUNS:
+        labels = {"PERSON"} if words[0] in PERSON_PRONOUNS else {"ORG", "GPE", "NORP"}
+        return _nearest_before(entities, phrase.start_char, sentence, labels)
+    for entity in entities:
+        if entity.label in SPEAKER_LABELS and entity.start <= head.idx < entity.end:
+            return entity.canonical
+    if all(not t.text[:1].isupper() for t in phrase):  # "the minister", "officials"
+        return _nearest_before(entities, phrase.start_char, sentence, {"PERSON"}) or phrase.text
+    return phrase.text
+
+
+def _nearest_before(
+    entities: list[Entity], offset: int, sentence: int, labels: set[str]
+) -> str | None:
+    candidates = [
+        e for e in entities if e.label in labels and e.start < offset and sentence - e.sentence <= 3
+    ]
+    return candidates[-1].canonical if candidates else None
+
+
+# -- reported speech ----------------------------------------------------------------
+
+
+def _reported(
+    doc: Doc, sentences: list[Sentence], entities: list[Entity], quoted: list[tuple[int, int]]
+) -> list[Quote]:
+    found = []
+    for sentence in sentences:
+        span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+        if span is None:
+            continue
+        for token in span:
+            if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
+                quote = _according_to(token, span, sentence, entities)
+            elif token.lower_ in SPEECH_VERBS:
+                quote = _content_clause(token, sentence, entities)
+            else:
+                continue
+            if quote is not None and not _overlaps(quote, sentence, doc, quoted):
+                found.append(quote)
+    return found
+
+
+def _content_clause(verb: Token, sentence: Sentence, entities: list[Entity]) -> Quote | None:
+    clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    subject = _subject(verb)
+    if clause is None or subject is None:
+        # "…, the AP reported": the reporting verb hangs off the main clause.
+        if subject is not None and verb.dep_ in ("parataxis", "ccomp") and verb.head.i < verb.i:
+            clause = verb.head
+            words = [
+                t for t in doc_span(clause) if not (verb.left_edge.i <= t.i <= verb.right_edge.i)
+            ]
+            text = _join(words)
+        else:
+            return None
+    else:
+        text = _join(
+            [t for t in doc_span(clause) if not (t.i == clause.left_edge.i and t.lower_ == "that")]
+        )
+    phrase = _phrase(subject)
+    if len(text.split()) < MIN_QUOTE_WORDS:
+        return None
+    return Quote(
+        text,
+        _resolve(phrase, sentence.index, entities),
+        phrase.text,
+        sentence.index,
+        "reported",
+        verb.text,
+    )
+
+
+def _according_to(
+    token: Token, span: Span, sentence: Sentence, entities: list[Entity]
+) -> Quote | None:
+    to = next(c for c in token.children if c.lower_ == "to")
+    source = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if source is None:
+        return None
+    phrase = _phrase(doc_span(source))
+    skip = range(token.left_edge.i, max(token.right_edge.i, source.right_edge.i) + 1)
+    text = _join([t for t in span if t.i not in skip])
+    if len(text.split()) < MIN_QUOTE_WORDS:
+        return None
+    return Quote(
+        text,
+        _resolve(phrase, sentence.index, entities),
+        phrase.text,
+        sentence.index,
+        "reported",
+        "according to",
+    )
+
+
+def _join(tokens: list[Token]) -> str:
+    text = "".join(t.text_with_ws for t in tokens).strip(" ,;:")
+    return " ".join(text.replace('"', "").replace("“", "").replace("”", "").split()).rstrip(" ,")
+
+
+def _overlaps(quote: Quote, sentence: Sentence, doc: Doc, quoted: list[tuple[int, int]]) -> bool:
+    return any(
+        a < sentence.end
+        and b > sentence.start
+        and len(quote.text) > 0
+        and doc.text[a:b].strip(' "“”,.') in quote.text
+        for a, b in quoted
+    )
