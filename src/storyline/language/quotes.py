@@ -14,10 +14,12 @@ compatible named entity before them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from storyline.language.entities import TITLES
 from storyline.model import Entity, Quote, Sentence
 
 SPEECH_VERBS = {
@@ -63,6 +65,25 @@ SPEECH_VERBS = {
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "it", "we"}
 SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+ROLE_WORDS = TITLES - {
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "prof",
+    "sir",
+    "dame",
+    "former",
+    "u.s.",
+    "us",
+    "vice",
+    "state",
+    "foreign",
+    "defense",
+    "defence",
+    "chief",
+}
 MIN_QUOTE_WORDS = 3  # shorter quoted bits are scare quotes ("home", "gameplan")
 _DETERMINERS = {"the", "a", "an", "this", "that"}
 _OPEN, _CLOSE = "“", "”"
@@ -70,31 +91,42 @@ _OPEN, _CLOSE = "“", "”"
 
 @dataclass(slots=True)
 class _Found:
-    start: int
-    end: int
+    pieces: list[tuple[int, int]]  # quoted stretches; more than one when split by attribution
     sentence: int
     paragraph: int
+
+    @property
+    def start(self) -> int:
+        return self.pieces[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.pieces[-1][1]
+
+    def inside(self, offset: int) -> bool:
+        return any(a <= offset < b for a, b in self.pieces)
 
 
 def find_quotes(doc: Doc, sentences: list[Sentence], entities: list[Entity]) -> list[Quote]:
     """Direct and reported quotes of one parsed article, in text order."""
     text = doc.text
+    roles = _roles(doc, entities)
     spans = _direct_spans(text, sentences)
     quotes: list[Quote] = []
     previous: tuple[int, str | None] = (-2, None)  # (paragraph, speaker) of the last quote
     for found in spans:
-        speaker_text, cue, speaker = _attribution(doc, found, sentences, entities)
+        speaker_text, cue, speaker = _attribution(doc, found, sentences, entities, roles)
         if (
             speaker is None
             and _whole_paragraph(text, found, sentences)
             and (previous[0] == found.paragraph - 1)
         ):
             speaker, cue = previous[1], "continued"
-        body = " ".join(text[found.start : found.end].strip(' "“”,').split())
+        body = " ".join(" ".join(text[a:b] for a, b in found.pieces).strip(' "“”,').split())
         quotes.append(Quote(body, speaker, speaker_text, found.sentence, "direct", cue))
         previous = (found.paragraph, speaker)
-    quoted = [(f.start, f.end) for f in spans]
-    quotes.extend(_reported(doc, sentences, entities, quoted))
+    quoted = [piece for f in spans for piece in f.pieces]
+    quotes.extend(_reported(doc, sentences, entities, quoted, roles))
     quotes.sort(key=lambda q: q.sentence)
     return quotes
 
@@ -110,16 +142,16 @@ def _direct_spans(text: str, sentences: list[Sentence]) -> list[_Found]:
     for number, members in paragraphs.items():
         start, end = members[0].start, members[-1].end
         pieces = _quoted_pieces(text, start, end)
-        merged: list[list[int]] = []
+        merged: list[list[tuple[int, int]]] = []
         for a, b in pieces:
-            if merged and _is_attribution_gap(text[merged[-1][1] : a]):
-                merged[-1][1] = b  # "A," she said, "B." is one quote
+            if merged and _is_attribution_gap(text[merged[-1][-1][1] : a]):
+                merged[-1].append((a, b))  # "A," she said, "B." is one quote
             else:
-                merged.append([a, b])
-        for a, b in merged:
-            if len(text[a:b].split()) >= MIN_QUOTE_WORDS:
-                sentence = next(s.index for s in members if s.end > a)
-                found.append(_Found(a, b, sentence, number))
+                merged.append([(a, b)])
+        for group in merged:
+            if sum(len(text[a:b].split()) for a, b in group) >= MIN_QUOTE_WORDS:
+                sentence = next(s.index for s in members if s.end > group[0][0])
+                found.append(_Found(group, sentence, number))
     return found
 
 
@@ -147,8 +179,8 @@ def _next_mark(text: str, start: int, end: int, marks: tuple[str, ...]) -> int |
 
 
 _VERBS = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
-_GAP = re.compile(rf"^[\s,]*(?:[\w.'’-]+\s+){{1,6}}?(?:{_VERBS})[\s,]*$")
-_GAP_INVERTED = re.compile(rf"^[\s,]*(?:{_VERBS})\s+(?:[\w.'’-]+\s*){{1,6}}[\s,]*$")
+_GAP = re.compile(rf"^[\s,\"“”]*(?:[\w.'’-]+[\s,]+){{1,8}}?(?:{_VERBS})[\s,\"“”]*$")
+_GAP_INVERTED = re.compile(rf"^[\s,\"“”]*(?:{_VERBS})\s+(?:[\w.'’-]+[\s,]*){{1,8}}[\s,\"“”]*$")
 
 
 def _is_attribution_gap(between: str) -> bool:
@@ -162,22 +194,21 @@ def _whole_paragraph(text: str, found: _Found, sentences: list[Sentence]) -> boo
 
 
 def _attribution(
-    doc: Doc, found: _Found, sentences: list[Sentence], entities: list[Entity]
+    doc: Doc, found: _Found, sentences: list[Sentence], entities: list[Entity], roles: Roles
 ) -> tuple[str | None, str | None, str | None]:
     """(speaker as written, cue, resolved speaker) for a direct quote, from its sentence."""
     paragraph = [s for s in sentences if s.paragraph == found.paragraph]
     region = doc.char_span(paragraph[0].start, paragraph[-1].end, alignment_mode="expand")
     if region is None:
         return None, None, None
-    inside = range(found.start, found.end)
-    verbs = [t for t in region if t.lower_ in SPEECH_VERBS and t.idx not in inside]
+    verbs = [t for t in region if t.lower_ in SPEECH_VERBS and not found.inside(t.idx)]
     # Prefer a speech verb after the quote ("…," X said), then one before it.
     verbs.sort(key=lambda t: (t.idx < found.start, abs(t.idx - found.end)))
     for verb in verbs:
         subject = _subject(verb)
-        if subject is not None and subject.start_char not in inside:
+        if subject is not None and not found.inside(subject.start_char):
             phrase = _phrase(subject)
-            return phrase.text, verb.text, _resolve(phrase, found.sentence, entities)
+            return phrase.text, verb.text, _resolve(phrase, found.sentence, entities, roles)
     # "…," Mr Esper, addressing …: a name right after the closing mark.
     tail = doc.text[found.end : paragraph[-1].end]
     lead = len(tail) - len(tail.lstrip(' "”,.—–-'))
@@ -220,35 +251,82 @@ def _phrase(span: Span) -> Span:
     return span.doc[start : head.i + 1]
 
 
-def _resolve(phrase: Span, sentence: int, entities: list[Entity]) -> str | None:
+def _resolve(phrase: Span, sentence: int, entities: list[Entity], roles: Roles) -> str | None:
     """A speaker phrase as a canonical entity name, a description, or None."""
     head = phrase.root
     words = phrase.text.lower().split()
     if len(words) == 1 and words[0] in PERSON_PRONOUNS | GROUP_PRONOUNS:
         labels = {"PERSON"} if words[0] in PERSON_PRONOUNS else {"ORG", "GPE", "NORP"}
         return _nearest_before(entities, phrase.start_char, sentence, labels)
-    for entity in entities:
-        if entity.label in SPEAKER_LABELS and entity.start <= head.idx < entity.end:
-            return entity.canonical
+    # "the mayor, Anna Berg, said": the name in apposition names the speaker.
+    for token in [head, *(c for c in head.children if c.dep_ == "appos")]:
+        for entity in entities:
+            if entity.label in SPEAKER_LABELS and entity.start <= token.idx < entity.end:
+                return entity.canonical
     if all(not t.text[:1].isupper() for t in phrase):  # "the minister", "officials"
-        return _nearest_before(entities, phrase.start_char, sentence, {"PERSON"}) or phrase.text
+        role = head.lower_
+        named = _nearest_before(
+            entities,
+            phrase.start_char,
+            sentence,
+            {"PERSON"},
+            lambda name: not roles.get(name) or role in roles[name],
+        )
+        return named or phrase.text
     return phrase.text
 
 
 def _nearest_before(
-    entities: list[Entity], offset: int, sentence: int, labels: set[str]
+    entities: list[Entity],
+    offset: int,
+    sentence: int,
+    labels: set[str],
+    compatible: Callable[[str], bool] = lambda name: True,
 ) -> str | None:
     candidates = [
-        e for e in entities if e.label in labels and e.start < offset and sentence - e.sentence <= 3
+        e
+        for e in entities
+        if e.label in labels
+        and e.start < offset
+        and sentence - e.sentence <= 3
+        and compatible(e.canonical)
     ]
     return candidates[-1].canonical if candidates else None
+
+
+Roles = dict[str, set[str]]
+
+
+def _roles(doc: Doc, entities: list[Entity]) -> Roles:
+    """The roles the text gives each person ("Defense Secretary Mark Esper", "the mayor,
+    Anna Berg"), so that "the governor" is not taken to be the mayor."""
+    roles: Roles = {}
+    persons = [e for e in entities if e.label == "PERSON"]
+    for entity in persons:
+        before = re.findall(r"[A-Za-z]+", doc.text[max(0, entity.start - 40) : entity.start])
+        roles.setdefault(entity.canonical, set()).update(
+            w.lower() for w in before[-3:] if w.lower() in ROLE_WORDS
+        )
+    for token in doc:
+        if token.dep_ != "appos":
+            continue
+        for person in persons:
+            if person.start <= token.idx < person.end:
+                roles[person.canonical].add(token.head.lower_)
+            elif person.start <= token.head.idx < person.end:
+                roles[person.canonical].add(token.lower_)
+    return roles
 
 
 # -- reported speech ----------------------------------------------------------------
 
 
 def _reported(
-    doc: Doc, sentences: list[Sentence], entities: list[Entity], quoted: list[tuple[int, int]]
+    doc: Doc,
+    sentences: list[Sentence],
+    entities: list[Entity],
+    quoted: list[tuple[int, int]],
+    roles: Roles,
 ) -> list[Quote]:
     found = []
     for sentence in sentences:
@@ -257,9 +335,9 @@ def _reported(
             continue
         for token in span:
             if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
-                quote = _according_to(token, span, sentence, entities)
+                quote = _according_to(token, span, sentence, entities, roles)
             elif token.lower_ in SPEECH_VERBS:
-                quote = _content_clause(token, sentence, entities)
+                quote = _content_clause(token, sentence, entities, roles)
             else:
                 continue
             if quote is not None and not _overlaps(quote, sentence, doc, quoted):
@@ -267,7 +345,9 @@ def _reported(
     return found
 
 
-def _content_clause(verb: Token, sentence: Sentence, entities: list[Entity]) -> Quote | None:
+def _content_clause(
+    verb: Token, sentence: Sentence, entities: list[Entity], roles: Roles
+) -> Quote | None:
     clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
     subject = _subject(verb)
     if clause is None or subject is None:
@@ -289,7 +369,7 @@ def _content_clause(verb: Token, sentence: Sentence, entities: list[Entity]) -> 
         return None
     return Quote(
         text,
-        _resolve(phrase, sentence.index, entities),
+        _resolve(phrase, sentence.index, entities, roles),
         phrase.text,
         sentence.index,
         "reported",
@@ -298,7 +378,7 @@ def _content_clause(verb: Token, sentence: Sentence, entities: list[Entity]) -> 
 
 
 def _according_to(
-    token: Token, span: Span, sentence: Sentence, entities: list[Entity]
+    token: Token, span: Span, sentence: Sentence, entities: list[Entity], roles: Roles
 ) -> Quote | None:
     to = next(c for c in token.children if c.lower_ == "to")
     source = next((c for c in to.children if c.dep_ == "pobj"), None)
@@ -311,7 +391,7 @@ def _according_to(
         return None
     return Quote(
         text,
-        _resolve(phrase, sentence.index, entities),
+        _resolve(phrase, sentence.index, entities, roles),
         phrase.text,
         sentence.index,
         "reported",
@@ -320,15 +400,17 @@ def _according_to(
 
 
 def _join(tokens: list[Token]) -> str:
-    text = "".join(t.text_with_ws for t in tokens).strip(" ,;:")
-    return " ".join(text.replace('"', "").replace("“", "").replace("”", "").split()).rstrip(" ,")
+    text = "".join(t.text_with_ws for t in tokens)
+    text = " ".join(text.replace('"', "").replace("“", "").replace("”", "").split())
+    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    return re.sub(r"[,;:]+(?=[.!?]?$)", "", text).strip(" ,;:.")
 
 
 def _overlaps(quote: Quote, sentence: Sentence, doc: Doc, quoted: list[tuple[int, int]]) -> bool:
-    return any(
-        a < sentence.end
-        and b > sentence.start
-        and len(quote.text) > 0
-        and doc.text[a:b].strip(' "“”,.') in quote.text
-        for a, b in quoted
-    )
+    """True when a reported quote repeats (part of) a direct quote of the same sentence."""
+    for a, b in quoted:
+        if a < sentence.end and b > sentence.start:
+            direct = " ".join(doc.text[a:b].replace('"', " ").split()).strip(" “”,.")
+            if direct in quote.text or quote.text in direct:
+                return True
+    return False

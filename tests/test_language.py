@@ -1,0 +1,237 @@
+"""The language stage on the seeds and on tricky cases written here."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from storyline import engine
+from storyline.ingest.clean import clean_article
+from storyline.language import ANNOTATOR_VERSION, Annotator, annotate_doc
+from storyline.language.encoders import LexicalEncoder, OnnxMiniLM, load_encoder
+from storyline.language.nlp import load_nlp
+from storyline.model import Article, Quantity
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def annotate(nlp, text: str, published: str | None = "2019-10-23", title: str | None = None):
+    article = Article("t", text, title=title, published=published)
+    return annotate_doc(nlp(text), article)
+
+
+@pytest.fixture(scope="module")
+def seeds(shared_data_module):
+    rows = [json.loads(line) for line in (shared_data_module / "seeds" / "articles.jsonl").open()]
+    articles = [clean_article(Article(**row)) for row in rows]
+    with Annotator(workers=1) as annotator:
+        return dict(zip([a.id for a in articles], annotator.annotate(articles), strict=True))
+
+
+@pytest.fixture(scope="module")
+def shared_data_module():
+    from tests.conftest import SHARED_DATA
+
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"development data not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+def quotes_by_speaker(annotation):
+    return [(q.speaker, q.text, q.kind) for q in annotation.quotes]
+
+
+def find(quotes, start):
+    matches = [q for q in quotes if q[1].startswith(start)]
+    assert matches, f"no quote starting {start!r} in {quotes}"
+    return matches[0]
+
+
+def test_seed_quotes_have_the_right_speakers(seeds):
+    forces = quotes_by_speaker(seeds["000_de7fdb9a6208bcfe"])
+    insider = quotes_by_speaker(seeds["004_7e4a66e9d0eb6e98"])
+    assert find(forces, "The aim isn’t to stay in Iraq interminably")[0] == "Mark Esper"
+    assert find(forces, "All U.S. forces that withdrew from Syria")[0] == "Iraqi military"
+    assert find(forces, "There is no permission granted for these forces")[0] == "Iraqi military"
+    assert find(forces, "I am the only person who can fight")[0] == "Donald Trump"
+    assert find(insider, "within a time frame not exceeding four weeks")[0] == "Najah al-Shammari"
+
+
+def test_seed_reported_speech(seeds):
+    forces = quotes_by_speaker(seeds["000_de7fdb9a6208bcfe"])
+    assert find(forces, "Personnel from the United States military")[:3:2] == (
+        "Iraqi military",
+        "reported",
+    )
+
+
+def test_seed_quantities(seeds):
+    def counts(annotation):
+        return {(q.value, q.what, q.qualifier, q.kind) for q in annotation.quantities}
+
+    forces, insider = counts(seeds["000_de7fdb9a6208bcfe"]), counts(seeds["004_7e4a66e9d0eb6e98"])
+    assert (1000.0, "troop", "about", "count") in forces  # almost 1,000 troops
+    assert (5000.0, "troop", "about", "count") in forces  # around 5,000 US troops
+    assert (5.0, "ceasefire", None, "duration") in forces  # five-day ceasefire
+    assert (1000.0, "troop", None, "count") in insider  # One thousand American troops
+    assert (5000.0, "troop", "more than", "count") in insider
+    assert (4.0, None, "at most", "duration") in insider  # at most four weeks
+
+
+def test_seed_entities_share_canonical_names(seeds):
+    names = {}
+    for annotation in seeds.values():
+        for entity in annotation.entities:
+            names.setdefault(entity.canonical, set()).add(entity.text)
+    assert {"Esper", "Mark Esper"} <= names["Mark Esper"]
+    assert {"US", "U.S.", "the United States"} <= names["United States"]
+    assert {"Islamic State", "ISIS"} <= names["Islamic State"]
+    assert {"Al-Shammari", "Najah al-Shammari"} <= names["Najah al-Shammari"]
+
+
+def test_seed_times_resolve_against_publication(seeds):
+    times = {t.text: (t.start, t.end) for t in seeds["004_7e4a66e9d0eb6e98"].times}
+    assert times["on Wednesday"] == ("2019-10-23", "2019-10-23")
+    assert times["earlier this month"] == ("2019-10-01", "2019-10-23")
+
+
+def test_sentences_survive_news_text(nlp):
+    text = (
+        "LONDON (AP) _ Sen. John Smith met Gen. Mark Milley at 3 p.m. in the U.S. capital on "
+        "Monday. They talked for an hour.\n\n- One thousand troops are leaving.\n\n"
+        "- The rest will stay.\n\nGOLUBOVAC, Yugoslavia _ A 42-year-old man said he survived."
+    )
+    sentences = [s.text for s in annotate(nlp, text).sentences]
+    assert sentences == [
+        "LONDON (AP) _ Sen. John Smith met Gen. Mark Milley at 3 p.m. in the U.S. capital on "
+        "Monday.",
+        "They talked for an hour.",
+        "- One thousand troops are leaving.",
+        "- The rest will stay.",
+        "GOLUBOVAC, Yugoslavia _ A 42-year-old man said he survived.",
+    ]
+
+
+def test_split_and_multi_sentence_quotes(nlp):
+    text = (
+        '"We will rebuild the bridge. It will take a year," the mayor, Anna Berg, said, '
+        '"and nobody will be forgotten."\n\n'
+        "The governor said on Tuesday that more than 3,000 people had been moved to shelters.\n\n"
+        "Most roads are open again, according to the regional police."
+    )
+    quotes = annotate(nlp, text).quotes
+    direct = [q for q in quotes if q.kind == "direct"]
+    assert len(direct) == 1
+    assert direct[0].text.startswith("We will rebuild the bridge. It will take a year")
+    assert direct[0].text.endswith("nobody will be forgotten.")
+    assert direct[0].speaker == "Anna Berg"
+    reported = {q.text: q.speaker for q in quotes if q.kind == "reported"}
+    assert reported["more than 3,000 people had been moved to shelters"] == "governor"
+    assert reported["Most roads are open again"] == "regional police"
+
+
+def test_pronoun_speaker_resolves_to_the_named_person(nlp):
+    text = (
+        "Prime Minister Jane Okafor visited the valley on Monday.\n\n"
+        '"We will not leave anyone behind," she told reporters.'
+    )
+    [quote] = [q for q in annotate(nlp, text).quotes if q.kind == "direct"]
+    assert quote.speaker == "Jane Okafor" and quote.cue == "told"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Around 5,000 troops remain.", (5000, "troop", "about", "count")),
+        ("More than 5,000 troops remain.", (5000, "troop", "more than", "count")),
+        ("Some 3,000 troops remain.", (3000, "troop", "about", "count")),
+        ("At least 12 people died.", (12, "people", "at least", "count")),
+        ("The firm lost $3.5 million.", (3_500_000, None, None, "money")),
+        ("Prices rose 7 percent.", (7, None, None, "percent")),
+        ("A five-day ceasefire began.", (5, "ceasefire", None, "duration")),
+        ("They may stay for up to 30 days.", (30, None, "up to", "duration")),
+        ("Two hundred and fifty voters came.", (250, "voter", None, "count")),
+    ],
+)
+def test_quantities(nlp, text, expected):
+    [quantity] = annotate(nlp, text).quantities
+    assert (quantity.value, quantity.what, quantity.qualifier, quantity.kind) == expected
+
+
+def test_years_and_dates_are_not_quantities(nlp):
+    found = annotate(nlp, "In 2014, on Oct. 22, the first of them arrived.").quantities
+    assert found == []
+
+
+def test_qualifier_bounds_tell_agreement_from_conflict():
+    def q(value, qualifier):
+        return Quantity(value, None, "troop", qualifier, "count", "", 0)
+
+    def overlap(a, b):
+        (a1, a2), (b1, b2) = a.bounds(), b.bounds()
+        return a1 <= b2 and b1 <= a2
+
+    assert overlap(q(5000, "about"), q(5000, "more than"))
+    assert not overlap(q(1000, None), q(3000, None))
+
+
+def test_acronym_defined_in_text_and_initials(nlp):
+    text = (
+        "The Syrian Democratic Forces (SDF) said the World Food Programme would help. "
+        "The SDF added that food arrived."
+    )
+    names = {e.text: e.canonical for e in annotate(nlp, text).entities}
+    assert names.get("SDF") == "Syrian Democratic Forces"
+
+
+def test_onnx_encoder_agrees_with_meaning():
+    encoder = load_encoder("onnx")
+    vectors = encoder.encode(
+        [
+            "US troops leave Syria for Iraq.",
+            "American soldiers are withdrawing from Syria into Iraq.",
+            "The bakery sells sourdough bread on Sundays.",
+        ]
+    )
+    assert vectors.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.3
+
+
+def test_torch_and_onnx_vectors_agree():
+    pytest.importorskip("torch")
+    texts = ["US troops leave Syria for Iraq.", "Floods cut off northern villages."]
+    onnx, torch = load_encoder("onnx").encode(texts), load_encoder("torch").encode(texts)
+    assert (onnx * torch).sum(axis=1).min() > 0.98
+
+
+def test_lexical_fallback_is_loud(caplog, monkeypatch):
+    import storyline.language.encoders as encoders
+
+    def missing(threads=None):
+        raise encoders.EncoderUnavailable("pip install something")
+
+    monkeypatch.setattr(encoders, "OnnxMiniLM", missing)
+    monkeypatch.setattr(encoders, "TorchMiniLM", missing)
+    encoder = encoders.load_encoder("auto")
+    assert isinstance(encoder, LexicalEncoder)
+    assert "falls back to lexical vectors" in caplog.text and "pip install" in caplog.text
+
+
+def test_language_stage_caches_and_recomputes_nothing(store):
+    texts = ['"We will rebuild," the mayor said on Monday.', "More than 300 homes were flooded."]
+    store.add_articles([Article(f"a{i}", t, published="2019-10-22") for i, t in enumerate(texts)])
+    encoder = OnnxMiniLM()
+    first = engine.run_language(store, None, workers=1, encoder=encoder)
+    assert (first.annotated, first.embedded, first.sentences_embedded) == (2, 2, 2)
+    again = engine.run_language(store, None, workers=1, encoder=encoder)
+    assert (again.annotated, again.embedded) == (0, 0)
+    hashes = [a.content_hash for a in store.iter_articles()]
+    assert set(store.get_annotations(hashes, ANNOTATOR_VERSION)) == set(hashes)
+    vectors = store.get_vectors(hashes, encoder.name)
+    assert all(v.shape == (1, 384) for v in vectors.values())
