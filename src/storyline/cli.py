@@ -8,8 +8,10 @@ interpreted as markup.
 
 from __future__ import annotations
 
+import logging
 import re
 from contextlib import contextmanager
+from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +22,7 @@ from rich.panel import Panel
 from rich.progress import (
     BarColumn,
     DownloadColumn,
+    MofNCompleteColumn,
     Progress,
     SpinnerColumn,
     TextColumn,
@@ -31,13 +34,20 @@ from rich.text import Text
 from storyline import __version__, engine
 from storyline.ingest.dates import normalize_date
 from storyline.ingest.inputs import estimate_size
-from storyline.model import ReadItem, Skipped
+from storyline.language import (
+    ANNOTATOR_VERSION,
+    EncoderUnavailable,
+    ModelUnavailable,
+    load_encoder,
+)
+from storyline.model import Annotation, ReadItem, Skipped
 from storyline.store import DEFAULT_DB, Store, StoreError
 
-EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_STORE = 0, 1, 2, 3
+EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_STORE, EXIT_MODEL = 0, 1, 2, 3, 4
 EXIT_CODES = (
     "Exit codes: 0 success; 1 nothing usable was read, or the id was not found; "
-    "2 bad usage; 3 the store or an output file could not be used."
+    "2 bad usage; 3 the store or an output file could not be used; 4 a model package "
+    "is missing (the message names it)."
 )
 LISTED_PROBLEMS = 20
 
@@ -95,6 +105,7 @@ def main(
     ] = False,
 ) -> None:
     """storyline: news from many outlets, turned into stories."""
+    logging.basicConfig(format="warning: %(message)s", level=logging.WARNING)
 
 
 @contextmanager
@@ -184,20 +195,19 @@ def _run_ingest(
 
 
 @contextmanager
-def _progress(quiet: bool, total: int | None):
+def _progress(quiet: bool, total: int | None, description: str = "Reading", unit: str = "bytes"):
+    """(advance, on_item) callbacks driving a progress bar on a terminal, or no-ops."""
     if quiet or not err.is_terminal:
         yield (lambda _n: None), (lambda _item: None)
         return
-    columns = [
-        SpinnerColumn(),
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        TextColumn("{task.fields[articles]} articles"),
-        TimeElapsedColumn(),
-    ]
+    columns = [SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn()]
+    if unit == "bytes":
+        columns += [DownloadColumn(), TextColumn("{task.fields[articles]} articles")]
+    else:
+        columns += [MofNCompleteColumn(), TextColumn(unit)]
+    columns.append(TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as progress:
-        task = progress.add_task("Reading", total=total, articles=0)
+        task = progress.add_task(description, total=total, articles=0)
         count = 0
 
         def on_item(item: ReadItem) -> None:
@@ -282,6 +292,11 @@ def show(
     """Show one article: its metadata and full cleaned text."""
     with _open_store(db) as store:
         stored = store.get_article(item_id, revision)
+        store_annotation = (
+            store.get_annotations([stored.content_hash], ANNOTATOR_VERSION).get(stored.content_hash)
+            if stored
+            else None
+        )
     if stored is None:
         err.print(_plain(f"error: no article with id {item_id!r} in {db}", "red"))
         raise typer.Exit(EXIT_NOTHING)
@@ -314,9 +329,96 @@ def show(
     title = _plain(article.title or "(untitled)", "bold")
     out.print(Panel(facts, title=title, title_align="left"))
     out.print(_plain(article.text))
+    annotation = store_annotation
+    if annotation is not None:
+        _print_annotation(annotation)
+
+
+def _print_annotation(annotation: Annotation) -> None:
+    """Who said what, and who is mentioned, for one annotated article."""
+    if annotation.quotes:
+        quotes = Table(title="Who said what", header_style="bold", show_lines=False)
+        quotes.add_column("#", justify="right")
+        quotes.add_column("speaker", overflow="fold", max_width=28)
+        quotes.add_column("kind")
+        quotes.add_column("words", overflow="fold", ratio=1)
+        for quote in annotation.quotes:
+            quotes.add_row(
+                str(quote.sentence), _plain(quote.speaker or "?"), quote.kind, _plain(quote.text)
+            )
+        out.print(quotes)
+    counts: dict[tuple[str, str], int] = {}
+    for entity in annotation.entities:
+        key = (entity.canonical, entity.label)
+        counts[key] = counts.get(key, 0) + 1
+    if counts:
+        top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
+        out.print(
+            _plain(
+                "Mentioned: " + ", ".join(f"{n} ({label.lower()}) x{c}" for (n, label), c in top)
+            )
+        )
 
 
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Where to write the result JSON.")]
+
+
+WorkersOption = Annotated[
+    int | None,
+    typer.Option("--workers", min=1, help="Processes for the language stage (default: all cores)."),
+]
+EncoderOption = Annotated[
+    str,
+    typer.Option(
+        "--encoder",
+        help="Sentence encoder: auto (ONNX, else PyTorch, else lexical), onnx, torch, lexical, "
+        "or none.",
+    ),
+]
+
+
+@app.command()
+def annotate(
+    db: DbOption = DEFAULT_DB,
+    workers: WorkersOption = None,
+    encoder: EncoderOption = "auto",
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Run the language stage over the store: sentences, entities, quotes, quantities,
+    times and sentence vectors. Only what is missing is computed."""
+    with _open_store(db) as store:
+        summary = _run_language(store, None, workers, encoder, quiet or as_json)
+    if as_json:
+        out.print_json(data=asdict(summary))
+
+
+def _run_language(
+    store: Store, ids: list[str] | None, workers: int | None, encoder_name: str, quiet: bool
+) -> engine.LanguageSummary:
+    try:
+        encoder = None if encoder_name == "none" else load_encoder(encoder_name)
+        total = len(set(ids)) if ids is not None else store.count_articles()
+        with _progress(quiet, total, "Annotating", unit="articles") as (advance, _):
+            summary = engine.run_language(
+                store, ids, workers=workers, encoder=encoder, on_article=advance
+            )
+    except (ModelUnavailable, EncoderUnavailable) as exc:
+        err.print(_plain(f"error: {exc}", "red"))
+        raise typer.Exit(EXIT_MODEL) from exc
+    if not quiet:
+        line = (
+            f"Annotated {summary.annotated:,} of {summary.articles:,} articles "
+            f"in {summary.annotate_seconds:.1f} s (the rest were done before)"
+        )
+        if summary.encoder:
+            line += (
+                f"; embedded {summary.sentences_embedded:,} sentences of "
+                f"{summary.embedded:,} articles with {summary.encoder} in "
+                f"{summary.embed_seconds:.1f} s"
+            )
+        err.print(_plain(line + "."))
+    return summary
 
 
 @app.command()
@@ -330,46 +432,60 @@ def analyze(
     fetch: FetchOption = False,
     batch_size: BatchOption = engine.DEFAULT_BATCH_SIZE,
     max_doc_mb: MaxDocOption = 10.0,
+    workers: WorkersOption = None,
+    encoder: EncoderOption = "auto",
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> None:
     """Run the pipeline and write the result JSON (articles now; stories as stages land)."""
-    _analyze(inputs or [], db, out_path, fetch, batch_size, max_doc_mb, quiet, verbose)
+    _analyze(
+        inputs or [],
+        db,
+        out_path,
+        fetch=fetch,
+        batch_size=batch_size,
+        max_doc_mb=max_doc_mb,
+        workers=workers,
+        encoder=encoder,
+        quiet=quiet,
+        verbose=verbose,
+    )
 
 
 def _analyze(
     inputs: list[str],
     db: str,
     out_path: Path,
-    fetch: bool,
-    batch_size: int,
-    max_doc_mb: float,
-    quiet: bool,
-    verbose: bool,
+    *,
+    fetch: bool = False,
+    batch_size: int = engine.DEFAULT_BATCH_SIZE,
+    max_doc_mb: float = 10.0,
+    workers: int | None = None,
+    encoder: str = "auto",
+    quiet: bool = False,
+    verbose: bool = False,
 ) -> dict:
     with _open_store(db) as store:
-        summary = (
-            _run_ingest(
+        summary = None
+        if inputs:
+            summary = _run_ingest(
                 inputs, store, fetch, batch_size, max_doc_mb, quiet, verbose, collect_ids=True
             )
-            if inputs
-            else None
-        )
-        if summary is not None and summary.read == 0:
-            err.print(Text("error: no article could be read from the input", style="red"))
-            raise typer.Exit(EXIT_NOTHING)
+            if summary.read == 0:
+                err.print(_plain("error: no article could be read from the input", "red"))
+                raise typer.Exit(EXIT_NOTHING)
+            if not quiet:
+                _print_summary(summary, db)
+        ids = summary.article_ids if summary else None
+        _run_language(store, ids, workers, encoder, quiet)
         try:
-            document = engine.write_result(
-                store, summary.article_ids if summary else None, out_path
-            )
+            document = engine.write_result(store, ids, out_path)
         except OSError as exc:
             err.print(_plain(f"error: cannot write {out_path}: {exc.strerror or exc}", "red"))
             raise typer.Exit(EXIT_STORE) from exc
     if not quiet:
-        if summary is not None:
-            _print_summary(summary, db)
         err.print(
-            Text(
+            _plain(
                 f"Result: {out_path} ({len(document['articles']):,} articles, "
                 f"{len(document['stories']):,} stories)"
             )
@@ -386,16 +502,7 @@ def demo(
     """Run the whole pipeline on the bundled example: two reports of one story."""
     example = resources.files("storyline") / "example" / "seeds.jsonl"
     with resources.as_file(example) as path:
-        document = _analyze(
-            [str(path)],
-            str(directory / "storyline.db"),
-            directory / "result.json",
-            False,
-            engine.DEFAULT_BATCH_SIZE,
-            10.0,
-            False,
-            False,
-        )
+        document = _analyze([str(path)], str(directory / "storyline.db"), directory / "result.json")
     table = Table(title="The bundled example", header_style="bold")
     for name in ("published", "source", "title"):
         table.add_column(name, overflow="fold")
@@ -404,6 +511,11 @@ def demo(
             *map(_plain, (article["published"], article["source"], article["title"])),
         )
     out.print(table)
+    with _open_store(str(directory / "storyline.db")) as store:
+        stored = [store.get_article(a["id"]) for a in document["articles"]]
+        found = store.get_annotations([s.content_hash for s in stored if s], ANNOTATOR_VERSION)
+    for annotation in found.values():
+        _print_annotation(annotation)
     out.print(
         Text(
             f"The result JSON is at {directory / 'result.json'}; browse the store with "
