@@ -172,12 +172,14 @@ def run_language(
     forked). `on_article` is called with the number of articles done.
     """
     summary = LanguageSummary(encoder=encoder.name if encoder else None)
+    ids = list(dict.fromkeys(ids)) if ids is not None else None
     started = time.perf_counter()
     with Annotator(workers) as annotator:
         for chunk in batched(store.iter_articles(ids), window):
             summary.articles += len(chunk)
             done = store.annotated([a.content_hash for a in chunk], ANNOTATOR_VERSION)
-            todo = [a for a in chunk if a.content_hash not in done]
+            # One annotation per revision, however many ids share its text.
+            todo = list({a.content_hash: a for a in chunk if a.content_hash not in done}.values())
             if todo:
                 store.put_annotations(annotator.annotate(todo), ANNOTATOR_VERSION)
                 summary.annotated += len(todo)
