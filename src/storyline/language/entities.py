@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from spacy.tokens import Doc
 
 from storyline.language.aliases import ALIASES
-from storyline.model import Entity, Sentence
+from storyline.model import Annotation, Entity, Sentence
 
 LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 # Words that open a person's mention without being part of the name.
@@ -215,3 +215,20 @@ def _group_key(text: str, defined: dict[str, str]) -> str:
         if key == canonical or key in entry["aliases"]:
             return canonical
     return key
+
+
+def unify_entities(annotations: Iterable[Annotation]) -> None:
+    """Give the entities of several articles (a story) shared canonical names, in place.
+
+    Each article's own canonical names are pooled and grouped by the same rules,
+    so "Al-Shammari" in one report and "Najah al-Shammari" in another become one
+    person. Cost: linear in the number of mentions.
+    """
+    mentions = [e for a in annotations for e in (*a.entities, *a.headline_entities)]
+    proxies = [
+        Entity(m.canonical, m.label, m.canonical, m.sentence, m.start, m.end) for m in mentions
+    ]
+    canonicalize(proxies)
+    for mention, proxy in zip(mentions, proxies, strict=True):
+        mention.canonical = proxy.canonical
+        mention.label = proxy.label

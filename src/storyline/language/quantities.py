@@ -118,29 +118,18 @@ CURRENCIES = {
 }
 PERCENT = {"%", "percent", "per cent", "pct"}
 # Qualifier phrases just before a number, longest first, mapped to Quantity qualifiers.
-QUALIFIERS = [
-    (
-        r"no more than|not more than|not exceeding|no longer than|a maximum of|at most|at the most"
-        r"|within",
-        "at most",
-    ),
-    (r"up to|as many as|as much as", "up to"),
-    (r"no fewer than|no less than|not less than|a minimum of|at least", "at least"),
-    (
-        r"more than|greater than|over|above|upwards of|in excess of|exceeding|higher than",
-        "more than",
-    ),
-    (r"less than|fewer than|under|below|lower than", "less than"),
-    (
-        r"about|around|approximately|roughly|some|nearly|almost|close to|an estimated|estimated"
-        r"|circa|approx\.?|just over|just under|more or less",
-        "about",
-    ),
-]
-_QUALIFIER = [
-    (re.compile(rf"(?:^|\W)(?:{p})\W*(?:a\s+(?:time\s+frame\s+|period\s+)?\w*\W*)?$", re.I), q)
-    for p, q in QUALIFIERS
-]
+QUALIFIERS = {
+    "at most": "no more than|not more than|not exceeding|no longer than|a maximum of|at most|"
+    "at the most|within",
+    "up to": "up to|as many as|as much as",
+    "at least": "no fewer than|no less than|not less than|a minimum of|at least",
+    "more than": "more than|greater than|over|above|upwards of|in excess of|exceeding|higher than",
+    "less than": "less than|fewer than|under|below|lower than",
+    "about": "about|around|approximately|roughly|some|nearly|almost|close to|an estimated|"
+    "estimated|circa|approx.|approx|just over|just under|more or less",
+}
+_QUALIFIERS = {phrase: q for q, phrases in QUALIFIERS.items() for phrase in phrases.split("|")}
+_FILLER = {"a", "an", "the", "time", "frame", "period", "total", "of"}
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
 _SKIP_ENTITIES = {"DATE", "TIME", "ORDINAL"}
 
@@ -148,6 +137,7 @@ _SKIP_ENTITIES = {"DATE", "TIME", "ORDINAL"}
 def find_quantities(doc: Doc, sentences: list[Sentence]) -> list[Quantity]:
     """Every quantity in the parsed article, in text order. Cost: linear in tokens."""
     starts = [s.start for s in sentences]
+    source = doc.text  # Doc.text rebuilds the string on every access
     found: list[Quantity] = []
     i = 0
     while i < len(doc):
@@ -177,9 +167,17 @@ def find_quantities(doc: Doc, sentences: list[Sentence]) -> list[Quantity]:
             )
             else numbers[-1]
         )
-        text = doc.text[_start_with_symbol(doc, i) : end_token.idx + len(end_token.text)]
+        text = source[_start_with_symbol(doc, i) : end_token.idx + len(end_token.text)]
         found.append(
-            Quantity(value, unit, what, _qualifier(doc.text[: token.idx]), kind, text, sentence)
+            Quantity(
+                value,
+                unit,
+                what,
+                _qualifier(source[max(0, token.idx - 60) : token.idx]),
+                kind,
+                text,
+                sentence,
+            )
         )
         i = value_end
     return found
@@ -281,7 +279,7 @@ def _counted(numbers, unit_token: Token | None, kind: str) -> str | None:
         return None
     last = numbers[-1]
     head = last.head
-    while head.dep_ == "nummod" or head.lower_ in SCALES:
+    while (head.dep_ == "nummod" or head.lower_ in SCALES) and head.head.i != head.i:
         head = head.head
     if head.i > last.i and head.is_alpha and head.lower_ not in SCALES:
         return _singular(head.lower_)
@@ -291,9 +289,15 @@ def _counted(numbers, unit_token: Token | None, kind: str) -> str | None:
 
 
 def _qualifier(before: str) -> str | None:
-    for pattern, qualifier in _QUALIFIER:
-        if pattern.search(before):
-            return qualifier
+    """The qualifier phrase ending just before a number, skipping "a time frame of" and the like."""
+    words = re.findall(r"[a-z.']+", before.lower())[-8:]
+    stripped = list(words)
+    while stripped and stripped[-1] in _FILLER:
+        stripped.pop()
+    for tail in (words, stripped):
+        for size in (4, 3, 2, 1):
+            if len(tail) >= size and (qualifier := _QUALIFIERS.get(" ".join(tail[-size:]))):
+                return qualifier
     return None
 
 

@@ -110,12 +110,12 @@ class _Found:
 def find_quotes(doc: Doc, sentences: list[Sentence], entities: list[Entity]) -> list[Quote]:
     """Direct and reported quotes of one parsed article, in text order."""
     text = doc.text
-    roles = _roles(doc, entities)
+    roles = _roles(doc, text, entities)
     spans = _direct_spans(text, sentences)
     quotes: list[Quote] = []
     previous: tuple[int, str | None] = (-2, None)  # (paragraph, speaker) of the last quote
     for found in spans:
-        speaker_text, cue, speaker = _attribution(doc, found, sentences, entities, roles)
+        speaker_text, cue, speaker = _attribution(doc, text, found, sentences, entities, roles)
         if (
             speaker is None
             and _whole_paragraph(text, found, sentences)
@@ -126,7 +126,7 @@ def find_quotes(doc: Doc, sentences: list[Sentence], entities: list[Entity]) -> 
         quotes.append(Quote(body, speaker, speaker_text, found.sentence, "direct", cue))
         previous = (found.paragraph, speaker)
     quoted = [piece for f in spans for piece in f.pieces]
-    quotes.extend(_reported(doc, sentences, entities, quoted, roles))
+    quotes.extend(_reported(doc, text, sentences, entities, quoted, roles))
     quotes.sort(key=lambda q: q.sentence)
     return quotes
 
@@ -180,10 +180,12 @@ def _next_mark(text: str, start: int, end: int, marks: tuple[str, ...]) -> int |
 
 _VERBS = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
 _GAP = re.compile(rf"^[\s,\"“”]*(?:[\w.'’-]+[\s,]+){{1,8}}?(?:{_VERBS})[\s,\"“”]*$")
-_GAP_INVERTED = re.compile(rf"^[\s,\"“”]*(?:{_VERBS})\s+(?:[\w.'’-]+[\s,]*){{1,8}}[\s,\"“”]*$")
+_GAP_INVERTED = re.compile(rf"^[\s,\"“”]*(?:{_VERBS})(?:[\s,]+[\w.'’-]+){{1,8}}[\s,\"“”]*$")
 
 
 def _is_attribution_gap(between: str) -> bool:
+    if len(between) > 120:  # an attribution is a few words; also keeps the regexes linear
+        return False
     return bool(_GAP.match(between) or _GAP_INVERTED.match(between))
 
 
@@ -194,7 +196,12 @@ def _whole_paragraph(text: str, found: _Found, sentences: list[Sentence]) -> boo
 
 
 def _attribution(
-    doc: Doc, found: _Found, sentences: list[Sentence], entities: list[Entity], roles: Roles
+    doc: Doc,
+    text: str,
+    found: _Found,
+    sentences: list[Sentence],
+    entities: list[Entity],
+    roles: Roles,
 ) -> tuple[str | None, str | None, str | None]:
     """(speaker as written, cue, resolved speaker) for a direct quote, from its sentence."""
     paragraph = [s for s in sentences if s.paragraph == found.paragraph]
@@ -210,17 +217,17 @@ def _attribution(
             phrase = _phrase(subject)
             return phrase.text, verb.text, _resolve(phrase, found.sentence, entities, roles)
     # "…," Mr Esper, addressing …: a name right after the closing mark.
-    tail = doc.text[found.end : paragraph[-1].end]
+    tail = text[found.end : paragraph[-1].end]
     lead = len(tail) - len(tail.lstrip(' "”,.—–-'))
-    named = _named_after(doc, found.end + lead, entities)
+    named = _named_after(text, found.end + lead, entities)
     if named is not None:
         return named.text, None, named.canonical
     return None, None, None
 
 
-def _named_after(doc: Doc, offset: int, entities: list[Entity]) -> Entity | None:
+def _named_after(text: str, offset: int, entities: list[Entity]) -> Entity | None:
     """An entity that starts at `offset`, possibly after a title ("Mr", "Defense Secretary")."""
-    window = doc.text[offset : offset + 40]
+    window = text[offset : offset + 40]
     for entity in entities:
         if entity.label in SPEAKER_LABELS and 0 <= entity.start - offset <= 25:
             before = window[: entity.start - offset]
@@ -297,13 +304,13 @@ def _nearest_before(
 Roles = dict[str, set[str]]
 
 
-def _roles(doc: Doc, entities: list[Entity]) -> Roles:
+def _roles(doc: Doc, text: str, entities: list[Entity]) -> Roles:
     """The roles the text gives each person ("Defense Secretary Mark Esper", "the mayor,
     Anna Berg"), so that "the governor" is not taken to be the mayor."""
     roles: Roles = {}
     persons = [e for e in entities if e.label == "PERSON"]
     for entity in persons:
-        before = re.findall(r"[A-Za-z]+", doc.text[max(0, entity.start - 40) : entity.start])
+        before = re.findall(r"[A-Za-z]+", text[max(0, entity.start - 40) : entity.start])
         roles.setdefault(entity.canonical, set()).update(
             w.lower() for w in before[-3:] if w.lower() in ROLE_WORDS
         )
@@ -323,6 +330,7 @@ def _roles(doc: Doc, entities: list[Entity]) -> Roles:
 
 def _reported(
     doc: Doc,
+    text: str,
     sentences: list[Sentence],
     entities: list[Entity],
     quoted: list[tuple[int, int]],
@@ -340,7 +348,7 @@ def _reported(
                 quote = _content_clause(token, sentence, entities, roles)
             else:
                 continue
-            if quote is not None and not _overlaps(quote, sentence, doc, quoted):
+            if quote is not None and not _overlaps(quote, sentence, text, quoted):
                 found.append(quote)
     return found
 
@@ -406,11 +414,11 @@ def _join(tokens: list[Token]) -> str:
     return re.sub(r"[,;:]+(?=[.!?]?$)", "", text).strip(" ,;:.")
 
 
-def _overlaps(quote: Quote, sentence: Sentence, doc: Doc, quoted: list[tuple[int, int]]) -> bool:
+def _overlaps(quote: Quote, sentence: Sentence, text: str, quoted: list[tuple[int, int]]) -> bool:
     """True when a reported quote repeats (part of) a direct quote of the same sentence."""
     for a, b in quoted:
         if a < sentence.end and b > sentence.start:
-            direct = " ".join(doc.text[a:b].replace('"', " ").split()).strip(" “”,.")
+            direct = " ".join(text[a:b].replace('"', " ").split()).strip(" “”,.")
             if direct in quote.text or quote.text in direct:
                 return True
     return False
