@@ -89,10 +89,14 @@ class Annotator:
         return self._nlp
 
     def __exit__(self, *exc: object) -> None:
+        global _WORKER_NLP
         if self._pool is not None:
             self._pool.close()
             self._pool.join()
             self._pool = None
+        # Let the model go: the stages after this one (embedding) need the memory.
+        self._nlp = None
+        _WORKER_NLP = None
 
     def annotate(self, articles: Iterable[Article]) -> list[Annotation]:
         nlp = self._start()
