@@ -408,8 +408,8 @@ def _run_language(
         raise typer.Exit(EXIT_MODEL) from exc
     if not quiet:
         line = (
-            f"Annotated {summary.annotated:,} of {summary.articles:,} articles "
-            f"in {summary.annotate_seconds:.1f} s (the rest were done before)"
+            f"Annotated {summary.annotated:,} articles in {summary.annotate_seconds:.1f} s"
+            f" ({summary.articles - summary.annotated:,} of {summary.articles:,} were done before)"
         )
         if summary.encoder:
             line += (

@@ -20,8 +20,9 @@ from storyline.language.aliases import ALIASES
 from storyline.model import Annotation, Entity, Sentence
 
 LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
-# Words that open a person's mention without being part of the name.
-TITLES = {
+# Words that open a person's mention without being part of the name: honorifics, which
+# say nothing of what a person does, and roles, which do ("the minister" is one).
+HONORIFICS = {
     "mr",
     "mrs",
     "ms",
@@ -34,15 +35,21 @@ TITLES = {
     "lady",
     "rev",
     "fr",
-    "president",
+    "former",
+    "u.s.",
+    "us",
     "vice",
+    "state",
+    "foreign",
+    "defense",
+    "defence",
+    "chief",
+}
+ROLES = {
+    "president",
     "prime",
     "minister",
     "secretary",
-    "defense",
-    "defence",
-    "foreign",
-    "state",
     "general",
     "gen",
     "lt",
@@ -61,7 +68,6 @@ TITLES = {
     "mayor",
     "judge",
     "justice",
-    "chief",
     "king",
     "queen",
     "prince",
@@ -75,9 +81,6 @@ TITLES = {
     "spokeswoman",
     "spokesperson",
     "commander",
-    "former",
-    "u.s.",
-    "us",
     "deputy",
     "attorney",
     "speaker",
@@ -87,6 +90,7 @@ TITLES = {
     "ceo",
     "chairman",
 }
+TITLES = HONORIFICS | ROLES
 _JOINERS = {"of", "the", "and", "for", "in", "on", "&"}
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _LEADING = re.compile(r"^(?:the|so-called|so called)\s+", re.I)

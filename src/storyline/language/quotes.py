@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from storyline.language.entities import TITLES
+from storyline.language.entities import ROLES
 from storyline.model import Entity, Quote, Sentence
 
 SPEECH_VERBS = {
@@ -65,25 +65,7 @@ SPEECH_VERBS = {
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "it", "we"}
 SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
-ROLE_WORDS = TITLES - {
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "dr",
-    "prof",
-    "sir",
-    "dame",
-    "former",
-    "u.s.",
-    "us",
-    "vice",
-    "state",
-    "foreign",
-    "defense",
-    "defence",
-    "chief",
-}
+ROLE_WORDS = ROLES
 MIN_QUOTE_WORDS = 3  # shorter quoted bits are scare quotes ("home", "gameplan")
 _DETERMINERS = {"the", "a", "an", "this", "that"}
 _OPEN, _CLOSE = "“", "”"
@@ -372,17 +354,7 @@ def _content_clause(
         text = _join(
             [t for t in doc_span(clause) if not (t.i == clause.left_edge.i and t.lower_ == "that")]
         )
-    phrase = _phrase(subject)
-    if len(text.split()) < MIN_QUOTE_WORDS:
-        return None
-    return Quote(
-        text,
-        _resolve(phrase, sentence.index, entities, roles),
-        phrase.text,
-        sentence.index,
-        "reported",
-        verb.text,
-    )
+    return _reported_quote(text, _phrase(subject), sentence, entities, roles, verb.text)
 
 
 def _according_to(
@@ -395,16 +367,16 @@ def _according_to(
     phrase = _phrase(doc_span(source))
     skip = range(token.left_edge.i, max(token.right_edge.i, source.right_edge.i) + 1)
     text = _join([t for t in span if t.i not in skip])
+    return _reported_quote(text, phrase, sentence, entities, roles, "according to")
+
+
+def _reported_quote(
+    text: str, phrase: Span, sentence: Sentence, entities: list[Entity], roles: Roles, cue: str
+) -> Quote | None:
     if len(text.split()) < MIN_QUOTE_WORDS:
         return None
-    return Quote(
-        text,
-        _resolve(phrase, sentence.index, entities, roles),
-        phrase.text,
-        sentence.index,
-        "reported",
-        "according to",
-    )
+    speaker = _resolve(phrase, sentence.index, entities, roles)
+    return Quote(text, speaker, phrase.text, sentence.index, "reported", cue)
 
 
 def _join(tokens: list[Token]) -> str:
