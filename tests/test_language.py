@@ -233,7 +233,7 @@ def test_language_stage_caches_and_recomputes_nothing(store):
     assert (again.annotated, again.embedded) == (0, 0)
     hashes = [a.content_hash for a in store.iter_articles()]
     assert set(store.get_annotations(hashes, ANNOTATOR_VERSION)) == set(hashes)
-    vectors = store.get_vectors(hashes, encoder.name)
+    vectors = store.get_vectors(hashes, engine.vectors_key(encoder))
     assert all(v.shape == (1, 384) for v in vectors.values())
 
 
@@ -246,3 +246,50 @@ def test_entities_are_unified_across_a_story(nlp):
     unify_entities([first, second])
     assert {e.canonical for e in second.entities if e.label == "PERSON"} == {"Najah al-Shammari"}
     assert "United States" in {e.canonical for e in second.entities}
+
+
+def test_wire_copy_tex_quotes_and_dateline_subjects(nlp):
+    text = (
+        "RIO DE JANEIRO, Brazil _ ``I assumed commitments that I can't get out of,'' da Silva "
+        "said.\n\nWASHINGTON _ The agency said it would consider new rules for older jets.\n\n"
+        "GOLUBOVAC, Yugoslavia _ A 42-year-old man who says he is the lone survivor of a "
+        "massacre recalled Thursday how he was herded into a garden."
+    )
+    quotes = annotate(nlp, text).quotes
+    [direct] = [q for q in quotes if q.kind == "direct"]
+    assert direct.text == "I assumed commitments that I can't get out of"
+    assert direct.speaker == "da Silva"
+    speakers = {q.speaker for q in quotes}
+    assert not speakers & {"WASHINGTON", "GOLUBOVAC", "who"}
+    assert "agency" in speakers
+
+
+def test_abbreviated_titles_are_roles(nlp):
+    text = (
+        'Gov. Jane Doe met Mayor Bob Roe on Monday. "We need more money for schools," '
+        "the governor said."
+    )
+    [quote] = [q for q in annotate(nlp, text).quotes if q.kind == "direct"]
+    assert quote.speaker == "Jane Doe"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He earned $2 million a year.", (2_000_000, "money")),
+        ("A 42-year-old man was hurt.", (42, "age")),
+        ("Rain fell: 24.12 inches in a day.", (24.12, "measure")),
+    ],
+)
+def test_quantity_edge_cases(nlp, text, expected):
+    found = annotate(nlp, text).quantities
+    assert (found[0].value, found[0].kind) == expected
+
+
+def test_no_counted_noun_from_a_verb_or_a_name(nlp):
+    assert all(q.what != "crashed" for q in annotate(nlp, "The Boeing 747 crashed.").quantities)
+
+
+def test_future_weekday(nlp):
+    [time] = [t for t in annotate(nlp, "The vote is scheduled for Friday.").times]
+    assert (time.start, time.end) == ("2019-10-25", "2019-10-25")  # published Wed 2019-10-23

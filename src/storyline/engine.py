@@ -188,20 +188,25 @@ def run_language(
     summary.annotate_seconds = time.perf_counter() - started
     if encoder is not None:
         started = time.perf_counter()
+        key = vectors_key(encoder)
         for chunk in batched(store.iter_articles(ids), window):
             hashes = [a.content_hash for a in chunk]
-            missing = [
-                h for h in dict.fromkeys(hashes) if h not in store.embedded(hashes, encoder.name)
-            ]
+            present = store.embedded(hashes, key)
+            missing = [h for h in dict.fromkeys(hashes) if h not in present]
             if missing:
-                vectors = embed_annotations(
-                    store.get_annotations(missing, ANNOTATOR_VERSION), encoder
-                )
-                store.put_vectors(list(vectors.items()), encoder.name)
+                annotations = store.get_annotations(missing, ANNOTATOR_VERSION)
+                vectors = embed_annotations(annotations, encoder)
+                store.put_vectors(list(vectors.items()), key)
                 summary.embedded += len(vectors)
                 summary.sentences_embedded += sum(m.shape[0] for m in vectors.values())
         summary.embed_seconds = time.perf_counter() - started
     return summary
+
+
+def vectors_key(encoder: Encoder) -> str:
+    """The store key of sentence vectors: rows follow the annotator's sentences, so a new
+    annotator version (which may split sentences differently) needs new vectors too."""
+    return f"{encoder.name}/annotator-{ANNOTATOR_VERSION}"
 
 
 def embed_annotations(

@@ -151,7 +151,7 @@ class Quantity:
     unit: str | None
     what: str | None
     qualifier: str | None
-    kind: str  # "count" | "duration" | "money" | "percent" | "measure"
+    kind: str  # "count" | "duration" | "age" | "money" | "percent" | "measure"
     text: str
     sentence: int
 

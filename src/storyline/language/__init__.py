@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 #: Bump when the rules change: cached annotations of an older version are redone.
-ANNOTATOR_VERSION = "1"
+ANNOTATOR_VERSION = "2"
 
 
 def annotate_doc(doc: Doc, article: Article, headline: Doc | None = None) -> Annotation:

@@ -131,7 +131,25 @@ QUALIFIERS = {
 _QUALIFIERS = {phrase: q for q, phrases in QUALIFIERS.items() for phrase in phrases.split("|")}
 _FILLER = {"a", "an", "the", "time", "frame", "period", "total", "of"}
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
-_SKIP_ENTITIES = {"DATE", "TIME", "ORDINAL"}
+# Numbers inside these are dates, or parts of names ("Boeing 747", "Catch-22").
+_SKIP_ENTITIES = {"DATE", "TIME", "ORDINAL", "PRODUCT", "WORK_OF_ART", "LAW", "FAC"}
+# Dependency roles a counted noun can have (no tagger runs, so the parse says what is a noun).
+_NOUN_ROLES = {
+    "nsubj",
+    "nsubjpass",
+    "dobj",
+    "pobj",
+    "attr",
+    "appos",
+    "conj",
+    "npadvmod",
+    "compound",
+    "oprd",
+    "dative",
+    "nmod",
+    "poss",
+    "ROOT",
+}
 
 
 def find_quantities(doc: Doc, sentences: list[Sentence]) -> list[Quantity]:
@@ -152,6 +170,13 @@ def find_quantities(doc: Doc, sentences: list[Sentence]) -> list[Quantity]:
         if unit_token is not None and unit_token.text in "-–" and value_end + 1 < len(doc):
             unit_token = doc[value_end + 1]  # "five-day"
         kind, unit = _unit(doc, i, unit_token)
+        if (
+            kind == "duration"
+            and unit_token is not None
+            and unit_token.i + 2 < len(doc)
+            and (doc[unit_token.i + 1].text in "-–" and doc[unit_token.i + 2].lower_ == "old")
+        ):
+            kind = "age"  # "a 42-year-old man"
         if value is None or _is_date_or_label(numbers, kind):
             i = value_end
             continue
@@ -189,8 +214,14 @@ def _number_end(doc: Doc, start: int) -> int:
     while end < len(doc):
         word = doc[end].lower_
         is_number = bool(_DIGITS.match(word)) or word in SMALL or word in SCALES
-        if word in ("a", "m", "k", "bn") and end == start:
-            is_number = word == "a" and end + 1 < len(doc) and doc[end + 1].lower_ in SCALES
+        if word in ("a", "m", "k", "bn"):
+            # "a million" is a number; the "a" of "$2 million a year" is not.
+            is_number = (
+                word == "a"
+                and end == start
+                and end + 1 < len(doc)
+                and (doc[end + 1].lower_ in SCALES)
+            )
         if word == "and" and end > start and end + 1 < len(doc) and doc[end + 1].lower_ in SMALL:
             is_number = True  # "one hundred and fifty"
         if not is_number:
@@ -224,6 +255,8 @@ def _value(words: list[str]) -> float | None:
 def _singular(word: str) -> str:
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
     if word.endswith("s") and not word.endswith("ss") and len(word) > 2:
         return word[:-1]
     return word
@@ -257,7 +290,7 @@ def _unit(doc: Doc, start: int, unit_token: Token | None) -> tuple[str, str | No
 
 
 def _is_date_or_label(numbers, kind: str) -> bool:
-    if kind in ("duration", "money", "percent", "measure"):
+    if kind in ("duration", "money", "percent", "measure", "age"):
         return False
     if any(t.ent_type_ in _SKIP_ENTITIES for t in numbers):
         return True
@@ -281,10 +314,13 @@ def _counted(numbers, unit_token: Token | None, kind: str) -> str | None:
     head = last.head
     while (head.dep_ == "nummod" or head.lower_ in SCALES) and head.head.i != head.i:
         head = head.head
-    if head.i > last.i and head.is_alpha and head.lower_ not in SCALES:
+    if (
+        head.i > last.i
+        and head.is_alpha
+        and head.lower_ not in SCALES
+        and (head.dep_ in _NOUN_ROLES)
+    ):
         return _singular(head.lower_)
-    if unit_token is not None and unit_token.is_alpha and kind == "count":
-        return _singular(unit_token.lower_)
     return None
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from storyline.language.entities import ROLES
+from storyline.language.nlp import DATELINE
 from storyline.model import Entity, Quote, Sentence
 
 SPEECH_VERBS = {
@@ -66,6 +67,21 @@ PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "it", "we"}
 SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 ROLE_WORDS = ROLES
+# Role nouns that refer back to a named person ("the minister said"). Anonymous
+# descriptions ("a witness", "officials", "the police") are not resolved to anyone.
+PERSON_ROLES = ROLES
+ROLE_ABBREVIATIONS = {
+    "gov": "governor",
+    "sen": "senator",
+    "rep": "representative",
+    "gen": "general",
+    "pres": "president",
+    "lt": "lieutenant",
+    "col": "colonel",
+    "maj": "major",
+    "capt": "captain",
+    "adm": "admiral",
+}
 MIN_QUOTE_WORDS = 3  # shorter quoted bits are scare quotes ("home", "gameplan")
 _DETERMINERS = {"the", "a", "an", "this", "that"}
 _OPEN, _CLOSE = "“", "”"
@@ -104,7 +120,7 @@ def find_quotes(doc: Doc, sentences: list[Sentence], entities: list[Entity]) -> 
             and (previous[0] == found.paragraph - 1)
         ):
             speaker, cue = previous[1], "continued"
-        body = " ".join(" ".join(text[a:b] for a, b in found.pieces).strip(' "“”,').split())
+        body = " ".join(" ".join(text[a:b] for a, b in found.pieces).strip(" \"“”`',").split())
         quotes.append(Quote(body, speaker, speaker_text, found.sentence, "direct", cue))
         previous = (found.paragraph, speaker)
     quoted = [piece for f in spans for piece in f.pieces]
@@ -137,32 +153,38 @@ def _direct_spans(text: str, sentences: list[Sentence]) -> list[_Found]:
     return found
 
 
+# Opening marks and the closing marks each accepts: straight, curly, and the TeX-style
+# ``…'' of older wire copy (DUC, TREC).
+_PAIRS = {'"': ('"',), _OPEN: (_CLOSE, '"'), "``": ("''", '"')}
+
+
 def _quoted_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """(start, end) of the text inside each pair of quotation marks in text[start:end]."""
     pieces = []
     position = start
     while position < end:
-        opening = _next_mark(text, position, end, ('"', _OPEN))
+        opening = _next_mark(text, position, end, tuple(_PAIRS))
         if opening is None:
             break
-        mark = text[opening]
-        closing = _next_mark(text, opening + 1, end, ('"',) if mark == '"' else (_CLOSE, '"'))
+        at, mark = opening
+        closing = _next_mark(text, at + len(mark), end, _PAIRS[mark])
         if closing is None:  # unclosed: runs to the end of the paragraph
-            pieces.append((opening + 1, end))
+            pieces.append((at + len(mark), end))
             break
-        pieces.append((opening + 1, closing))
-        position = closing + 1
+        pieces.append((at + len(mark), closing[0]))
+        position = closing[0] + len(closing[1])
     return pieces
 
 
-def _next_mark(text: str, start: int, end: int, marks: tuple[str, ...]) -> int | None:
-    positions = [p for p in (text.find(m, start, end) for m in marks) if p >= 0]
-    return min(positions) if positions else None
+def _next_mark(text: str, start: int, end: int, marks: tuple[str, ...]) -> tuple[int, str] | None:
+    """(position, mark) of the first of `marks` in text[start:end]."""
+    found = [(p, m) for m in marks if (p := text.find(m, start, end)) >= 0]
+    return min(found) if found else None
 
 
 _VERBS = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
-_GAP = re.compile(rf"^[\s,\"“”]*(?:[\w.'’-]+[\s,]+){{1,8}}?(?:{_VERBS})[\s,\"“”]*$")
-_GAP_INVERTED = re.compile(rf"^[\s,\"“”]*(?:{_VERBS})(?:[\s,]+[\w.'’-]+){{1,8}}[\s,\"“”]*$")
+_GAP = re.compile(rf"^[\s,\"“”`']*(?:[\w.'’-]+[\s,]+){{1,8}}?(?:{_VERBS})[\s,\"“”`']*$")
+_GAP_INVERTED = re.compile(rf"^[\s,\"“”`']*(?:{_VERBS})(?:[\s,]+[\w.'’-]+){{1,8}}[\s,\"“”`']*$")
 
 
 def _is_attribution_gap(between: str) -> bool:
@@ -200,7 +222,7 @@ def _attribution(
             return phrase.text, verb.text, _resolve(phrase, found.sentence, entities, roles)
     # "…," Mr Esper, addressing …: a name right after the closing mark.
     tail = text[found.end : paragraph[-1].end]
-    lead = len(tail) - len(tail.lstrip(' "”,.—–-'))
+    lead = len(tail) - len(tail.lstrip(" \"”',.—–-"))
     named = _named_after(text, found.end + lead, entities)
     if named is not None:
         return named.text, None, named.canonical
@@ -221,10 +243,22 @@ def _named_after(text: str, offset: int, entities: list[Entity]) -> Entity | Non
 def _subject(verb: Token) -> Span | None:
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
+            if child.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
+                return doc_span(verb.head)  # "a man who says …": the man
+            if _in_dateline(child):
+                return None
             return doc_span(child)
     if verb.dep_ in ("relcl", "acl") or verb.dep_ == "conj":
         return _subject(verb.head) if verb.head.lower_ in SPEECH_VERBS else None
     return None
+
+
+def _in_dateline(token: Token) -> bool:
+    """True for a token of a paragraph's dateline ("WASHINGTON _", "GOLUBOVAC, Yugoslavia _")."""
+    text = token.doc.text
+    start = text.rfind("\n", 0, token.idx) + 1
+    match = DATELINE.match(text, start)
+    return bool(match) and token.idx < match.end()
 
 
 def doc_span(token: Token) -> Span:
@@ -252,17 +286,22 @@ def _resolve(phrase: Span, sentence: int, entities: list[Entity], roles: Roles) 
         for entity in entities:
             if entity.label in SPEAKER_LABELS and entity.start <= token.idx < entity.end:
                 return entity.canonical
-    if all(not t.text[:1].isupper() for t in phrase):  # "the minister", "officials"
-        role = head.lower_
-        named = _nearest_before(
-            entities,
-            phrase.start_char,
-            sentence,
-            {"PERSON"},
-            lambda name: not roles.get(name) or role in roles[name],
-        )
-        return named or phrase.text
+    role = _singular_role(head.lower_)
+    if role in PERSON_ROLES and all(not t.text[:1].isupper() for t in phrase):
+        # "the minister": the nearest person the text calls a minister, else the nearest
+        # person whose role it does not say. "The agency" is no person and stays as it is.
+        for compatible in (
+            lambda name: role in roles.get(name, ()),
+            lambda name: not roles.get(name),
+        ):
+            named = _nearest_before(entities, phrase.start_char, sentence, {"PERSON"}, compatible)
+            if named:
+                return named
     return phrase.text
+
+
+def _singular_role(word: str) -> str:
+    return word[:-1] if word.endswith("s") and word[:-1] in PERSON_ROLES else word
 
 
 def _nearest_before(
@@ -292,9 +331,13 @@ def _roles(doc: Doc, text: str, entities: list[Entity]) -> Roles:
     roles: Roles = {}
     persons = [e for e in entities if e.label == "PERSON"]
     for entity in persons:
+        # Title words just before the name, or opening the mention itself ("Mayor Bob Roe").
         before = re.findall(r"[A-Za-z]+", text[max(0, entity.start - 40) : entity.start])
+        before += [w for w in re.findall(r"[A-Za-z]+", entity.text)[:-1]]
         roles.setdefault(entity.canonical, set()).update(
-            w.lower() for w in before[-3:] if w.lower() in ROLE_WORDS
+            ROLE_ABBREVIATIONS.get(w.lower(), w.lower())
+            for w in before[-3:]
+            if w.lower() in ROLE_WORDS
         )
     for token in doc:
         if token.dep_ != "appos":
@@ -381,7 +424,9 @@ def _reported_quote(
 
 def _join(tokens: list[Token]) -> str:
     text = "".join(t.text_with_ws for t in tokens)
-    text = " ".join(text.replace('"', "").replace("“", "").replace("”", "").split())
+    for mark in ('"', "“", "”", "``", "''"):
+        text = text.replace(mark, "")
+    text = " ".join(text.split())
     text = re.sub(r"\s+([,.;:!?])", r"\1", text)
     return re.sub(r"[,;:]+(?=[.!?]?$)", "", text).strip(" ,;:.")
 

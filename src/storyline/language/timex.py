@@ -24,6 +24,12 @@ MONTHS["sept"] = 9
 # Counts in "within four weeks", "a few days ago": the number words quantities knows, and
 # the vague "several" and "a few", read as three.
 NUMBER_WORDS = {**SMALL, "an": 1, "several": 3, "a few": 3, "few": 3}
+# Words that put a bare weekday in the future rather than the past.
+_FUTURE = re.compile(
+    r"\b(?:will|shall|scheduled|due|expected|plans?|planned|upcoming|"
+    r"is\s+to|are\s+to|going\s+to)\b",
+    re.I,
+)
 UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "month": 30, "year": 365}
 
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
@@ -95,7 +101,7 @@ def find_times(sentences: list[Sentence], published: str | None) -> list[TimeExp
         for kind, match in matches:
             if any(match.start() < b and match.end() > a for a, b in taken):
                 continue
-            start, end = _resolve(kind, match, base)
+            start, end = _resolve(kind, match, base, sentence.text)
             if start is None and base is not None:
                 continue
             taken.append(match.span())
@@ -122,7 +128,9 @@ def _count(text: str) -> int:
     return int(text) if text.isdigit() else NUMBER_WORDS.get(text, 1)
 
 
-def _resolve(kind: str, m: re.Match[str], base: date | None) -> tuple[date | None, date | None]:
+def _resolve(
+    kind: str, m: re.Match[str], base: date | None, sentence_text: str = ""
+) -> tuple[date | None, date | None]:
     groups = m.groupdict()
     if kind in ("month_day", "day_month"):
         year = int(groups["year"]) if groups.get("year") else None
@@ -153,7 +161,10 @@ def _resolve(kind: str, m: re.Match[str], base: date | None) -> tuple[date | Non
         offset = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[groups["word"].lower()]
         return base + timedelta(days=offset), base + timedelta(days=offset)
     if kind == "weekday":
-        return _weekday(WEEKDAYS[groups["weekday"].lower()], (groups["which"] or "").lower(), base)
+        which = (groups["which"] or "").lower()
+        if not which and _FUTURE.search(sentence_text):
+            which = "next"  # "the meeting is scheduled for Friday"
+        return _weekday(WEEKDAYS[groups["weekday"].lower()], which, base)
     return _period(
         groups["period"].lower(),
         (groups["which"] or "").lower(),
