@@ -43,8 +43,9 @@ def main() -> None:
     source = args.data / "multinews-val" / "articles.jsonl"
     if not source.exists():
         sys.exit(f"missing {source}: pass --data pointing at the shared data folder")
+    # First, while this process is small: a child's peak RSS counts what it was forked from.
+    _memory(source, args.workers)
     if args.memory_only:
-        _memory(source, args.workers)
         return
 
     from storyline import engine
@@ -107,7 +108,6 @@ def main() -> None:
             f"same nearest neighbour for {np.mean(near_a == near_b):.1%} of "
             f"{len(near_a):,} sentences"
         )
-    _memory(source, args.workers)
 
 
 def _memory(source: Path, workers: int) -> None:

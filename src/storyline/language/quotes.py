@@ -208,7 +208,14 @@ def _attribution(
     roles: Roles,
 ) -> tuple[str | None, str | None, str | None]:
     """(speaker as written, cue, resolved speaker) for a direct quote, from its sentence."""
-    paragraph = [s for s in sentences if s.paragraph == found.paragraph]
+    # The quote's own sentences and one on each side, within its paragraph: attribution is
+    # never further away, and a paragraph of many quotes stays linear to search.
+    last = next((x.index for x in sentences if x.end >= found.end), found.sentence)
+    paragraph = [
+        x
+        for x in sentences
+        if x.paragraph == found.paragraph and found.sentence - 1 <= x.index <= last + 1
+    ]
     region = doc.char_span(paragraph[0].start, paragraph[-1].end, alignment_mode="expand")
     if region is None:
         return None, None, None
