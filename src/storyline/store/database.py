@@ -305,15 +305,10 @@ class Store:
 
     def get_annotations(self, hashes: Sequence[str], annotator: str) -> dict[str, Annotation]:
         """Stored annotations by content hash (missing ones are simply absent)."""
-        found = {}
-        for chunk in _chunks(list(hashes)):
-            stmt = select(annotations.c.content_hash, annotations.c.data).where(
-                annotations.c.annotator == annotator, annotations.c.content_hash.in_(chunk)
-            )
-            with self._read() as conn:
-                for digest, data in conn.execute(stmt):
-                    found[digest] = Annotation.from_dict(json.loads(data))
-        return found
+        rows = self._by_hash(
+            annotations, [annotations.c.data], annotations.c.annotator == annotator, hashes
+        )
+        return {digest: Annotation.from_dict(json.loads(data)) for digest, data in rows}
 
     def embedded(self, hashes: Sequence[str], encoder: str) -> set[str]:
         """The content hashes among `hashes` that have sentence vectors from `encoder`."""
@@ -335,23 +330,29 @@ class Store:
 
     def get_vectors(self, hashes: Sequence[str], encoder: str) -> dict[str, np.ndarray]:
         """Sentence-vector matrices by content hash. Read as raw float32, never unpickled."""
-        found = {}
-        for chunk in _chunks(list(hashes)):
-            stmt = select(
-                vectors.c.content_hash, vectors.c.rows, vectors.c.dim, vectors.c.data
-            ).where(vectors.c.encoder == encoder, vectors.c.content_hash.in_(chunk))
-            with self._read() as conn:
-                for digest, rows, dim, data in conn.execute(stmt):
-                    found[digest] = np.frombuffer(data, dtype="<f4").reshape(rows, dim)
-        return found
+        rows = self._by_hash(
+            vectors,
+            [vectors.c.rows, vectors.c.dim, vectors.c.data],
+            vectors.c.encoder == encoder,
+            hashes,
+        )
+        return {
+            digest: np.frombuffer(data, dtype="<f4").reshape(count, dim)
+            for digest, count, dim, data in rows
+        }
 
     def _present(self, table, hashes: Sequence[str], condition) -> set[str]:
-        present: set[str] = set()
-        for chunk in _chunks(list(hashes)):
-            stmt = select(table.c.content_hash).where(condition, table.c.content_hash.in_(chunk))
+        return {row[0] for row in self._by_hash(table, [], condition, hashes)}
+
+    def _by_hash(self, table, columns: list, condition, hashes: Sequence[str]) -> Iterator:
+        """(content_hash, *columns) rows of `table` for `hashes`, chunked under SQLite's
+        bound-parameter limit."""
+        for chunk in _chunks(list(dict.fromkeys(hashes))):
+            stmt = select(table.c.content_hash, *columns).where(
+                condition, table.c.content_hash.in_(chunk)
+            )
             with self._read() as conn:
-                present.update(conn.execute(stmt).scalars())
-        return present
+                yield from conn.execute(stmt).all()
 
     def _replace(self, table, rows: list[dict[str, Any]], condition) -> None:
         if not rows:
