@@ -233,7 +233,7 @@ def test_language_stage_caches_and_recomputes_nothing(store):
     assert (again.annotated, again.embedded) == (0, 0)
     hashes = [a.content_hash for a in store.iter_articles()]
     assert set(store.get_annotations(hashes, ANNOTATOR_VERSION)) == set(hashes)
-    vectors = store.get_vectors(hashes, engine.vectors_key(encoder))
+    vectors = store.get_vectors(hashes, engine.vectors_key(encoder.name))
     assert all(v.shape == (1, 384) for v in vectors.values())
 
 

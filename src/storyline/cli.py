@@ -40,8 +40,9 @@ from storyline.language import (
     ModelUnavailable,
     load_encoder,
 )
-from storyline.model import Annotation, ReadItem, Skipped
+from storyline.model import Annotation, Article, ReadItem, Skipped, Story
 from storyline.store import DEFAULT_DB, Store, StoreError
+from storyline.store.story_tables import STORY_SORTS
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_STORE, EXIT_MODEL = 0, 1, 2, 3, 4
 EXIT_CODES = (
@@ -273,6 +274,54 @@ def list_articles(
     err.print(f"{shown} of {total:,} articles")
 
 
+def _show_story(story: Story, members: dict[str, Article], as_json: bool) -> None:
+    if as_json:
+        out.print_json(
+            data={
+                "id": story.id,
+                "title": story.title,
+                "sources": story.sources,
+                "start": story.start,
+                "end": story.end,
+                "articles": [
+                    members[a].summary_dict() | {"duplicate_of": story.duplicates.get(a)}
+                    for a in story.articles
+                    if a in members
+                ],
+            }
+        )
+        return
+    facts = Table.grid(padding=(0, 2))
+    span = (
+        story.start if story.start == story.end else f"{story.start or '?'} to {story.end or '?'}"
+    )
+    for name, value in (
+        ("id", story.id),
+        ("articles", story.size),
+        ("reported", span if story.start or story.end else None),
+        ("sources", ", ".join(story.sources)),
+    ):
+        if value:
+            facts.add_row(Text(name, style="dim"), _plain(value))
+    out.print(Panel(facts, title=_plain(story.title, "bold"), title_align="left"))
+    table = Table(header_style="bold")
+    for name in ("published", "source", "id", "title"):
+        table.add_column(name, overflow="fold")
+    for article_id in story.articles:
+        article = members.get(article_id)
+        if article is None:
+            continue
+        original = story.duplicates.get(article_id)
+        title = article.title or "(untitled)"
+        table.add_row(
+            _plain(article.published),
+            _plain(article.source),
+            _plain(article.id),
+            _plain(f"{title}  [copy of {original}]" if original else title),
+        )
+    out.print(table)
+
+
 def _date_option(value: str | None, name: str) -> str | None:
     if value is None:
         return None
@@ -282,23 +331,74 @@ def _date_option(value: str | None, name: str) -> str | None:
     return parsed
 
 
+@app.command("stories")
+def list_stories(
+    db: DbOption = DEFAULT_DB,
+    sort: Annotated[
+        str, typer.Option(help="size (most articles first), recent or oldest.")
+    ] = "size",
+    source: Annotated[str | None, typer.Option(help="Only stories this source reports.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 50,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many first.")] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """List the stories in the store (run `storyline analyze` to make them)."""
+    if sort not in STORY_SORTS:
+        raise typer.BadParameter(f"choose one of {', '.join(STORY_SORTS)}", param_hint="--sort")
+    with _open_store(db) as store:
+        total = store.count_stories()
+        found = store.list_stories(sort=sort, limit=limit, offset=offset, source=source)
+    if as_json:
+        out.print_json(data={"total": total, "stories": found})
+        return
+    table = Table(header_style="bold")
+    table.add_column("id", no_wrap=True)
+    table.add_column("articles", justify="right")
+    table.add_column("first", no_wrap=True)
+    table.add_column("last", no_wrap=True)
+    table.add_column("sources", overflow="ellipsis", max_width=20)
+    table.add_column("title", overflow="fold", ratio=1, min_width=30)
+    for story in found:
+        sources = ", ".join(story["sources"][:3]) + (" …" if len(story["sources"]) > 3 else "")
+        table.add_row(
+            *map(
+                _plain,
+                (
+                    story["id"],
+                    story["articles"],
+                    story["start"],
+                    story["end"],
+                    sources,
+                    story["title"],
+                ),
+            )
+        )
+    out.print(table)
+    shown = f"{offset + 1}–{offset + len(found)}" if found else "none"
+    err.print(f"{shown} of {total:,} stories")
+
+
 @app.command()
 def show(
-    item_id: Annotated[str, typer.Argument(metavar="ID", help="An article id.")],
+    item_id: Annotated[str, typer.Argument(metavar="ID", help="An article or story id.")],
     db: DbOption = DEFAULT_DB,
     revision: Annotated[int | None, typer.Option(help="An earlier revision.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show one article: its metadata and full cleaned text."""
+    """Show one article (its metadata and full cleaned text) or one story."""
     with _open_store(db) as store:
         stored = store.get_article(item_id, revision)
+        if stored is None and revision is None and (story := store.get_story(item_id)):
+            members = {a.id: a for a in store.iter_articles(story.articles)}
+            _show_story(story, members, as_json)
+            return
         store_annotation = (
             store.get_annotations([stored.content_hash], ANNOTATOR_VERSION).get(stored.content_hash)
             if stored
             else None
         )
     if stored is None:
-        err.print(_plain(f"error: no article with id {item_id!r} in {db}", "red"))
+        err.print(_plain(f"error: no article or story with id {item_id!r} in {db}", "red"))
         raise typer.Exit(EXIT_NOTHING)
     article = stored.article
     if as_json:
@@ -388,7 +488,9 @@ def annotate(
     """Run the language stage over the store: sentences, entities, quotes, quantities,
     times and sentence vectors. Only what is missing is computed."""
     with _open_store(db) as store:
-        summary = _run_language(store, None, workers, encoder, quiet or as_json)
+        summary = _run_language(
+            store, engine.without_copies(store, None), workers, encoder, quiet or as_json
+        )
     if as_json:
         out.print_json(data=asdict(summary))
 
@@ -421,6 +523,40 @@ def _run_language(
     return summary
 
 
+def _run_dedupe(store: Store, ids: list[str] | None, quiet: bool) -> engine.DedupeSummary:
+    total = len(set(ids)) if ids is not None else store.count_articles()
+    with _progress(quiet, total, "Finding copies", unit="articles") as (advance, _):
+        summary = engine.run_dedupe(store, ids, on_article=advance)
+    if not quiet and summary.checked:
+        err.print(
+            _plain(
+                f"Checked {summary.checked:,} articles for near-duplicates in "
+                f"{summary.seconds:.1f} s: {summary.copies:,} copies of earlier texts."
+            )
+        )
+    return summary
+
+
+def _run_stories(
+    store: Store, ids: list[str] | None, encoder: str | None, quiet: bool
+) -> engine.StorySummary:
+    total = len(set(ids)) if ids is not None else store.count_articles()
+    with _progress(quiet, total, "Clustering", unit="articles") as (advance, _):
+        summary = engine.run_stories(store, ids, encoder=encoder, on_article=advance)
+    if not quiet and (summary.articles or summary.copies):
+        line = (
+            f"Placed {summary.articles + summary.copies:,} articles in stories in "
+            f"{summary.seconds:.1f} s: {summary.new_stories:,} new, "
+            f"{summary.extended_stories:,} extended"
+        )
+        if summary.merged:
+            line += f", {summary.merged:,} merged into others"
+        if summary.unplaced:
+            line += f"; {summary.unplaced:,} copies of never-analysed articles left out"
+        err.print(_plain(line + "."))
+    return summary
+
+
 @app.command()
 def analyze(
     inputs: Annotated[
@@ -437,7 +573,8 @@ def analyze(
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> None:
-    """Run the pipeline and write the result JSON (articles now; stories as stages land)."""
+    """Run the pipeline and write the result JSON: read, find copies, annotate, embed
+    and cluster into stories (extending the stories already in the store)."""
     _analyze(
         inputs or [],
         db,
@@ -477,7 +614,9 @@ def _analyze(
             if not quiet:
                 _print_summary(summary, db)
         ids = summary.article_ids if summary else None
-        _run_language(store, ids, workers, encoder, quiet)
+        _run_dedupe(store, ids, quiet)
+        language = _run_language(store, engine.without_copies(store, ids), workers, encoder, quiet)
+        _run_stories(store, ids, language.encoder, quiet)
         try:
             document = engine.write_result(store, ids, out_path)
         except OSError as exc:
@@ -487,7 +626,7 @@ def _analyze(
         err.print(
             _plain(
                 f"Result: {out_path} ({len(document['articles']):,} articles, "
-                f"{len(document['stories']):,} stories)"
+                f"{_count(len(document['stories']), 'story', 'stories')})"
             )
         )
     return document
@@ -522,3 +661,7 @@ def demo(
             f"`storyline articles --db {directory / 'storyline.db'}`."
         )
     )
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from storyline.batching import batched
+from storyline.dedupe import DEFAULT_THRESHOLD, DuplicateFinder, signature
 from storyline.ingest import read_inputs
 from storyline.ingest.base import DEFAULT_MAX_DOCUMENT_BYTES
 from storyline.ingest.fetch import Fetcher
@@ -21,9 +23,19 @@ from storyline.language import ANNOTATOR_VERSION, Annotator, Encoder
 from storyline.model import Annotation, Article, Note, ReadItem, Skipped
 from storyline.report.result_json import result_document, write_json
 from storyline.store import ArticleRejected, Store
+from storyline.stories import (
+    ClusterParams,
+    StoryClusterer,
+    day_number,
+    profile,
+    story_label,
+    story_title,
+)
 
 DEFAULT_BATCH_SIZE = 500
 MAX_LISTED_PROBLEMS = 1000
+#: How far back a new article's original may lie: wire copies and re-posts follow within days.
+DEDUPE_WINDOW_DAYS = 30
 
 
 @dataclass(slots=True)
@@ -188,7 +200,7 @@ def run_language(
     summary.annotate_seconds = time.perf_counter() - started
     if encoder is not None:
         started = time.perf_counter()
-        key = vectors_key(encoder)
+        key = vectors_key(encoder.name)
         for chunk in batched(store.iter_articles(ids), window):
             hashes = [a.content_hash for a in chunk]
             present = store.embedded(hashes, key)
@@ -203,10 +215,19 @@ def run_language(
     return summary
 
 
-def vectors_key(encoder: Encoder) -> str:
-    """The store key of sentence vectors: rows follow the annotator's sentences, so a new
-    annotator version (which may split sentences differently) needs new vectors too."""
-    return f"{encoder.name}/annotator-{ANNOTATOR_VERSION}"
+def vectors_key(encoder_name: str) -> str:
+    """The store key of an encoder's sentence vectors: rows follow the annotator's
+    sentences, so a new annotator version (which may split sentences differently)
+    needs new vectors too."""
+    return f"{encoder_name}/annotator-{ANNOTATOR_VERSION}"
+
+
+def without_copies(store: Store, ids: list[str] | None) -> list[str]:
+    """`ids` (every current article when None) less the known near-duplicate copies:
+    what the language stage should work on."""
+    ids = _unique(store, ids)
+    links = store.duplicate_links(ids)
+    return [i for i in ids if i not in links]
 
 
 def embed_annotations(
@@ -223,12 +244,195 @@ def embed_annotations(
     return out
 
 
+@dataclass(slots=True)
+class DedupeSummary:
+    """What the near-duplicate stage checked and found."""
+
+    checked: int = 0
+    copies: int = 0
+    seconds: float = 0.0
+
+
+def run_dedupe(
+    store: Store,
+    ids: list[str] | None,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    window_days: int = DEDUPE_WINDOW_DAYS,
+    window: int = 500,
+    on_article: Callable[[int], None] | None = None,
+) -> DedupeSummary:
+    """Find which of `ids` (all current articles when None) repeat an earlier text.
+
+    Articles are checked in publication order (ties in the order given, which is
+    the reading order) against originals published up
+    to `window_days` before the earliest of them (every original when some
+    article is undated); copies are recorded with their original, originals
+    with their signature. Articles checked before are skipped, so a re-run
+    does nothing. Cost: linear in the articles' words, plus loading the
+    signatures in the window.
+    """
+    summary = DedupeSummary()
+    started = time.perf_counter()
+    dates = store.published_dates(_unique(store, ids))
+    done = store.deduplicated(list(dates))
+    todo = sorted((i for i in dates if i not in done), key=lambda i: dates[i] or "")
+    if todo:
+        finder = DuplicateFinder(threshold)
+        finder.load(store.iter_signatures(_since([dates[i] for i in todo], window_days)))
+        for chunk in batched(store.iter_articles(todo), window):
+            originals, copies = [], []
+            for article in chunk:
+                values = signature(article.text)
+                match = finder.check(article.id, values)
+                if match is None:
+                    originals.append((article.id, article.published, values))
+                else:
+                    copies.append((article.id, match.original_id, match.similarity))
+            store.put_dedupe(originals, copies)
+            summary.checked += len(chunk)
+            summary.copies += len(copies)
+            if on_article:
+                on_article(len(chunk))
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+@dataclass(slots=True)
+class StorySummary:
+    """What the story stage placed: articles, new and extended stories, merges."""
+
+    articles: int = 0
+    copies: int = 0
+    new_stories: int = 0
+    extended_stories: int = 0
+    merged: int = 0
+    unplaced: int = 0  # copies whose original has no story (it was never analysed)
+    seconds: float = 0.0
+
+
+def run_stories(
+    store: Store,
+    ids: list[str] | None,
+    *,
+    encoder: str | None = None,
+    params: ClusterParams | None = None,
+    window: int = 256,
+    on_article: Callable[[int], None] | None = None,
+) -> StorySummary:
+    """Place `ids` (all current articles when None) in stories, extending stored ones.
+
+    Originals are profiled from their annotations and (with `encoder`, an
+    encoder's name) the sentence vectors of the language stage, and clustered in publication
+    order; copies join their original's story. Stories that could still
+    continue (within `cold_days` of the new articles) are loaded from the
+    store, the rest stay on disk. Articles already in a story are skipped.
+    Memory: the loaded stories' profiles and one window of articles.
+    """
+    params = params or ClusterParams()
+    summary = StorySummary()
+    started = time.perf_counter()
+    dates = store.published_dates(_unique(store, ids))
+    placed = store.story_of(list(dates))
+    todo = sorted((i for i in dates if i not in placed), key=lambda i: dates[i] or "")
+    links = store.duplicate_links(todo)
+    documents, frequencies = store.term_frequencies()
+    clusterer = StoryClusterer(params, documents=documents, document_frequency=frequencies)
+    since = _since((dates[i] for i in todo), params.cold_days)
+    clusterer.load(store.iter_story_profiles(day_number(since) if since else None))
+    stored = set(clusterer.stories)
+    members: dict[str, str] = {}
+    titles: dict[str, list[str]] = {}
+    key = vectors_key(encoder) if encoder else None
+    for chunk in batched(store.iter_articles([i for i in todo if i not in links]), window):
+        hashes = [a.content_hash for a in chunk]
+        annotations = store.get_annotations(hashes, ANNOTATOR_VERSION)
+        vectors = store.get_vectors(hashes, key) if key else {}
+        for article in chunk:
+            story_id = clusterer.add(
+                profile(
+                    article.id,
+                    article.text,
+                    title=article.title,
+                    published=article.published,
+                    annotation=annotations.get(article.content_hash),
+                    vectors=vectors.get(article.content_hash),
+                )
+            )
+            members[article.id] = story_id
+            if article.title:
+                titles.setdefault(story_id, []).append(article.title)
+        summary.articles += len(chunk)
+        if on_article:
+            on_article(len(chunk))
+    merged = clusterer.merge()
+    members = {a: clusterer.resolve(s) for a, s in members.items()}
+    original_stories = store.story_of([o for o in links.values() if o not in members])
+    for copy_id, original_id in links.items():
+        story_id = members.get(original_id) or original_stories.get(original_id)
+        if story_id is None:
+            summary.unplaced += 1
+            continue
+        members[copy_id] = clusterer.resolve(story_id)
+        summary.copies += 1
+    touched = [clusterer.stories[s] for s in sorted(clusterer.touched) if s in clusterer.stories]
+    headlines: dict[str, str] = {}
+    for state in touched:
+        # Headlines of this run's members, of stored members, and of stored stories merged in.
+        sid = state.story_id
+        candidates = [t for s, ts in titles.items() if clusterer.resolve(s) == sid for t in ts]
+        for part in [sid, *(drop for drop, keep in merged.items() if keep == sid)]:
+            if part in stored:
+                candidates += store.member_titles(part)
+        headlines[sid] = story_title(candidates, state) or story_label(state)
+    store.save_stories(
+        touched, headlines, members, merged, clusterer.documents, clusterer.changed_frequencies()
+    )
+    summary.new_stories = sum(1 for s in touched if s.story_id not in stored)
+    summary.extended_stories = len(touched) - summary.new_stories
+    summary.merged = len(merged)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
 def write_result(store: Store, article_ids: list[str] | None, out: str | Path) -> dict:
     """Write the result JSON for `article_ids` (all current articles when None) to `out`.
 
-    Returns the document. Stories, facts and summaries join it as their stages land.
+    The stories holding those articles come whole (articles from earlier runs
+    included), with their entities and quotes; facts and summaries join as their
+    stages land. Returns the document.
     """
-    ids = list(dict.fromkeys(article_ids)) if article_ids is not None else None
-    document = result_document(store.iter_articles(ids))
+    ids = _unique(store, article_ids)
+    stories = store.stories_of(ids)
+    everything = list(dict.fromkeys([*ids, *(a for s in stories for a in s.articles)]))
+    articles = list(store.iter_articles(everything))
+    links = store.duplicate_links(everything)
+    hashes = {a.id: a.content_hash for a in articles}
+    annotations = store.get_annotations(list(hashes.values()), ANNOTATOR_VERSION)
+    by_article = {
+        i: annotations[h] for i, h in hashes.items() if h in annotations and i not in links
+    }
+    document = result_document(articles, stories, links, by_article)
     write_json(document, out)
     return document
+
+
+def _unique(store: Store, ids: list[str] | None) -> list[str]:
+    """`ids` without repeats, or every current article's id when None."""
+    if ids is not None:
+        return list(dict.fromkeys(ids))
+    return [a.id for a in store.iter_articles()]
+
+
+def _since(published: Iterable[str | None], days: int) -> str | None:
+    """The ISO date `days` before the earliest of `published`, or None when any is undated
+    (an undated article may continue anything)."""
+    earliest = None
+    for value in published:
+        day = day_number(value)
+        if day is None:
+            return None
+        earliest = day if earliest is None else min(earliest, day)
+    if earliest is None:
+        return None
+    return date.fromordinal(max(earliest - days, 1)).isoformat()

@@ -52,14 +52,13 @@ class Article:
         return replace(self, **changes)
 
     def summary_dict(self) -> dict[str, Any]:
-        """The article's entry in the result JSON (text left out)."""
+        """The article's metadata for listings and the result JSON (text left out)."""
         return {
             "id": self.id,
             "source": self.source,
             "title": self.title,
             "published": self.published,
             "url": self.url,
-            "duplicate_of": self.metadata.get("duplicate_of"),
         }
 
 
@@ -210,3 +209,34 @@ class Annotation:
             name: [kind(**item) for item in data.get(name, [])] for name, kind in kinds.items()
         }
         return cls(article_id=data["article_id"], content_hash=data["content_hash"], **fields)
+
+
+@dataclass(slots=True)
+class StoryProfile:
+    """A story's running profile for the clusterer: sums over its members' profiles,
+    pruned to the strongest terms and entities (see `storyline.stories`)."""
+
+    story_id: str
+    size: int = 0
+    first_day: int | None = None  # proleptic ordinals of the first and last report
+    last_day: int | None = None
+    vector_sum: Any = None  # numpy float32 vector, or None without embeddings
+    terms: dict[str, float] = field(default_factory=dict)
+    entities: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Story:
+    """A story as lists and pages show it: `articles` in publication order, copies included."""
+
+    id: str
+    title: str
+    articles: list[str]
+    sources: list[str]
+    start: str | None
+    end: str | None
+    duplicates: dict[str, str] = field(default_factory=dict)  # copy id -> original id
+
+    @property
+    def size(self) -> int:
+        return len(self.articles)

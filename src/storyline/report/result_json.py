@@ -5,21 +5,87 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from storyline import __version__
-from storyline.model import Article
+from storyline.model import Annotation, Article, Story
 
 
-def result_document(articles: Iterable[Article], stories: Iterable[dict[str, Any]] = ()) -> dict:
-    """The result as plain data: ``{"version", "articles", "stories"}``."""
+def result_document(
+    articles: Iterable[Article],
+    stories: Iterable[Story] = (),
+    duplicates: dict[str, str] | None = None,
+    annotations: dict[str, Annotation] | None = None,
+) -> dict:
+    """The result as plain data: ``{"version", "articles", "stories"}``.
+
+    `duplicates` maps a copy's id to its original's; `annotations` (by article id)
+    give each story its entities and quotes.
+    """
+    duplicates = duplicates or {}
+    annotations = annotations or {}
+    entries = []
+    for article in articles:
+        entry = article.summary_dict()
+        entry["duplicate_of"] = duplicates.get(article.id)
+        entries.append(entry)
     return {
         "version": __version__,
-        "articles": [article.summary_dict() for article in articles],
-        "stories": list(stories),
+        "articles": entries,
+        "stories": [story_document(story, annotations) for story in stories],
     }
+
+
+def story_document(story: Story, annotations: dict[str, Annotation]) -> dict[str, Any]:
+    """One story's entry in the result JSON. Parts whose stages have not run yet
+    (summary, facts, conflicts, timeline) are empty lists."""
+    members = [annotations[a] for a in story.articles if a in annotations]
+    return {
+        "id": story.id,
+        "title": story.title,
+        "articles": story.articles,
+        "sources": story.sources,
+        "start": story.start,
+        "end": story.end,
+        "summary": [],
+        "facts": [],
+        "conflicts": [],
+        "timeline": [],
+        "entities": story_entities(members),
+        "quotes": [
+            {"speaker": q.speaker, "text": q.text, "article": a.article_id, "sentence": q.sentence}
+            for a in members
+            for q in a.quotes
+        ],
+    }
+
+
+def story_entities(annotations: Iterable[Annotation]) -> list[dict[str, Any]]:
+    """The story's entities by canonical name: the most frequent type, mention count and
+    the articles naming them, most mentioned first."""
+    found: dict[str, dict[str, Any]] = {}
+    for annotation in annotations:
+        for entity in annotation.entities:
+            entry = found.setdefault(
+                entity.canonical, {"types": Counter(), "count": 0, "articles": []}
+            )
+            entry["types"][entity.label] += 1
+            entry["count"] += 1
+            if annotation.article_id not in entry["articles"]:
+                entry["articles"].append(annotation.article_id)
+    ranked = sorted(found.items(), key=lambda item: (-item[1]["count"], item[0]))
+    return [
+        {
+            "name": name,
+            "type": entry["types"].most_common(1)[0][0],
+            "count": entry["count"],
+            "articles": entry["articles"],
+        }
+        for name, entry in ranked
+    ]
 
 
 def write_json(document: dict, path: str | Path) -> Path:

@@ -29,23 +29,16 @@ from sqlalchemy import (
     table,
     update,
 )
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError, StatementError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
 from sqlalchemy.exc import SQLAlchemyError as _SQLAlchemyError
 
 from storyline.model import Annotation, Article
+from storyline.store.errors import ID_CHUNK, ArticleRejected, StoreError, chunks, reason
 from storyline.store.migrations import SchemaTooNew, migrate
 from storyline.store.schema import annotations, articles, vectors
+from storyline.store.story_tables import StoryTablesMixin
 
 DEFAULT_DB = "storyline.db"
-_ID_CHUNK = 400  # stays under SQLite's bound-parameter limit on old builds
-
-
-class StoreError(Exception):
-    """The store cannot be opened or used; the message says what to do."""
-
-
-class ArticleRejected(StoreError):
-    """The database refused the data of a batch (not the database itself failing)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +73,7 @@ def database_url(db: str | Path) -> str:
     return db if "://" in db else f"sqlite:///{db}"
 
 
-class Store:
+class Store(StoryTablesMixin):
     """Articles and, as the pipeline grows, everything derived from them.
 
     Open with `Store(db)`, where `db` is a file path (SQLite) or a SQLAlchemy URL
@@ -99,7 +92,7 @@ class Store:
         except SchemaTooNew as exc:
             raise StoreError(f"{db}: {exc}") from exc
         except (_SQLAlchemyError, sqlite3.Error, ImportError) as exc:
-            raise StoreError(f"cannot open the store {db}: {_reason(exc)}") from exc
+            raise StoreError(f"cannot open the store {db}: {reason(exc)}") from exc
 
     def __enter__(self) -> Store:
         return self
@@ -127,9 +120,9 @@ class Store:
         try:
             self._add(batch, result, now)
         except (IntegrityError, DataError, StatementError, UnicodeError, ValueError) as exc:
-            raise ArticleRejected(_reason(exc)) from exc
+            raise ArticleRejected(reason(exc)) from exc
         except _SQLAlchemyError as exc:
-            raise StoreError(f"the store failed: {_reason(exc)}") from exc
+            raise StoreError(f"the store failed: {reason(exc)}") from exc
         return result
 
     def _add(self, batch: Sequence[Article], result: AddResult, now: str) -> None:
@@ -153,7 +146,7 @@ class Store:
             for row in rows:
                 row["current"] = newest[row["article_id"]] == row["revision"]
             revised_ids = [i for i in newest if known[i][0] > 1]
-            for chunk in _chunks(revised_ids):
+            for chunk in chunks(revised_ids):
                 conn.execute(
                     update(articles)
                     .where(articles.c.article_id.in_(chunk), articles.c.current.is_(True))
@@ -165,7 +158,7 @@ class Store:
     @staticmethod
     def _revision_state(conn, ids: set[str]) -> dict[str, tuple[int, set[str]]]:
         state: dict[str, tuple[int, set[str]]] = {}
-        for chunk in _chunks(sorted(ids)):
+        for chunk in chunks(sorted(ids)):
             query = select(articles.c.article_id, articles.c.revision, articles.c.content_hash)
             for article_id, revision, digest in conn.execute(
                 query.where(articles.c.article_id.in_(chunk))
@@ -248,7 +241,7 @@ class Store:
                     select(articles)
                     .where(articles.c.current.is_(True), articles.c.pk > last_pk)
                     .order_by(articles.c.pk)
-                    .limit(_ID_CHUNK)
+                    .limit(ID_CHUNK)
                 )
                 with self._read() as conn:
                     rows = conn.execute(stmt).mappings().all()
@@ -256,7 +249,7 @@ class Store:
                     return
                 last_pk = rows[-1]["pk"]
                 yield from map(_article, rows)
-        for chunk in _chunks(list(ids)):
+        for chunk in chunks(list(ids)):
             stmt = select(articles).where(
                 articles.c.current.is_(True), articles.c.article_id.in_(chunk)
             )
@@ -347,7 +340,7 @@ class Store:
     def _by_hash(self, table, columns: list, condition, hashes: Sequence[str]) -> Iterator:
         """(content_hash, *columns) rows of `table` for `hashes`, chunked under SQLite's
         bound-parameter limit."""
-        for chunk in _chunks(list(dict.fromkeys(hashes))):
+        for chunk in chunks(list(dict.fromkeys(hashes))):
             stmt = select(table.c.content_hash, *columns).where(
                 condition, table.c.content_hash.in_(chunk)
             )
@@ -359,11 +352,11 @@ class Store:
             return
         try:
             with self._write() as conn:
-                for chunk in _chunks([r["content_hash"] for r in rows]):
+                for chunk in chunks([r["content_hash"] for r in rows]):
                     conn.execute(table.delete().where(condition, table.c.content_hash.in_(chunk)))
                 conn.execute(table.insert(), rows)
         except _SQLAlchemyError as exc:
-            raise StoreError(f"the store failed: {_reason(exc)}") from exc
+            raise StoreError(f"the store failed: {reason(exc)}") from exc
 
     # -- internals ---------------------------------------------------------------
 
@@ -479,11 +472,6 @@ def _article(row) -> Article:
     )
 
 
-def _chunks(items: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(items), _ID_CHUNK):
-        yield items[start : start + _ID_CHUNK]
-
-
 def _day_after(until: str) -> str:
     """Exclusive upper bound for an inclusive `until` date (or the moment itself)."""
     if len(until) == 10:
@@ -494,9 +482,3 @@ def _day_after(until: str) -> str:
 def _as_plain_words(query: str) -> str:
     words = "".join(ch if ch.isalnum() else " " for ch in query).split()
     return " ".join(f'"{w}"' for w in words) or '""'
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, DBAPIError) and exc.orig is not None:
-        return str(exc.orig)
-    return str(exc)

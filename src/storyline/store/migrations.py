@@ -17,7 +17,17 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, inspect, select, text
 
-from storyline.store.schema import annotations, articles, store_meta, vectors
+from storyline.store.schema import (
+    annotations,
+    articles,
+    duplicates,
+    signatures,
+    store_meta,
+    stories,
+    story_articles,
+    term_stats,
+    vectors,
+)
 
 
 class SchemaTooNew(Exception):
@@ -66,7 +76,13 @@ def _v2_language(conn: Connection) -> None:
     vectors.create(conn, checkfirst=True)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_articles, _v2_language]
+def _v3_stories(conn: Connection) -> None:
+    """Near-duplicate signatures and links, stories, membership and term statistics."""
+    for table in (signatures, duplicates, stories, story_articles, term_stats):
+        table.create(conn, checkfirst=True)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1_articles, _v2_language, _v3_stories]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
+    Float,
     Index,
     Integer,
     LargeBinary,
@@ -71,4 +72,64 @@ vectors = Table(
     Column("rows", Integer, nullable=False),
     Column("dim", Integer, nullable=False),
     Column("data", LargeBinary, nullable=False),
+)
+
+#: MinHash signatures of original texts (`NUM_PERM` little-endian uint32 values),
+#: kept so that a later run finds copies of what an earlier run stored.
+signatures = Table(
+    "signatures",
+    metadata,
+    Column("article_id", String(512), primary_key=True),
+    Column("published", String(40)),
+    Column("data", LargeBinary, nullable=False),
+)
+Index("ix_signatures_published", signatures.c.published)
+
+#: Articles whose text repeats an original's (a wire copy, a re-post).
+duplicates = Table(
+    "duplicates",
+    metadata,
+    Column("article_id", String(512), primary_key=True),
+    Column("original_id", String(512), nullable=False),
+    Column("similarity", Float, nullable=False),
+)
+Index("ix_duplicates_original", duplicates.c.original_id)
+
+#: Stories with what lists and pages show, and the clusterer's running profile
+#: (`vector`: float32 sum of member vectors; `profile`: JSON of pruned terms and entities).
+stories = Table(
+    "stories",
+    metadata,
+    Column("story_id", String(64), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("articles", Integer, nullable=False),
+    Column("sources", Text, nullable=False, default="[]"),
+    Column("first_published", String(40)),
+    Column("last_published", String(40)),
+    Column("first_day", Integer),
+    Column("last_day", Integer),
+    Column("profile", Text, nullable=False),
+    Column("dim", Integer, nullable=False, default=0),
+    Column("vector", LargeBinary),
+    Column("updated_at", String(40), nullable=False),
+)
+Index("ix_stories_last_day", stories.c.last_day)
+Index("ix_stories_articles", stories.c.articles)
+
+#: Which story each article belongs to (copies belong to their original's story).
+story_articles = Table(
+    "story_articles",
+    metadata,
+    Column("article_id", String(512), primary_key=True),
+    Column("story_id", String(64), nullable=False),
+)
+Index("ix_story_articles_story", story_articles.c.story_id)
+
+#: Document frequencies of terms and entities as the clusterer counted them; the
+#: number of documents is `story_documents` in ``storyline_meta``.
+term_stats = Table(
+    "term_stats",
+    metadata,
+    Column("term", String(512), primary_key=True),
+    Column("df", Integer, nullable=False),
 )

@@ -1,0 +1,392 @@
+"""The store's side of near-duplicates and stories (mixed into `Store`).
+
+Kept apart from `database.py` so that each file reads as one concern; the
+methods use the store's connections (`_read`, `_write`) and nothing else of it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, func, or_, select, update
+
+from storyline.model import Story, StoryProfile
+from storyline.store.errors import ID_CHUNK, chunks, store_errors
+from storyline.store.schema import (
+    articles,
+    duplicates,
+    signatures,
+    store_meta,
+    stories,
+    story_articles,
+    term_stats,
+)
+
+_DOCUMENTS_KEY = "story_documents"
+STORY_SORTS = {
+    "size": (stories.c.articles.desc(), stories.c.last_published.desc().nulls_last()),
+    "recent": (stories.c.last_published.desc().nulls_last(), stories.c.articles.desc()),
+    "oldest": (stories.c.first_published.asc().nulls_last(), stories.c.articles.desc()),
+}
+
+
+class StoryTablesMixin:
+    """Signatures, duplicate links, stories and their members, term statistics."""
+
+    # -- near-duplicates ---------------------------------------------------------------
+
+    def published_dates(self, ids: Sequence[str]) -> dict[str, str | None]:
+        """The `published` value of each current article among `ids`."""
+        out: dict[str, str | None] = {}
+        for chunk in _chunks(ids):
+            stmt = select(articles.c.article_id, articles.c.published).where(
+                articles.c.current.is_(True), articles.c.article_id.in_(chunk)
+            )
+            with self._read() as conn:
+                out.update(conn.execute(stmt).all())
+        return out
+
+    def deduplicated(self, ids: Sequence[str]) -> set[str]:
+        """The ids among `ids` already checked for duplicates (an original or a copy)."""
+        found: set[str] = set()
+        for chunk in _chunks(ids):
+            with self._read() as conn:
+                for table in (signatures, duplicates):
+                    stmt = select(table.c.article_id).where(table.c.article_id.in_(chunk))
+                    found.update(conn.execute(stmt).scalars())
+        return found
+
+    def put_dedupe(
+        self,
+        originals: Sequence[tuple[str, str | None, np.ndarray]],
+        copies: Sequence[tuple[str, str, float]],
+    ) -> None:
+        """Record (id, published, signature) of originals and (id, original id, similarity)
+        of copies, in one transaction."""
+        with self._guarded_write() as conn:
+            if originals:
+                conn.execute(
+                    signatures.insert(),
+                    [
+                        {"article_id": i, "published": p, "data": _u32(sig)}
+                        for i, p, sig in originals
+                    ],
+                )
+            if copies:
+                conn.execute(
+                    duplicates.insert(),
+                    [{"article_id": i, "original_id": o, "similarity": s} for i, o, s in copies],
+                )
+
+    def iter_signatures(self, since: str | None = None) -> Iterator[tuple[str, np.ndarray]]:
+        """(id, signature) of originals published on or after `since` (and undated ones);
+        all of them when `since` is None. Read as raw uint32, never unpickled."""
+        last = ""
+        while True:
+            stmt = select(signatures.c.article_id, signatures.c.data).where(
+                signatures.c.article_id > last
+            )
+            if since is not None:
+                stmt = stmt.where(
+                    or_(signatures.c.published.is_(None), signatures.c.published >= since)
+                )
+            stmt = stmt.order_by(signatures.c.article_id).limit(ID_CHUNK)
+            with self._read() as conn:
+                rows = conn.execute(stmt).all()
+            if not rows:
+                return
+            last = rows[-1][0]
+            for article_id, data in rows:
+                yield article_id, np.frombuffer(data, dtype="<u4").astype(np.uint32)
+
+    def duplicate_links(self, ids: Sequence[str]) -> dict[str, str]:
+        """{copy id: original id} for the copies among `ids`."""
+        out: dict[str, str] = {}
+        for chunk in _chunks(ids):
+            stmt = select(duplicates.c.article_id, duplicates.c.original_id).where(
+                duplicates.c.article_id.in_(chunk)
+            )
+            with self._read() as conn:
+                out.update(conn.execute(stmt).all())
+        return out
+
+    # -- stories ---------------------------------------------------------------------------
+
+    def story_of(self, ids: Sequence[str]) -> dict[str, str]:
+        """{article id: story id} for the ids among `ids` that belong to a story."""
+        out: dict[str, str] = {}
+        for chunk in _chunks(ids):
+            stmt = select(story_articles.c.article_id, story_articles.c.story_id).where(
+                story_articles.c.article_id.in_(chunk)
+            )
+            with self._read() as conn:
+                out.update(conn.execute(stmt).all())
+        return out
+
+    def iter_story_profiles(self, since_day: int | None = None) -> Iterator[StoryProfile]:
+        """Profiles of stories whose last report is on or after `since_day` (and undated
+        stories); all stories when None. Streams in chunks."""
+        last = ""
+        columns = [
+            stories.c.story_id,
+            stories.c.articles,
+            stories.c.first_day,
+            stories.c.last_day,
+            stories.c.profile,
+            stories.c.dim,
+            stories.c.vector,
+        ]
+        while True:
+            stmt = select(*columns).where(stories.c.story_id > last)
+            if since_day is not None:
+                stmt = stmt.where(
+                    or_(stories.c.last_day.is_(None), stories.c.last_day >= since_day)
+                )
+            stmt = stmt.order_by(stories.c.story_id).limit(ID_CHUNK)
+            with self._read() as conn:
+                rows = conn.execute(stmt).all()
+            if not rows:
+                return
+            last = rows[-1][0]
+            for story_id, size, first_day, last_day, data, dim, blob in rows:
+                saved = json.loads(data)
+                vector = (
+                    np.frombuffer(blob, dtype="<f4").astype(np.float32).reshape(dim)
+                    if blob is not None
+                    else None
+                )
+                yield StoryProfile(
+                    story_id,
+                    size,
+                    first_day,
+                    last_day,
+                    vector,
+                    saved.get("terms", {}),
+                    saved.get("entities", {}),
+                )
+
+    def term_frequencies(self) -> tuple[int, dict[str, int]]:
+        """(documents counted, {term: document frequency}) of the story clusterer."""
+        with self._read() as conn:
+            documents = conn.execute(
+                select(store_meta.c.value).where(store_meta.c.key == _DOCUMENTS_KEY)
+            ).scalar()
+            frequencies = dict(conn.execute(select(term_stats.c.term, term_stats.c.df)).all())
+        return int(documents or 0), frequencies
+
+    def save_stories(
+        self,
+        profiles: Iterable[StoryProfile],
+        titles: dict[str, str],
+        members: dict[str, str],
+        merged: dict[str, str],
+        documents: int,
+        frequencies: dict[str, int],
+    ) -> None:
+        """Write a clustering run in one transaction: the touched stories' profiles and
+        titles, {article id: story id} `members`, {merged id: surviving id} remaps, and
+        the term statistics. Lists, sources and dates are then recomputed from the
+        members, so they never drift from them."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        profiles = list(profiles)
+        touched = {p.story_id for p in profiles}
+        with self._guarded_write() as conn:
+            for drop, keep in merged.items():
+                conn.execute(
+                    update(story_articles)
+                    .where(story_articles.c.story_id == drop)
+                    .values(story_id=keep)
+                )
+                conn.execute(delete(stories).where(stories.c.story_id == drop))
+            for chunk in _chunks(list(members)):
+                conn.execute(delete(story_articles).where(story_articles.c.article_id.in_(chunk)))
+            if members:
+                conn.execute(
+                    story_articles.insert(),
+                    [{"article_id": a, "story_id": s} for a, s in members.items()],
+                )
+            for chunk in _chunks(list(touched)):
+                conn.execute(delete(stories).where(stories.c.story_id.in_(chunk)))
+            if profiles:
+                conn.execute(stories.insert(), [_story_row(p, titles, now) for p in profiles])
+            for chunk in _chunks(list(touched)):
+                _refresh_listing(conn, chunk)
+            for chunk in _chunks(list(frequencies)):
+                conn.execute(delete(term_stats).where(term_stats.c.term.in_(chunk)))
+            if frequencies:
+                conn.execute(
+                    term_stats.insert(), [{"term": t, "df": n} for t, n in frequencies.items()]
+                )
+            _set_meta(conn, _DOCUMENTS_KEY, str(documents))
+
+    def member_titles(self, story_id: str) -> list[str]:
+        """The headlines of a story's current articles."""
+        stmt = (
+            select(articles.c.title)
+            .join(story_articles, story_articles.c.article_id == articles.c.article_id)
+            .where(
+                story_articles.c.story_id == story_id,
+                articles.c.current.is_(True),
+                articles.c.title.is_not(None),
+            )
+        )
+        with self._read() as conn:
+            return [t for t in conn.execute(stmt).scalars() if t.strip()]
+
+    def get_story(self, story_id: str) -> Story | None:
+        """One story with its articles in publication order, or None."""
+        stmt = select(stories).where(stories.c.story_id == story_id)
+        with self._read() as conn:
+            row = conn.execute(stmt).mappings().first()
+            if row is None:
+                return None
+            ids = _ordered_members(conn, [story_id])[story_id]
+        return self._story(row, ids)
+
+    def stories_of(self, article_ids: Sequence[str]) -> list[Story]:
+        """The stories that hold any of `article_ids`, largest first."""
+        story_ids = sorted(set(self.story_of(article_ids).values()))
+        found: list[Story] = []
+        for chunk in _chunks(story_ids):
+            with self._read() as conn:
+                rows = conn.execute(select(stories).where(stories.c.story_id.in_(chunk)))
+                rows = rows.mappings().all()
+                members = _ordered_members(conn, chunk)
+            found.extend(self._story(row, members[row["story_id"]]) for row in rows)
+        return sorted(found, key=lambda s: (-s.size, s.start or "", s.id))
+
+    def list_stories(
+        self, *, sort: str = "size", limit: int = 50, offset: int = 0, source: str | None = None
+    ) -> list[dict[str, Any]]:
+        """One page of stories as listing rows ({id, title, articles, sources, start, end}),
+        without their member lists. Cost: one indexed query."""
+        if sort not in STORY_SORTS:
+            raise ValueError(f"sort must be one of {', '.join(STORY_SORTS)}, not {sort!r}")
+        stmt = select(
+            stories.c.story_id,
+            stories.c.title,
+            stories.c.articles,
+            stories.c.sources,
+            stories.c.first_published,
+            stories.c.last_published,
+        )
+        if source:
+            member = (
+                select(story_articles.c.story_id)
+                .join(articles, articles.c.article_id == story_articles.c.article_id)
+                .where(articles.c.current.is_(True))
+                .where(func.lower(articles.c.source) == source.lower())
+            )
+            stmt = stmt.where(stories.c.story_id.in_(member))
+        stmt = stmt.order_by(*STORY_SORTS[sort], stories.c.story_id).limit(limit).offset(offset)
+        with self._read() as conn:
+            return [
+                {
+                    "id": story_id,
+                    "title": title,
+                    "articles": count,
+                    "sources": json.loads(sources),
+                    "start": first,
+                    "end": last,
+                }
+                for story_id, title, count, sources, first, last in conn.execute(stmt)
+            ]
+
+    def count_stories(self) -> int:
+        with self._read() as conn:
+            return int(conn.execute(select(func.count()).select_from(stories)).scalar() or 0)
+
+    def _story(self, row: Any, ids: list[str]) -> Story:
+        return Story(
+            id=row["story_id"],
+            title=row["title"],
+            articles=ids,
+            sources=json.loads(row["sources"]),
+            start=row["first_published"],
+            end=row["last_published"],
+            duplicates=self.duplicate_links(ids),
+        )
+
+    @contextmanager
+    def _guarded_write(self):
+        with store_errors(), self._write() as conn:
+            yield conn
+
+
+def _story_row(profile: StoryProfile, titles: dict[str, str], now: str) -> dict[str, Any]:
+    vector = profile.vector_sum
+    return {
+        "story_id": profile.story_id,
+        "title": titles.get(profile.story_id) or "(untitled story)",
+        "articles": profile.size,
+        "sources": "[]",
+        "first_day": profile.first_day,
+        "last_day": profile.last_day,
+        "profile": json.dumps(
+            {"terms": profile.terms, "entities": profile.entities}, ensure_ascii=False
+        ),
+        "dim": int(vector.shape[0]) if vector is not None else 0,
+        "vector": np.ascontiguousarray(vector, "<f4").tobytes() if vector is not None else None,
+        "updated_at": now,
+    }
+
+
+def _refresh_listing(conn, story_ids: list[str]) -> None:
+    """Recompute count, sources and first/last report of `story_ids` from their members."""
+    stmt = (
+        select(story_articles.c.story_id, articles.c.source, articles.c.published)
+        .join(articles, articles.c.article_id == story_articles.c.article_id)
+        .where(articles.c.current.is_(True), story_articles.c.story_id.in_(story_ids))
+    )
+    listing: dict[str, dict[str, Any]] = {}
+    for story_id, source, published in conn.execute(stmt):
+        entry = listing.setdefault(story_id, {"count": 0, "sources": {}, "dates": []})
+        entry["count"] += 1
+        if source:
+            entry["sources"][source] = entry["sources"].get(source, 0) + 1
+        if published:
+            entry["dates"].append(published)
+    for story_id, entry in listing.items():
+        ranked = sorted(entry["sources"], key=lambda s: (-entry["sources"][s], s))
+        conn.execute(
+            update(stories)
+            .where(stories.c.story_id == story_id)
+            .values(
+                articles=entry["count"],
+                sources=json.dumps(ranked, ensure_ascii=False),
+                first_published=min(entry["dates"], default=None),
+                last_published=max(entry["dates"], default=None),
+            )
+        )
+
+
+def _ordered_members(conn, story_ids: list[str]) -> dict[str, list[str]]:
+    stmt = (
+        select(story_articles.c.story_id, articles.c.article_id)
+        .join(articles, articles.c.article_id == story_articles.c.article_id)
+        .where(articles.c.current.is_(True), story_articles.c.story_id.in_(story_ids))
+        .order_by(articles.c.published.asc().nulls_last(), articles.c.article_id)
+    )
+    out: dict[str, list[str]] = {s: [] for s in story_ids}
+    for story_id, article_id in conn.execute(stmt):
+        out[story_id].append(article_id)
+    return out
+
+
+def _set_meta(conn, key: str, value: str) -> None:
+    updated = conn.execute(update(store_meta).where(store_meta.c.key == key).values(value=value))
+    if updated.rowcount == 0:
+        conn.execute(store_meta.insert().values(key=key, value=value))
+
+
+def _u32(values: np.ndarray) -> bytes:
+    return np.ascontiguousarray(values, "<u4").tobytes()
+
+
+def _chunks(items: Sequence[str]) -> Iterator[list[str]]:
+    return chunks(list(dict.fromkeys(items)))

@@ -1,0 +1,431 @@
+"""Online story clustering: each article joins the story it continues or opens a new one.
+
+An article is profiled once (`profile`): its sentence embeddings averaged into one
+unit vector, its content words weighted by TF-IDF, and its entities. A story keeps
+the running sums of its members' profiles, so comparing an article with a story
+costs the same whether the story has two articles or two thousand.
+
+`StoryClusterer` takes articles in arrival order (publication order works best).
+For each one it finds *candidate* stories through an inverted index on the
+article's strongest terms and entities (never by scanning every story), scores
+each candidate on content::
+
+    score = w_emb * cos(vector, story centroid)
+          + w_terms * cos(tf-idf terms, story terms)
+          + w_entities * cos(entities, story entities)
+
+(divided by the weights of the evidence present: without an encoder, the
+embedding term drops out rather than capping the score)
+
+and joins the best one when the score reaches `threshold`; otherwise it opens a
+story. Stories go cold: one whose reports all lie more than `cold_days` from the
+article's date is not a candidate (undated articles and stories never go cold).
+`merge` then joins stories that turned out to be one (same score between two
+stories' profiles, against the stricter `merge_threshold`).
+
+Document frequencies are counted as articles arrive, so the clusterer needs no
+training corpus; the whole state can be saved (`StoryProfile`, `document_frequency`)
+and loaded again, which is how a later run extends the stories of an earlier one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from storyline.model import Annotation, StoryProfile
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
+_ENTITY_KEY = "\x1fE:"  # entity keys share the term tables; no word starts with \x1f
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterParams:
+    """How the clusterer decides; the defaults are measured in BENCHMARKS.md.
+
+    threshold: the score from which an article joins a story.
+    merge_threshold: the score from which two stories become one.
+    weights: (embedding, terms, entities) weights of the score; they sum to 1.
+    cold_days: a story with no report within this many days of an article is
+        not a candidate for it.
+    candidates: how many stories (those sharing the most index keys) are scored.
+    posting_limit: stories kept per index key (the most recent ones).
+    index_terms / index_entities: an article's keys in the index.
+    article_terms: the strongest terms kept of an article's profile.
+    story_terms: the strongest terms (and entities) kept of a story's profile.
+    """
+
+    threshold: float = 0.3
+    merge_threshold: float = 0.35
+    weights: tuple[float, float, float] = (0.3, 0.5, 0.2)
+    cold_days: int = 30
+    candidates: int = 20
+    posting_limit: int = 30
+    index_terms: int = 10
+    index_entities: int = 5
+    article_terms: int = 60
+    story_terms: int = 200
+
+    def __post_init__(self) -> None:
+        if not 0 < self.threshold <= 1 or not 0 < self.merge_threshold <= 1:
+            raise ValueError("threshold and merge_threshold must lie in (0, 1]")
+        if min(self.weights) < 0 or not math.isclose(sum(self.weights), 1.0):
+            raise ValueError(f"weights must be non-negative and sum to 1, got {self.weights}")
+        if self.cold_days < 1 or self.candidates < 1 or self.posting_limit < 1:
+            raise ValueError("cold_days, candidates and posting_limit must be at least 1")
+
+
+@dataclass(slots=True)
+class ArticleProfile:
+    """What clustering needs of one article; `terms` and `entities` are raw counts."""
+
+    article_id: str
+    day: int | None  # proleptic ordinal of the publication date
+    vector: np.ndarray | None  # unit vector, or None without sentence vectors
+    terms: Counter[str]
+    entities: Counter[str]
+    title: str | None = None
+
+
+def story_id_for(article_id: str) -> str:
+    """A story's id, derived from the article that opened it (stable across runs)."""
+    return "story-" + hashlib.blake2b(article_id.encode(), digest_size=6).hexdigest()
+
+
+def day_number(published: str | None) -> int | None:
+    """The date part of an ISO `published` value as a day number, or None."""
+    if not published:
+        return None
+    try:
+        return date.fromisoformat(published[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def content_terms(text: str) -> Counter[str]:
+    """Counts of the content words of `text`: lower-cased, no stop words, no numbers,
+    possessive endings dropped. Cost: linear in the text."""
+    counts: Counter[str] = Counter()
+    for match in _WORD.finditer(text):
+        word = match.group().lower().replace("’", "'")
+        if word.endswith("'s"):
+            word = word[:-2]
+        if len(word) > 2 and word not in STOP_WORDS:
+            counts[word] += 1
+    return counts
+
+
+def profile(
+    article_id: str,
+    text: str,
+    *,
+    title: str | None = None,
+    published: str | None = None,
+    annotation: Annotation | None = None,
+    vectors: np.ndarray | None = None,
+) -> ArticleProfile:
+    """The clustering profile of one article from its text, annotation and sentence vectors.
+
+    The headline counts twice among the terms: it names the story. Cost: linear in
+    the text plus one mean over the sentence vectors.
+    """
+    terms = content_terms(text)
+    if title:
+        terms.update({t: 2 * n for t, n in content_terms(title).items()})
+    entities = Counter(e.canonical for e in annotation.entities) if annotation else Counter()
+    vector = None
+    if vectors is not None and len(vectors):
+        mean = np.asarray(vectors, dtype=np.float32).mean(axis=0)
+        norm = float(np.linalg.norm(mean))
+        vector = mean / norm if norm > 0 else None
+    return ArticleProfile(article_id, day_number(published), vector, terms, entities, title)
+
+
+class StoryClusterer:
+    """Online clustering of article profiles into stories (see the module's docstring).
+
+    Cost per `add`: one TF-IDF weighting of the article's terms, an index look-up
+    of `index_terms + index_entities` keys (each reading at most `posting_limit`
+    stories) and `candidates` scores: bounded however many stories exist.
+    Memory: one `StoryProfile` per loaded story plus the document frequencies.
+    """
+
+    def __init__(
+        self,
+        params: ClusterParams | None = None,
+        *,
+        documents: int = 0,
+        document_frequency: dict[str, int] | None = None,
+    ):
+        self.params = params or ClusterParams()
+        self.documents = documents
+        self.document_frequency: Counter[str] = Counter(document_frequency or {})
+        self.stories: dict[str, StoryProfile] = {}
+        self.touched: set[str] = set()  # stories changed since they were loaded
+        self.merged: dict[str, str] = {}  # merged story id -> the story it joined
+        self._postings: dict[str, list[str]] = {}
+        self._norms: dict[str, tuple[float, float, float]] = {}
+        self._changed: set[str] = set()
+
+    # -- state ---------------------------------------------------------------------
+
+    def load(self, states: Iterable[StoryProfile]) -> None:
+        """Take stories saved by an earlier run (they are not marked touched)."""
+        for state in states:
+            self.stories[state.story_id] = state
+            self._index(state.story_id, _strongest(state.terms, self.params.index_terms))
+            self._index(state.story_id, _strongest(state.entities, self.params.index_entities))
+
+    def changed_frequencies(self) -> dict[str, int]:
+        """Document frequencies that `add` changed since the clusterer was made (to save)."""
+        return {k: self.document_frequency[k] for k in self._changed}
+
+    def resolve(self, story_id: str) -> str:
+        """The story that `story_id` became after merges (itself when never merged)."""
+        while story_id in self.merged:
+            story_id = self.merged[story_id]
+        return story_id
+
+    # -- clustering ------------------------------------------------------------------
+
+    def add(self, article: ArticleProfile) -> str:
+        """Place `article` in a story and return the story's id."""
+        p = self.params
+        self.documents += 1
+        entity_counts = {_ENTITY_KEY + e: n for e, n in article.entities.items()}
+        self.document_frequency.update(article.terms.keys())
+        self.document_frequency.update(entity_counts.keys())
+        self._changed.update(article.terms.keys())
+        self._changed.update(entity_counts.keys())
+        terms = self._weigh(article.terms, p.article_terms)
+        entities = self._weigh(entity_counts, p.article_terms)
+        keys = _strongest(terms, p.index_terms) + _strongest(entities, p.index_entities)
+        best_id, best_score = None, -1.0
+        for story_id in self._candidates(keys, article.day):
+            score = self._score(article.vector, terms, entities, self.stories[story_id])
+            if score > best_score:
+                best_id, best_score = story_id, score
+        if best_id is None or best_score < p.threshold:
+            best_id = story_id_for(article.article_id)
+            while best_id in self.stories:  # a re-used id: the article opened a story before
+                best_id = story_id_for(best_id)
+            self.stories[best_id] = StoryProfile(best_id)
+        state = self.stories[best_id]
+        self._absorb(state, 1, article.day, article.day, article.vector, terms, entities)
+        self._index(best_id, keys)
+        return best_id
+
+    def merge(self) -> dict[str, str]:
+        """Join touched stories that score at least `merge_threshold` against a candidate.
+
+        Returns {merged id: surviving id} for this call (the larger, then older,
+        story survives). Cost: `candidates` scores per touched story.
+        """
+        p = self.params
+        merged: dict[str, str] = {}
+        for story_id in sorted(self.touched, key=lambda s: -self.stories[s].size):
+            state = self.stories.get(story_id)
+            if state is None:
+                continue
+            terms = _unit(state.terms)
+            entities = _unit(state.entities)
+            vector = _unit_vector(state.vector_sum)
+            keys = _strongest(terms, p.index_terms) + _strongest(entities, p.index_entities)
+            best_id, best_score = None, p.merge_threshold
+            for other_id in self._candidates(keys, state.first_day, state.last_day):
+                if other_id == story_id:
+                    continue
+                score = self._score(vector, terms, entities, self.stories[other_id])
+                if score >= best_score:
+                    best_id, best_score = other_id, score
+            if best_id is None:
+                continue
+            keep, drop = sorted((story_id, best_id), key=self._seniority)
+            gone = self.stories.pop(drop)
+            self._absorb(
+                self.stories[keep],
+                gone.size,
+                gone.first_day,
+                gone.last_day,
+                gone.vector_sum,
+                gone.terms,
+                gone.entities,
+            )
+            self.touched.discard(drop)
+            self._norms.pop(drop, None)
+            merged[drop] = keep
+            for earlier, target in merged.items():
+                if target == drop:
+                    merged[earlier] = keep
+            self.merged[drop] = keep
+        return merged
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _seniority(self, story_id: str) -> tuple[int, int, str]:
+        state = self.stories[story_id]
+        first = state.first_day if state.first_day is not None else 10**9
+        return (-state.size, first, story_id)
+
+    def _weigh(self, counts: dict[str, int], keep: int) -> dict[str, float]:
+        """Sublinear TF times smoothed IDF, the `keep` strongest, as a unit vector."""
+        n = self.documents
+        df = self.document_frequency
+        weights = {
+            t: (1.0 + math.log(c)) * (math.log((n + 1) / (df[t] + 1)) + 1.0)
+            for t, c in counts.items()
+        }
+        if len(weights) > keep:
+            weights = dict(Counter(weights).most_common(keep))
+        return _unit(weights)
+
+    def _candidates(self, keys: Sequence[str], first: int | None, last: int | None = None):
+        last = first if last is None else last
+        limit = self.params.posting_limit
+        hits: Counter[str] = Counter()
+        for key in keys:
+            for story_id in self._postings.get(key, ())[-limit:]:
+                hits[self.resolve(story_id)] += 1
+        cold = self.params.cold_days
+        found = 0
+        for story_id, _ in hits.most_common():
+            state = self.stories.get(story_id)
+            if state is None:
+                continue
+            if first is not None and state.first_day is not None:
+                gap = max(state.first_day - last, first - state.last_day, 0)
+                if gap > cold:
+                    continue
+            yield story_id
+            found += 1
+            if found >= self.params.candidates:
+                return
+
+    def _score(
+        self,
+        vector: np.ndarray | None,
+        terms: dict[str, float],
+        entities: dict[str, float],
+        story: StoryProfile,
+    ) -> float:
+        w_vec, w_terms, w_ents = self.params.weights
+        vec_norm, terms_norm, ents_norm = self._story_norms(story)
+        # Evidence that neither side has (no encoder ran; no names at all) is left out
+        # and the other weights rescaled, so that the threshold means the same thing.
+        score, weight = 0.0, w_terms
+        if terms_norm > 0:
+            score += w_terms * _dot(terms, story.terms) / terms_norm
+        if vector is not None and vec_norm > 0:
+            score += w_vec * float(vector @ story.vector_sum) / vec_norm
+            weight += w_vec
+        if entities or ents_norm > 0:
+            if ents_norm > 0:
+                score += w_ents * _dot(entities, story.entities) / ents_norm
+            weight += w_ents
+        return score / weight if weight > 0 else 0.0
+
+    def _story_norms(self, story: StoryProfile) -> tuple[float, float, float]:
+        norms = self._norms.get(story.story_id)
+        if norms is None:
+            vec = story.vector_sum
+            norms = (
+                float(np.linalg.norm(vec)) if vec is not None else 0.0,
+                math.sqrt(sum(x * x for x in story.terms.values())),
+                math.sqrt(sum(x * x for x in story.entities.values())),
+            )
+            self._norms[story.story_id] = norms
+        return norms
+
+    def _absorb(
+        self,
+        state: StoryProfile,
+        size: int,
+        first: int | None,
+        last: int | None,
+        vector: np.ndarray | None,
+        terms: dict[str, float],
+        entities: dict[str, float],
+    ) -> None:
+        state.size += size
+        if first is not None:
+            state.first_day = first if state.first_day is None else min(state.first_day, first)
+        if last is not None:
+            state.last_day = last if state.last_day is None else max(state.last_day, last)
+        if vector is not None:
+            if state.vector_sum is None:
+                state.vector_sum = np.zeros_like(vector, dtype=np.float32)
+            state.vector_sum += vector
+        state.terms = _add_pruned(state.terms, terms, self.params.story_terms)
+        state.entities = _add_pruned(state.entities, entities, self.params.story_terms)
+        self._norms.pop(state.story_id, None)
+        self.touched.add(state.story_id)
+
+    def _index(self, story_id: str, keys: Iterable[str]) -> None:
+        limit = self.params.posting_limit
+        for key in keys:
+            posting = self._postings.setdefault(key, [])
+            if story_id in posting[-limit:]:
+                continue
+            posting.append(story_id)
+            if len(posting) > 2 * limit:  # keep memory bounded: only the recent end is read
+                del posting[:-limit]
+
+
+def story_title(titles: Iterable[str], state: StoryProfile) -> str | None:
+    """The headline among `titles` that best names the story (highest mean weight of its
+    words in the story's terms), or None when there is no headline."""
+    best, best_score = None, -1.0
+    for title in titles:
+        words = content_terms(title)
+        if not words:
+            continue
+        score = sum(state.terms.get(w, 0.0) for w in words) / math.sqrt(sum(words.values()))
+        if score > best_score:
+            best, best_score = title, score
+    return best
+
+
+def story_label(state: StoryProfile, size: int = 3) -> str:
+    """A label for a story without headlines: its strongest entities, else its terms."""
+    names = [k[len(_ENTITY_KEY) :] for k in _strongest(state.entities, size)]
+    if not names:
+        names = _strongest(state.terms, size)
+    return ", ".join(names) if names else "(untitled story)"
+
+
+def _strongest(weights: dict[str, float], count: int) -> list[str]:
+    if len(weights) <= count:
+        return sorted(weights, key=weights.__getitem__, reverse=True)
+    return [k for k, _ in Counter(weights).most_common(count)]
+
+
+def _unit(weights: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(x * x for x in weights.values()))
+    return {k: x / norm for k, x in weights.items()} if norm > 0 else {}
+
+
+def _unit_vector(vector: np.ndarray | None) -> np.ndarray | None:
+    if vector is None:
+        return None
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else None
+
+
+def _dot(small: dict[str, float], large: dict[str, float]) -> float:
+    return sum(x * large.get(k, 0.0) for k, x in small.items())
+
+
+def _add_pruned(total: dict[str, float], extra: dict[str, float], keep: int) -> dict[str, float]:
+    for key, value in extra.items():
+        total[key] = total.get(key, 0.0) + value
+    if len(total) > 2 * keep:  # prune in bulk, not on every article
+        total = dict(Counter(total).most_common(keep))
+    return total

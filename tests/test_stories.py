@@ -1,0 +1,234 @@
+"""Near-duplicates and story clustering: the seeds, unrelated news, wire copies, later runs."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from storyline import engine
+from storyline.cli import app
+from storyline.dedupe import DuplicateFinder, signature
+from storyline.ingest import read_inputs
+from storyline.language import ANNOTATOR_VERSION, load_encoder
+from storyline.model import Article
+from storyline.store import Store
+from storyline.stories import ArticleProfile, ClusterParams, StoryClusterer, profile
+
+runner = CliRunner()
+
+STORM = (
+    "Typhoon Haikui made landfall in Taiwan's Taitung county on Sunday, bringing torrential "
+    "rain and winds of 150 km/h. The central weather bureau said more than 4,000 people were "
+    "evacuated from mountain villages. Flights to the Penghu islands were cancelled and schools "
+    "in Taitung and Hualien closed. Premier Chen Chien-jen said the military was ready to help "
+    "with rescues and that the typhoon would cross the island towards the Taiwan Strait."
+)
+STORM_OTHER_OUTLET = (
+    "Thousands fled mountain villages in Taitung as Typhoon Haikui slammed into eastern Taiwan "
+    "with torrential rain and gusts of 150 km/h on Sunday. Taiwan's central weather bureau "
+    "reported over 4,000 evacuations, while schools in Hualien and Taitung shut and flights to "
+    "Penghu were grounded. Premier Chen Chien-jen put the military on standby for rescues as "
+    "the typhoon headed across the island to the Taiwan Strait."
+)
+RATES = (
+    "The European Central Bank raised its deposit rate by a quarter point to 4 percent on "
+    "Thursday, its tenth increase in a row, as inflation in the euro zone stayed above 5 "
+    "percent. ECB president Christine Lagarde told reporters in Frankfurt that borrowing costs "
+    "had reached levels that would make a substantial contribution to bringing inflation back "
+    "to target. Bond yields fell and the euro weakened against the dollar after the decision."
+)
+FOOTBALL = (
+    "Manchester United beat Burnley 1-0 at Turf Moor on Saturday, with Bruno Fernandes scoring "
+    "a volley before half-time. Erik ten Hag said his side had shown character after three "
+    "defeats in a row. Burnley manager Vincent Kompany said his players deserved a point and "
+    "complained about a penalty decision late in the game, which the referee waved away."
+)
+
+
+def _article(article_id: str, text: str, source: str, published: str, **extra) -> Article:
+    return Article(id=article_id, text=text, source=source, published=published, **extra)
+
+
+def _analyze(store: Store, articles: list[Article]) -> tuple[engine.StorySummary, list[str]]:
+    """The pipeline's stages after reading, as `storyline analyze` runs them."""
+    store.add_articles(articles)
+    ids = [a.id for a in articles]
+    engine.run_dedupe(store, ids)
+    encoder = load_encoder("auto")
+    engine.run_language(store, engine.without_copies(store, ids), workers=1, encoder=encoder)
+    return engine.run_stories(store, ids, encoder=encoder.name), ids
+
+
+def _seeds() -> list[Article]:
+    example = resources.files("storyline") / "example" / "seeds.jsonl"
+    with resources.as_file(example) as path:
+        return [item for item in read_inputs([str(path)]) if isinstance(item, Article)]
+
+
+def test_the_two_seeds_form_one_story(store):
+    seeds = _seeds()
+    summary, ids = _analyze(store, seeds)
+    assert summary.new_stories == 1
+    stories = store.stories_of(ids)
+    assert len(stories) == 1
+    story = stories[0]
+    assert sorted(story.articles) == sorted(ids)
+    assert set(story.sources) == {a.source for a in seeds}
+    assert (story.start, story.end) == ("2019-10-22", "2019-10-23")
+    assert story.title in {a.title for a in seeds}
+
+
+def test_unrelated_articles_stay_apart_and_one_event_from_two_outlets_joins(store):
+    articles = [
+        _article("storm-1", STORM, "Taipei Times", "2023-09-03"),
+        _article("rates-1", RATES, "Frankfurt Daily", "2023-09-03"),
+        _article("storm-2", STORM_OTHER_OUTLET, "Island Wire", "2023-09-04"),
+        _article("football-1", FOOTBALL, "Northern Post", "2023-09-04"),
+    ]
+    _, ids = _analyze(store, articles)
+    placed = store.story_of(ids)
+    assert placed["storm-1"] == placed["storm-2"]
+    assert len({placed["storm-1"], placed["rates-1"], placed["football-1"]}) == 3
+    assert store.count_stories() == 3
+
+
+def test_a_wire_copy_is_linked_to_its_original_and_not_annotated_again(store, tmp_path):
+    copy_text = (
+        "(Reuters) - " + RATES.replace("told reporters in Frankfurt", "told a news conference")
+    ) + "\n\nReporting by Balazs Koranyi; editing by Toby Chopra."
+    articles = [
+        _article("wire-1", RATES, "Reuters", "2023-09-14"),
+        _article("copy-1", copy_text, "Daily Ledger", "2023-09-14"),
+        _article("other-1", FOOTBALL, "Northern Post", "2023-09-14"),
+    ]
+    summary, ids = _analyze(store, articles)
+    assert store.duplicate_links(ids) == {"copy-1": "wire-1"}
+    assert summary.copies == 1
+    copy_hash = store.get_article("copy-1").content_hash
+    assert store.annotated([copy_hash], ANNOTATOR_VERSION) == set()
+    [story] = [s for s in store.stories_of(["wire-1"])]
+    assert set(story.articles) == {"wire-1", "copy-1"}
+    assert set(story.sources) == {"Reuters", "Daily Ledger"}  # a copy keeps its own source
+    document = engine.write_result(store, ids, tmp_path / "result.json")
+    links = {a["id"]: a["duplicate_of"] for a in document["articles"]}
+    assert links == {"wire-1": None, "copy-1": "wire-1", "other-1": None}
+
+
+def test_a_second_run_extends_the_story_of_the_first(store):
+    first, second = _seeds()
+    summary, _ = _analyze(store, [first])
+    assert summary.new_stories == 1
+    [story_id] = store.story_of([first.id]).values()
+    again, _ = _analyze(store, [second])
+    assert (again.new_stories, again.extended_stories) == (0, 1)
+    assert store.story_of([second.id]) == {second.id: story_id}
+    story = store.get_story(story_id)
+    assert story.size == 2 and story.end == "2019-10-23"
+    rerun, _ = _analyze(store, [first, second])  # nothing new: nothing moves
+    assert rerun.articles == 0 and store.count_stories() == 1
+
+
+def test_near_duplicates_need_most_of_the_text():
+    finder = DuplicateFinder()
+    assert finder.check("a", signature(STORM)) is None
+    edited = STORM.replace("Sunday", "Sunday afternoon").replace("closed", "shut")
+    match = finder.check("b", signature(edited))
+    assert match is not None and match.original_id == "a" and match.similarity >= 0.7
+    assert finder.check("c", signature(STORM_OTHER_OUTLET)) is None  # a rewrite, not a copy
+    assert finder.check("a", signature(STORM)) is None  # re-checking an original is no copy
+    assert len(finder) == 2
+
+
+def _profile(article_id: str, terms: dict[str, int], day: int | None = 1000) -> ArticleProfile:
+    return ArticleProfile(article_id, day, None, _counter(terms), _counter({}))
+
+
+def _counter(values: dict[str, int]):
+    from collections import Counter
+
+    return Counter(values)
+
+
+def test_candidates_come_from_the_index_and_are_bounded():
+    params = ClusterParams(candidates=5, posting_limit=8)
+    clusterer = StoryClusterer(params)
+    # 50 different stories that all share the word "minister"
+    for i in range(50):
+        clusterer.add(_profile(f"a{i}", {"minister": 1, f"topic{i}": 5, f"place{i}": 3}))
+    assert len(clusterer.stories) == 50
+    found = list(clusterer._candidates(["minister"], 1000))
+    assert len(found) <= 5
+    assert max(len(p) for p in clusterer._postings.values()) <= 2 * params.posting_limit
+
+
+def test_cold_stories_are_not_candidates():
+    clusterer = StoryClusterer(ClusterParams(cold_days=30))
+    words = {"earthquake": 3, "sulawesi": 2, "palu": 2}
+    first = clusterer.add(_profile("a", words, day=1000))
+    assert clusterer.add(_profile("b", words, day=1010)) == first
+    assert clusterer.add(_profile("c", words, day=1100)) != first  # months later: a new story
+    undated = clusterer.add(_profile("d", words, day=None))
+    assert undated in clusterer.stories
+
+
+def test_merge_joins_stories_that_turn_out_to_be_one():
+    clusterer = StoryClusterer(ClusterParams(threshold=0.9, merge_threshold=0.5))
+    a = clusterer.add(_profile("a", {"bridge": 3, "collapse": 3, "genoa": 2, "morandi": 1}))
+    b = clusterer.add(_profile("b", {"bridge": 3, "collapse": 2, "genoa": 2, "viaduct": 2}))
+    assert a != b  # too strict to join on arrival
+    merged = clusterer.merge()
+    assert merged in ({b: a}, {a: b})
+    assert clusterer.resolve(a) == clusterer.resolve(b)
+
+
+def test_splitting_a_stream_into_two_runs_gives_the_same_stories(tmp_path):
+    articles = [
+        _article("storm-1", STORM, "Taipei Times", "2023-09-03"),
+        _article("rates-1", RATES, "Frankfurt Daily", "2023-09-03"),
+        _article("storm-2", STORM_OTHER_OUTLET, "Island Wire", "2023-09-04"),
+        _article("football-1", FOOTBALL, "Northern Post", "2023-09-05"),
+    ]
+
+    def partition(runs: list[list[Article]], db: Path) -> set[frozenset[str]]:
+        with Store(db) as store:
+            for run in runs:
+                _analyze(store, run)
+            placed = store.story_of([a.id for a in articles])
+        groups: dict[str, set[str]] = {}
+        for article_id, story_id in placed.items():
+            groups.setdefault(story_id, set()).add(article_id)
+        return {frozenset(g) for g in groups.values()}
+
+    once = partition([articles], tmp_path / "once.db")
+    twice = partition([articles[:2], articles[2:]], tmp_path / "twice.db")
+    assert once == twice
+
+
+def test_profiles_average_sentence_vectors_and_count_the_headline_twice():
+    vectors = np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32)
+    made = profile("x", "Floods hit Valencia.", title="Valencia floods", vectors=vectors)
+    assert made.vector == pytest.approx(np.array([0.70710677, 0.70710677]))
+    assert made.terms["valencia"] == 3 and made.terms["floods"] == 3
+
+
+def test_cli_lists_and_shows_stories(tmp_path):
+    db, out = str(tmp_path / "s.db"), tmp_path / "result.json"
+    example = resources.files("storyline") / "example" / "seeds.jsonl"
+    with resources.as_file(example) as path:
+        result = runner.invoke(app, ["analyze", str(path), "--db", db, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    document = json.loads(out.read_text())
+    [story] = document["stories"]
+    assert len(story["articles"]) == 2 and story["entities"] and story["quotes"]
+    listed = runner.invoke(app, ["stories", "--db", db, "--json"])
+    assert json.loads(listed.stdout)["stories"][0]["id"] == story["id"]
+    shown = runner.invoke(app, ["show", story["id"], "--db", db, "--json"])
+    assert shown.exit_code == 0, shown.output
+    assert [a["id"] for a in json.loads(shown.stdout)["articles"]] == story["articles"]
+    bad = runner.invoke(app, ["stories", "--db", db, "--sort", "sideways"])
+    assert bad.exit_code == 2
