@@ -33,6 +33,8 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/language.py
+	$(BIN)/python benchmarks/stories.py
 
 clean:
 	rm -rf $(VENV) storyline-demo .pytest_cache .ruff_cache .hypothesis

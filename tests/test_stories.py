@@ -133,6 +133,15 @@ def test_a_second_run_extends_the_story_of_the_first(store):
     assert rerun.articles == 0 and store.count_stories() == 1
 
 
+def test_a_copy_in_a_later_run_updates_its_story_listing(store):
+    _analyze(store, [_article("wire-1", RATES, "Reuters", "2023-09-14")])
+    copy = _article("copy-1", "(Reuters) - " + RATES, "Daily Ledger", "2023-09-15")
+    _analyze(store, [copy])
+    [listed] = store.list_stories()
+    assert listed["articles"] == 2 and set(listed["sources"]) == {"Reuters", "Daily Ledger"}
+    assert listed["end"] == "2023-09-15"
+
+
 def test_near_duplicates_need_most_of_the_text():
     finder = DuplicateFinder()
     assert finder.check("a", signature(STORM)) is None
@@ -171,9 +180,11 @@ def test_cold_stories_are_not_candidates():
     words = {"earthquake": 3, "sulawesi": 2, "palu": 2}
     first = clusterer.add(_profile("a", words, day=1000))
     assert clusterer.add(_profile("b", words, day=1010)) == first
-    assert clusterer.add(_profile("c", words, day=1100)) != first  # months later: a new story
-    undated = clusterer.add(_profile("d", words, day=None))
-    assert undated in clusterer.stories
+    third = clusterer.add(_profile("c", words, day=1100))
+    assert third != first  # months later: a new story
+    # An undated article is compared with every story, cold or not: it joins one.
+    assert clusterer.add(_profile("d", words, day=None)) in {first, third}
+    assert len(clusterer.stories) == 2
 
 
 def test_merge_joins_stories_that_turn_out_to_be_one():

@@ -7,7 +7,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -335,6 +335,9 @@ def run_stories(
     dates = store.published_dates(_unique(store, ids))
     placed = store.story_of(list(dates))
     todo = sorted((i for i in dates if i not in placed), key=lambda i: dates[i] or "")
+    if not todo:
+        summary.seconds = time.perf_counter() - started
+        return summary
     links = store.duplicate_links(todo)
     documents, frequencies = store.term_frequencies()
     clusterer = StoryClusterer(params, documents=documents, document_frequency=frequencies)
@@ -385,8 +388,16 @@ def run_stories(
             if part in stored:
                 candidates += store.member_titles(part)
         headlines[sid] = story_title(candidates, state) or story_label(state)
+    # Stories that only gained copies are not touched by the clusterer, yet their
+    # listings (count, sources, dates) change too.
     store.save_stories(
-        touched, headlines, members, merged, clusterer.documents, clusterer.changed_frequencies()
+        touched,
+        headlines,
+        members,
+        merged,
+        clusterer.documents,
+        clusterer.changed_frequencies(),
+        relisted=set(members.values()),
     )
     summary.new_stories = sum(1 for s in touched if s.story_id not in stored)
     summary.extended_stories = len(touched) - summary.new_stories
@@ -409,8 +420,11 @@ def write_result(store: Store, article_ids: list[str] | None, out: str | Path) -
     links = store.duplicate_links(everything)
     hashes = {a.id: a.content_hash for a in articles}
     annotations = store.get_annotations(list(hashes.values()), ANNOTATOR_VERSION)
+    # Identical revisions share one annotation: credit each article with its own copy.
     by_article = {
-        i: annotations[h] for i, h in hashes.items() if h in annotations and i not in links
+        i: replace(annotations[h], article_id=i)
+        for i, h in hashes.items()
+        if h in annotations and i not in links
     }
     document = result_document(articles, stories, links, by_article)
     write_json(document, out)

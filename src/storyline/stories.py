@@ -178,8 +178,12 @@ class StoryClusterer:
     # -- state ---------------------------------------------------------------------
 
     def load(self, states: Iterable[StoryProfile]) -> None:
-        """Take stories saved by an earlier run (they are not marked touched)."""
-        for state in states:
+        """Take stories saved by an earlier run (they are not marked touched).
+
+        They are indexed oldest first, so that each posting's recent end, the part
+        that is read, holds the stories that last had news.
+        """
+        for state in sorted(states, key=lambda s: (s.last_day or 0, s.story_id)):
             self.stories[state.story_id] = state
             self._index(state.story_id, _strongest(state.terms, self.params.index_terms))
             self._index(state.story_id, _strongest(state.entities, self.params.index_entities))
@@ -323,7 +327,7 @@ class StoryClusterer:
         score, weight = 0.0, w_terms
         if terms_norm > 0:
             score += w_terms * _dot(terms, story.terms) / terms_norm
-        if vector is not None and vec_norm > 0:
+        if vector is not None and vec_norm > 0 and vector.shape == story.vector_sum.shape:
             score += w_vec * float(vector @ story.vector_sum) / vec_norm
             weight += w_vec
         if entities or ents_norm > 0:
@@ -360,6 +364,8 @@ class StoryClusterer:
         if last is not None:
             state.last_day = last if state.last_day is None else max(state.last_day, last)
         if vector is not None:
+            if state.vector_sum is not None and state.vector_sum.shape != vector.shape:
+                state.vector_sum = None  # another encoder's space: start again from this one
             if state.vector_sum is None:
                 state.vector_sum = np.zeros_like(vector, dtype=np.float32)
             state.vector_sum += vector

@@ -130,6 +130,6 @@ Index("ix_story_articles_story", story_articles.c.story_id)
 term_stats = Table(
     "term_stats",
     metadata,
-    Column("term", String(512), primary_key=True),
+    Column("term", Text, primary_key=True),  # untrusted words can be long
     Column("df", Integer, nullable=False),
 )

@@ -187,11 +187,12 @@ class StoryTablesMixin:
         merged: dict[str, str],
         documents: int,
         frequencies: dict[str, int],
+        relisted: set[str] = frozenset(),
     ) -> None:
         """Write a clustering run in one transaction: the touched stories' profiles and
         titles, {article id: story id} `members`, {merged id: surviving id} remaps, and
-        the term statistics. Lists, sources and dates are then recomputed from the
-        members, so they never drift from them."""
+        the term statistics. Counts, sources and dates of those stories and of the
+        `relisted` ones are then recomputed from the members, so they never drift."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         profiles = list(profiles)
         touched = {p.story_id for p in profiles}
@@ -214,7 +215,8 @@ class StoryTablesMixin:
                 conn.execute(delete(stories).where(stories.c.story_id.in_(chunk)))
             if profiles:
                 conn.execute(stories.insert(), [_story_row(p, titles, now) for p in profiles])
-            for chunk in _chunks(list(touched)):
+            gone = set(merged)
+            for chunk in _chunks(sorted((touched | set(relisted)) - gone)):
                 _refresh_listing(conn, chunk)
             for chunk in _chunks(list(frequencies)):
                 conn.execute(delete(term_stats).where(term_stats.c.term.in_(chunk)))
