@@ -100,25 +100,10 @@ def prepare(name: str, data: Path, cache: Path, workers: int):
 def profiles_of(store, encoder_name: str):
     """Clustering profiles of the store's originals in publication order."""
     from storyline import engine
-    from storyline.language import ANNOTATOR_VERSION
-    from storyline.stories import profile
 
     originals = engine.without_copies(store, None)
     articles = sorted(store.iter_articles(originals), key=lambda a: (a.published or "", a.id))
-    hashes = [a.content_hash for a in articles]
-    annotations = store.get_annotations(hashes, ANNOTATOR_VERSION)
-    vectors = store.get_vectors(hashes, engine.vectors_key(encoder_name))
-    return [
-        profile(
-            a.id,
-            a.text,
-            title=a.title,
-            published=a.published,
-            annotation=annotations.get(a.content_hash),
-            vectors=vectors.get(a.content_hash),
-        )
-        for a in articles
-    ]
+    return [made for _, made in engine.article_profiles(store, articles, encoder_name)]
 
 
 def storyline_run(store, encoder_name: str) -> tuple[dict[str, str], float, float]:

@@ -24,6 +24,7 @@ from storyline.model import Annotation, Article, Note, ReadItem, Skipped
 from storyline.report.result_json import result_document, write_json
 from storyline.store import ArticleRejected, Store
 from storyline.stories import (
+    ArticleProfile,
     ClusterParams,
     StoryClusterer,
     day_number,
@@ -346,22 +347,10 @@ def run_stories(
     stored = set(clusterer.stories)
     members: dict[str, str] = {}
     titles: dict[str, list[str]] = {}
-    key = vectors_key(encoder) if encoder else None
-    for chunk in batched(store.iter_articles([i for i in todo if i not in links]), window):
-        hashes = [a.content_hash for a in chunk]
-        annotations = store.get_annotations(hashes, ANNOTATOR_VERSION)
-        vectors = store.get_vectors(hashes, key) if key else {}
-        for article in chunk:
-            story_id = clusterer.add(
-                profile(
-                    article.id,
-                    article.text,
-                    title=article.title,
-                    published=article.published,
-                    annotation=annotations.get(article.content_hash),
-                    vectors=vectors.get(article.content_hash),
-                )
-            )
+    originals = [i for i in todo if i not in links]
+    for chunk in batched(store.iter_articles(originals), window):
+        for article, made in article_profiles(store, chunk, encoder):
+            story_id = clusterer.add(made)
             members[article.id] = story_id
             if article.title:
                 titles.setdefault(story_id, []).append(article.title)
@@ -404,6 +393,30 @@ def run_stories(
     summary.merged = len(merged)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def article_profiles(
+    store: Store, articles: list[Article], encoder: str | None
+) -> list[tuple[Article, ArticleProfile]]:
+    """Each article with its clustering profile, from its stored annotation and (with
+    `encoder`, an encoder's name) sentence vectors. Cost: two store reads per call."""
+    hashes = [a.content_hash for a in articles]
+    annotations = store.get_annotations(hashes, ANNOTATOR_VERSION)
+    vectors = store.get_vectors(hashes, vectors_key(encoder)) if encoder else {}
+    return [
+        (
+            article,
+            profile(
+                article.id,
+                article.text,
+                title=article.title,
+                published=article.published,
+                annotation=annotations.get(article.content_hash),
+                vectors=vectors.get(article.content_hash),
+            ),
+        )
+        for article in articles
+    ]
 
 
 def write_result(store: Store, article_ids: list[str] | None, out: str | Path) -> dict:
