@@ -655,6 +655,14 @@ def demo(
         found = store.get_annotations([s.content_hash for s in stored if s], ANNOTATOR_VERSION)
     for annotation in found.values():
         _print_annotation(annotation)
+    for story in document["stories"]:
+        out.print(
+            _plain(
+                f"Story {story['id']}: {story['title']} "
+                f"({len(story['articles'])} articles; {', '.join(story['sources'])})",
+                "bold",
+            )
+        )
     out.print(
         Text(
             f"The result JSON is at {directory / 'result.json'}; browse the store with "
