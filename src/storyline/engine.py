@@ -3,6 +3,7 @@ functions are what a distributed engine will schedule later."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -15,12 +16,20 @@ from typing import Any
 import numpy as np
 
 from storyline.batching import batched
+from storyline.compare import (
+    COMPARE_VERSION,
+    CompareParams,
+    StoryArticle,
+    compare_story,
+    statements,
+)
 from storyline.dedupe import DEFAULT_THRESHOLD, DuplicateFinder, signature
 from storyline.ingest import read_inputs
 from storyline.ingest.base import DEFAULT_MAX_DOCUMENT_BYTES
 from storyline.ingest.fetch import Fetcher
 from storyline.language import ANNOTATOR_VERSION, Annotator, Encoder
-from storyline.model import Annotation, Article, Note, ReadItem, Skipped
+from storyline.model import Annotation, Article, Note, ReadItem, Skipped, Story
+from storyline.relations import ModelMismatch, RelationModel
 from storyline.report.result_json import result_document, write_json
 from storyline.store import ArticleRejected, Store
 from storyline.stories import (
@@ -419,12 +428,107 @@ def article_profiles(
     ]
 
 
+@dataclass(slots=True)
+class CompareSummary:
+    """What the comparison stage did: stories compared (and found unchanged), findings."""
+
+    stories: int = 0
+    unchanged: int = 0
+    facts: int = 0
+    consensus: int = 0
+    conflicts: int = 0
+    revisions: int = 0
+    classifier: bool = True
+    seconds: float = 0.0
+
+
+def run_compare(
+    store: Store,
+    ids: list[str] | None,
+    *,
+    encoder: str | None = None,
+    params: CompareParams | None = None,
+    on_story: Callable[[int], None] | None = None,
+) -> CompareSummary:
+    """Compare the sources of every story holding `ids` (all stories when None).
+
+    A story is compared again only when its members changed since the last time
+    (or the comparison itself did). `encoder` names the encoder whose sentence
+    vectors the store holds; the relation classifier joins in when they are the
+    vectors it was trained on, else only structured checks and cosines decide.
+    Memory: one story at a time.
+    """
+    summary = CompareSummary()
+    started = time.perf_counter()
+    model: RelationModel | None = RelationModel.load()
+    try:
+        model.check_encoder(encoder or "")
+    except ModelMismatch:
+        model, summary.classifier = None, False
+    stories = store.stories_of(_unique(store, ids))
+    done = store.comparison_keys([s.id for s in stories])
+    for story in stories:
+        articles = story_articles(store, story, encoder)
+        key = _members_key(articles)
+        if done.get(story.id) == key:
+            summary.unchanged += 1
+        else:
+            comparison = compare_story(story.id, articles, model, params)
+            store.put_comparisons([(key, comparison)])
+            summary.stories += 1
+            summary.facts += len(comparison.facts)
+            summary.consensus += sum(f.status == "consensus" for f in comparison.facts)
+            summary.conflicts += sum(not c.revision for c in comparison.conflicts)
+            summary.revisions += sum(c.revision for c in comparison.conflicts)
+        if on_story:
+            on_story(1)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def story_articles(store: Store, story: Story, encoder: str | None) -> list[StoryArticle]:
+    """The story's originals (copies left out) as the comparison reads them: statements
+    from their annotations, and their sentence vectors from `encoder` (by name).
+    Articles not yet annotated or embedded are left out."""
+    originals = [i for i in story.articles if i not in story.duplicates]
+    articles = list(store.iter_articles(originals))
+    hashes = [a.content_hash for a in articles]
+    annotations = store.get_annotations(hashes, ANNOTATOR_VERSION)
+    vectors = store.get_vectors(hashes, vectors_key(encoder)) if encoder else {}
+    out = []
+    for article in articles:
+        annotation = annotations.get(article.content_hash)
+        matrix = vectors.get(article.content_hash)
+        if annotation is None or matrix is None or len(matrix) != len(annotation.sentences):
+            continue
+        out.append(
+            StoryArticle(
+                article_id=article.id,
+                source=article.source,
+                published=article.published,
+                statements=statements(article, annotation),
+                vectors=matrix,
+            )
+        )
+    return out
+
+
+def _members_key(articles: list[StoryArticle]) -> str:
+    digest = hashlib.blake2b(COMPARE_VERSION.encode(), digest_size=16)
+    for article in sorted(articles, key=lambda a: a.article_id):
+        digest.update(
+            f"\x1f{article.article_id}\x1e{article.source}\x1e{article.published}".encode()
+        )
+        for statement in article.statements:
+            digest.update(statement.text.encode())
+    return digest.hexdigest()
+
+
 def write_result(store: Store, article_ids: list[str] | None, out: str | Path) -> dict:
     """Write the result JSON for `article_ids` (all current articles when None) to `out`.
 
     The stories holding those articles come whole (articles from earlier runs
-    included), with their entities and quotes; facts and summaries join as their
-    stages land. Returns the document.
+    included), with their entities, quotes, facts and conflicts. Returns the document.
     """
     ids = _unique(store, article_ids)
     stories = store.stories_of(ids)
@@ -439,7 +543,8 @@ def write_result(store: Store, article_ids: list[str] | None, out: str | Path) -
         for i, h in hashes.items()
         if h in annotations and i not in links
     }
-    document = result_document(articles, stories, links, by_article)
+    comparisons = store.get_comparisons([s.id for s in stories])
+    document = result_document(articles, stories, links, by_article, comparisons)
     write_json(document, out)
     return document
 

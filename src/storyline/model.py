@@ -240,3 +240,126 @@ class Story:
     @property
     def size(self) -> int:
         return len(self.articles)
+
+
+# -- comparison ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A sentence of one article that states a fact."""
+
+    article: str
+    sentence: int
+    text: str
+    source: str | None = None
+    published: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result JSON's mention: article, sentence and text (DESIGN.md), plus who and when."""
+        return {
+            "article": self.article,
+            "sentence": self.sentence,
+            "text": self.text,
+            "source": self.source,
+            "published": self.published,
+        }
+
+
+FACT_STATUSES = ("consensus", "single", "conflict", "updated")
+
+
+@dataclass(slots=True)
+class Fact:
+    """One thing the story's articles state, with every mention of it.
+
+    `status`: ``consensus`` (two or more independent sources), ``single`` (one),
+    ``conflict`` (mentions disagree), ``updated`` (a later report revises an
+    earlier one; `text` is then the latest state).
+    """
+
+    id: str
+    text: str
+    status: str
+    mentions: list[Mention]
+    sources: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "text": self.text,
+            "status": self.status,
+            "sources": self.sources,
+            "mentions": [m.to_dict() for m in self.mentions],
+        }
+
+
+@dataclass(slots=True)
+class Conflict:
+    """Two mentions that cannot both hold, or a later one that revises an earlier.
+
+    `kind`: ``quantity``, ``duration``, ``date``, ``polarity``, ``speaker`` or
+    ``contradiction`` (the relation classifier's verdict); `a` is the earlier
+    mention. `revision` marks a later report revising an earlier one.
+    """
+
+    kind: str
+    a: Mention
+    b: Mention
+    explanation: str
+    fact: str
+    revision: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "a": self.a.to_dict(),
+            "b": self.b.to_dict(),
+            "explanation": self.explanation,
+            "fact": self.fact,
+            "revision": self.revision,
+        }
+
+
+@dataclass(slots=True)
+class Comparison:
+    """What the comparison found in one story: facts (mentions grouped) and conflicts."""
+
+    story_id: str
+    facts: list[Fact] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "story_id": self.story_id,
+            "facts": [f.to_dict() for f in self.facts],
+            "conflicts": [c.to_dict() for c in self.conflicts],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Comparison:
+        def mention(item: dict[str, Any]) -> Mention:
+            return Mention(**item)
+
+        facts = [
+            Fact(
+                id=f["id"],
+                text=f["text"],
+                status=f["status"],
+                mentions=[mention(m) for m in f["mentions"]],
+                sources=list(f.get("sources", [])),
+            )
+            for f in data.get("facts", [])
+        ]
+        conflicts = [
+            Conflict(
+                kind=c["kind"],
+                a=mention(c["a"]),
+                b=mention(c["b"]),
+                explanation=c["explanation"],
+                fact=c["fact"],
+                revision=bool(c.get("revision")),
+            )
+            for c in data.get("conflicts", [])
+        ]
+        return cls(story_id=data["story_id"], facts=facts, conflicts=conflicts)

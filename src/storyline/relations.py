@@ -47,7 +47,7 @@ _MODEL_FILE = "relations.npz"
 
 def words(text: str) -> list[str]:
     """Lower-cased words, with "n't" as a word of its own ("didn't" -> "did", "n't")."""
-    return _WORD.findall(text.lower().replace("n't", " n't"))
+    return _WORD.findall(text.lower().replace("’", "'").replace("n't", " n't"))
 
 
 def negated(tokens: Sequence[str]) -> bool:
@@ -174,3 +174,24 @@ def relations(probabilities: np.ndarray) -> list[Relation]:
         Relation(LABELS[int(row.argmax())], {k: float(p) for k, p in zip(LABELS, row, strict=True)})
         for row in probabilities
     ]
+
+
+def classify(
+    a: Sequence[str], b: Sequence[str], encoder, model: RelationModel | None = None
+) -> list[Relation]:
+    """Relations of the pairs (a[i], b[i]), embedding every distinct statement once with
+    `encoder` (an `storyline.language.Encoder` making the model's vectors).
+
+    Raises ModelMismatch when the encoder is not the one the model was trained on.
+    Cost: the encoder's time for the distinct statements, plus microseconds a pair.
+    """
+    model = model or RelationModel.load()
+    model.check_encoder(encoder.name)
+    if not a:
+        return []
+    texts = list(dict.fromkeys([*a, *b]))
+    row = {text: i for i, text in enumerate(texts)}
+    vectors = encoder.encode(texts)
+    va = vectors[[row[t] for t in a]]
+    vb = vectors[[row[t] for t in b]]
+    return relations(model.predict_proba(pair_features(a, b, va, vb)))

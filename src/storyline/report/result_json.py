@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from storyline import __version__
-from storyline.model import Annotation, Article, Story
+from storyline.model import Annotation, Article, Comparison, Story
 
 
 def result_document(
@@ -19,14 +19,17 @@ def result_document(
     stories: Iterable[Story] = (),
     duplicates: dict[str, str] | None = None,
     annotations: dict[str, Annotation] | None = None,
+    comparisons: dict[str, Comparison] | None = None,
 ) -> dict:
     """The result as plain data: ``{"version", "articles", "stories"}``.
 
     `duplicates` maps a copy's id to its original's; `annotations` (by article id)
-    give each story its entities and quotes.
+    give each story its entities and quotes; `comparisons` (by story id) its facts
+    and conflicts.
     """
     duplicates = duplicates or {}
     annotations = annotations or {}
+    comparisons = comparisons or {}
     entries = []
     for article in articles:
         entry = article.summary_dict()
@@ -35,13 +38,17 @@ def result_document(
     return {
         "version": __version__,
         "articles": entries,
-        "stories": [story_document(story, annotations) for story in stories],
+        "stories": [
+            story_document(story, annotations, comparisons.get(story.id)) for story in stories
+        ],
     }
 
 
-def story_document(story: Story, annotations: dict[str, Annotation]) -> dict[str, Any]:
+def story_document(
+    story: Story, annotations: dict[str, Annotation], comparison: Comparison | None = None
+) -> dict[str, Any]:
     """One story's entry in the result JSON. Parts whose stages have not run yet
-    (summary, facts, conflicts, timeline) are empty lists."""
+    (summary, timeline; facts and conflicts without a comparison) are empty lists."""
     members = [annotations[a] for a in story.articles if a in annotations]
     return {
         "id": story.id,
@@ -51,8 +58,8 @@ def story_document(story: Story, annotations: dict[str, Annotation]) -> dict[str
         "start": story.start,
         "end": story.end,
         "summary": [],
-        "facts": [],
-        "conflicts": [],
+        "facts": [f.to_dict() for f in comparison.facts] if comparison else [],
+        "conflicts": [c.to_dict() for c in comparison.conflicts] if comparison else [],
         "timeline": [],
         "entities": story_entities(members),
         "quotes": [

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, inspect, select, text
 from storyline.store.schema import (
     annotations,
     articles,
+    comparisons,
     duplicates,
     signatures,
     store_meta,
@@ -82,7 +83,17 @@ def _v3_stories(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_articles, _v2_language, _v3_stories]
+def _v4_comparisons(conn: Connection) -> None:
+    """Each story's facts and conflicts."""
+    comparisons.create(conn, checkfirst=True)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    _v1_articles,
+    _v2_language,
+    _v3_stories,
+    _v4_comparisons,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -133,3 +133,14 @@ term_stats = Table(
     Column("term", Text, primary_key=True),  # untrusted words can be long
     Column("df", Integer, nullable=False),
 )
+
+#: Each story's comparison (facts and conflicts) as JSON, with the key of the
+#: member revisions it was made from: a story whose members change is compared again.
+comparisons = Table(
+    "comparisons",
+    metadata,
+    Column("story_id", String(64), primary_key=True),
+    Column("members_key", String(64), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)

@@ -15,10 +15,11 @@ from typing import Any
 import numpy as np
 from sqlalchemy import delete, func, or_, select, update
 
-from storyline.model import Story, StoryProfile
+from storyline.model import Comparison, Story, StoryProfile
 from storyline.store.errors import ID_CHUNK, chunks, store_errors
 from storyline.store.schema import (
     articles,
+    comparisons,
     duplicates,
     signatures,
     store_meta,
@@ -313,6 +314,47 @@ class StoryTablesMixin:
             end=row["last_published"],
             duplicates=self.duplicate_links(ids),
         )
+
+    def comparison_keys(self, story_ids: Sequence[str]) -> dict[str, str]:
+        """{story id: members key} of the stories among `story_ids` already compared."""
+        out: dict[str, str] = {}
+        for chunk in _chunks(story_ids):
+            stmt = select(comparisons.c.story_id, comparisons.c.members_key).where(
+                comparisons.c.story_id.in_(chunk)
+            )
+            with self._read() as conn:
+                out.update(conn.execute(stmt).all())
+        return out
+
+    def put_comparisons(self, items: Sequence[tuple[str, Comparison]]) -> None:
+        """Store (members key, comparison) pairs, replacing earlier comparisons of those stories."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        rows = [
+            {
+                "story_id": c.story_id,
+                "members_key": key,
+                "data": json.dumps(c.to_dict(), ensure_ascii=False),
+                "updated_at": now,
+            }
+            for key, c in items
+        ]
+        with self._guarded_write() as conn:
+            for chunk in _chunks([r["story_id"] for r in rows]):
+                conn.execute(delete(comparisons).where(comparisons.c.story_id.in_(chunk)))
+            if rows:
+                conn.execute(comparisons.insert(), rows)
+
+    def get_comparisons(self, story_ids: Sequence[str]) -> dict[str, Comparison]:
+        """{story id: comparison} for the stories among `story_ids` that have one."""
+        out: dict[str, Comparison] = {}
+        for chunk in _chunks(story_ids):
+            stmt = select(comparisons.c.story_id, comparisons.c.data).where(
+                comparisons.c.story_id.in_(chunk)
+            )
+            with self._read() as conn:
+                for story_id, data in conn.execute(stmt):
+                    out[story_id] = Comparison.from_dict(json.loads(data))
+        return out
 
     @contextmanager
     def _guarded_write(self):

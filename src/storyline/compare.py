@@ -1,0 +1,354 @@
+"""Compare the sources of one story: facts, consensus, single-source claims,
+conflicts and revisions.
+
+1. Every sentence of the story's articles (copies left out: a wire text counts
+   once) is a statement. Each is paired with its nearest statements from other
+   articles (`storyline.neighbours`), never with all of them.
+2. Each candidate pair is judged: the same claim (paraphrase or entailment by
+   the relation classifier), a clash (different figures for one measured
+   thing, opposite polarity, different dates, the same words from different
+   speakers, or contradiction by the classifier), or a shared figure ("around
+   5,000 troops" / "more than 5,000 troops").
+3. Claims and clashes join sentences into facts; shared figures join them into
+   facts of their own, so a sentence that gives a figure and also makes a
+   claim (the 1,000 troops who may stay four weeks) can be in both.
+4. A fact's status: ``conflict`` or ``updated`` when its mentions clash (a
+   later report revising an earlier one is an update), else ``consensus`` with
+   two or more sources, else ``single``.
+
+Cost: statements × `neighbours` pairs through the classifier and the checks;
+about 0.3 s for a 50-article story beyond loading it (BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from storyline.contradictions import (
+    Finding,
+    Statement,
+    about_permission,
+    date_clash,
+    polarity_clash,
+    quantity_agreement,
+    quantity_clash,
+    readable_date,
+    speaker_clash,
+    times_disjoint,
+)
+from storyline.model import Annotation, Article, Comparison, Conflict, Fact, Mention
+from storyline.neighbours import candidate_pairs
+from storyline.relations import LABELS, RelationModel, pair_features
+
+ENTAILMENT, CONTRADICTION = LABELS.index("entailment"), LABELS.index("contradiction")
+#: Part of every stored comparison's key: bump it when the method changes, and
+#: stories are compared again.
+COMPARE_VERSION = "compare-1"
+
+
+@dataclass(frozen=True, slots=True)
+class CompareParams:
+    """Thresholds of the comparison; cosines are between MiniLM sentence vectors.
+
+    Chosen on the seeds, DUC 2003 and Multi-News stories by reading the pairs
+    each threshold lets through (BENCHMARKS.md, "Comparison").
+    """
+
+    neighbours: int = 8  # candidate statements per statement
+    floor: float = 0.45  # cosine below which a pair is not considered at all
+    paraphrase: float = 0.78  # cosine at which two statements make one claim
+    entailed: float = 0.7  # lower cosine that still makes one claim when the classifier
+    entailment: float = 0.35  # finds entailment at least this likely (either direction)
+    contradiction: float = 0.7  # classifier contradiction probability for a conflict
+    contradiction_cosine: float = 0.6  # ...between statements at least this close
+    polarity_cosine: float = 0.7  # negation clash between statements this close,
+    polarity_contradiction: float = 0.3  # which the classifier finds at least this contrary,
+    polarity_shared: int = 2  # sharing this many content terms other than names
+    permission_shared: int = 1  # grant against refusal of one thing: other shared terms
+    figures_clash_cosine: float = 0.7  # different figures clash only in statements this close
+    dates_cosine: float = 0.8  # dates compared only between near-paraphrases
+    min_words: int = 5  # shorter sentences (captions, sign-offs) are not statements
+    figure_bucket: int = 200  # figures compared per kind of measured thing
+
+
+@dataclass(slots=True)
+class StoryArticle:
+    """One article of a story, as the comparison needs it: its statements in
+    sentence order and their unit vectors (one row per statement)."""
+
+    article_id: str
+    source: str | None
+    published: str | None
+    statements: list[Statement]
+    vectors: np.ndarray
+
+
+@dataclass(slots=True)
+class _Links:
+    claims: list[tuple[int, int]] = field(default_factory=list)
+    figures: list[tuple[int, int]] = field(default_factory=list)
+    clashes: list[tuple[int, int, Finding, float]] = field(default_factory=list)
+
+
+def statements(article: Article, annotation: Annotation) -> list[Statement]:
+    """The article's sentences as statements, each with its own quantities, times and quotes."""
+    by_sentence: dict[str, dict[int, list]] = {"quantities": {}, "times": {}, "quotes": {}}
+    for name, found in by_sentence.items():
+        for item in getattr(annotation, name):
+            found.setdefault(item.sentence, []).append(item)
+    return [
+        Statement.of(
+            article.id,
+            sentence.index,
+            sentence.text,
+            source=article.source,
+            published=article.published,
+            quantities=by_sentence["quantities"].get(sentence.index),
+            times=by_sentence["times"].get(sentence.index),
+            quotes=by_sentence["quotes"].get(sentence.index),
+        )
+        for sentence in annotation.sentences
+    ]
+
+
+def compare_story(
+    story_id: str,
+    articles: Sequence[StoryArticle],
+    model: RelationModel | None,
+    params: CompareParams | None = None,
+) -> Comparison:
+    """Facts and conflicts of one story. Articles are treated as independent
+    sources unless they share a `source`; pass originals only (not copies).
+    Without a `model`, only cosines and the structured checks decide."""
+    params = params or CompareParams()
+    statements, rows = [], []
+    for number, article in enumerate(articles):
+        for statement, vector in zip(article.statements, article.vectors, strict=True):
+            if len(statement.text.split()) >= params.min_words:
+                statements.append(statement)
+                rows.append((number, vector))
+    if not statements:
+        return Comparison(story_id)
+    groups = np.array([number for number, _ in rows])
+    vectors = np.stack([vector for _, vector in rows]).astype(np.float32)
+    pairs = candidate_pairs(vectors, groups, params.neighbours, params.floor)
+    links = _judge(statements, vectors, pairs, model, params)
+    links.figures.extend(_shared_figures(statements, groups, links, params))
+    facts, conflicts = _facts(story_id, statements, links)
+    return Comparison(story_id, facts, conflicts)
+
+
+def _judge(
+    statements: list[Statement],
+    vectors: np.ndarray,
+    pairs: list[tuple[int, int, float]],
+    model: RelationModel | None,
+    params: CompareParams,
+) -> _Links:
+    links = _Links()
+    if not pairs:
+        return links
+    left = [i for i, _, _ in pairs]
+    right = [j for _, j, _ in pairs]
+    if model is None:
+        forward = backward = np.zeros((len(pairs), len(LABELS)), dtype=np.float32)
+    else:
+        a_texts = [statements[i].text for i in left]
+        b_texts = [statements[j].text for j in right]
+        va, vb = vectors[left], vectors[right]
+        forward = model.predict_proba(pair_features(a_texts, b_texts, va, vb))
+        backward = model.predict_proba(pair_features(b_texts, a_texts, vb, va))
+    for (i, j, cosine), ahead, back in zip(pairs, forward, backward, strict=True):
+        a, b = statements[i], statements[j]
+        finding = _clash(a, b, cosine, max(ahead[CONTRADICTION], back[CONTRADICTION]), params)
+        if finding is not None:
+            links.clashes.append((i, j, finding, cosine))
+            continue
+        entailed = max(ahead[ENTAILMENT], back[ENTAILMENT]) >= params.entailment
+        if cosine >= params.paraphrase or (cosine >= params.entailed and entailed):
+            links.claims.append((i, j))
+    return links
+
+
+def _shared_figures(
+    statements: list[Statement], groups: np.ndarray, links: _Links, params: CompareParams
+) -> list[tuple[int, int]]:
+    """Pairs of statements from different articles that give compatible figures for one
+    measured thing, however different the rest of their sentences. Figures are
+    bucketed by what they count, and each bucket keeps its first `figure_bucket`
+    figures, so the cost stays linear in the story's size."""
+    judged = {(i, j) for i, j in links.claims} | {(i, j) for i, j, _, _ in links.clashes}
+    buckets: dict[tuple, list[int]] = {}
+    for index, statement in enumerate(statements):
+        for quantity in statement.quantities:
+            key = (
+                quantity.kind,
+                None if quantity.kind == "duration" else quantity.unit,
+                None if quantity.kind == "duration" else quantity.what,
+            )
+            bucket = buckets.setdefault(key, [])
+            if len(bucket) < params.figure_bucket and index not in bucket:
+                bucket.append(index)
+    found = set()
+    for bucket in buckets.values():
+        for x, i in enumerate(bucket):
+            for j in bucket[x + 1 :]:
+                pair = (min(i, j), max(i, j))
+                if groups[i] == groups[j] or pair in judged or pair in found:
+                    continue
+                if quantity_agreement(statements[i], statements[j]):
+                    found.add(pair)
+    return sorted(found)
+
+
+def _clash(
+    a: Statement, b: Statement, cosine: float, contradiction: float, params: CompareParams
+) -> Finding | None:
+    """The first disagreement found, most specific first."""
+    if cosine >= params.figures_clash_cosine and not times_disjoint(a, b):
+        found = quantity_clash(a, b)
+        if found:
+            return found
+    if cosine >= params.dates_cosine:
+        found = date_clash(a, b)
+        if found:
+            return found
+    found = speaker_clash(a, b)
+    if found:
+        return found
+    if not times_disjoint(a, b):
+        # Grant against refusal of one thing is specific enough to trust at any
+        # candidate cosine; a bare negation needs close statements the classifier
+        # also finds at odds.
+        if about_permission(a, b):
+            found = polarity_clash(a, b, params.permission_shared)
+        elif cosine >= params.polarity_cosine and contradiction >= params.polarity_contradiction:
+            found = polarity_clash(a, b, params.polarity_shared)
+        else:
+            found = None
+        if found:
+            return found
+    if cosine >= params.contradiction_cosine and contradiction >= params.contradiction:
+        return Finding("contradiction", "says one thing", "says the opposite")
+    return None
+
+
+def _facts(
+    story_id: str, statements: list[Statement], links: _Links
+) -> tuple[list[Fact], list[Conflict]]:
+    claims = _components(
+        len(statements), [*links.claims, *((i, j) for i, j, _, _ in links.clashes)]
+    )
+    figures = _components(len(statements), links.figures)
+    # Each statement of one side meets its closest counterpart from each other
+    # article once; its other clashes with that article are in the fact's mentions.
+    strongest: dict[tuple, tuple[int, int, Finding, float]] = {}
+    for i, j, finding, cosine in links.clashes:
+        group = next(g for g in claims if i in g)
+        first, second = sorted((i, j), key=lambda x: (statements[x].published or "", x))
+        key = (group, first, statements[second].article)
+        if key not in strongest or cosine > strongest[key][3]:
+            strongest[key] = (i, j, finding, cosine)
+    clashes_of: dict[frozenset[int], list[tuple[int, int, Finding]]] = {}
+    for (group, *_), (i, j, finding, _) in strongest.items():
+        clashes_of.setdefault(group, []).append((i, j, finding))
+    facts: list[Fact] = []
+    conflicts: list[Conflict] = []
+    in_a_fact: set[int] = set()
+    for group in [*claims, *figures]:
+        if len(group) < 2:
+            continue
+        in_a_fact |= group
+        fact = _fact(story_id, statements, group)
+        clashes = clashes_of.get(group, [])
+        if clashes:
+            found = [_conflict(statements[i], statements[j], f, fact.id) for i, j, f in clashes]
+            fact.status = "updated" if all(c.revision for c in found) else "conflict"
+            if fact.status == "updated":
+                # The latest state wins: the fact reads as its latest mention says.
+                fact.text = fact.mentions[-1].text
+            conflicts.extend(found)
+        facts.append(fact)
+    for index in range(len(statements)):
+        if index not in in_a_fact:
+            facts.append(_fact(story_id, statements, frozenset([index])))
+    order = {"conflict": 0, "updated": 1, "consensus": 2, "single": 3}
+    facts.sort(key=lambda f: (order[f.status], -len(f.sources), f.mentions[0].published or ""))
+    return facts, conflicts
+
+
+def _fact(story_id: str, statements: list[Statement], group: frozenset[int]) -> Fact:
+    members = sorted(group, key=lambda i: (statements[i].published or "", i))
+    mentions = [_mention(statements[i]) for i in members]
+    sources = list(dict.fromkeys(m.source or m.article for m in mentions))
+    key = "|".join(sorted(f"{m.article}#{m.sentence}" for m in mentions))
+    digest = hashlib.blake2b(f"{story_id}|{key}".encode(), digest_size=8).hexdigest()
+    return Fact(
+        id=f"fact-{digest}",
+        text=mentions[0].text,
+        status="consensus" if len(sources) > 1 else "single",
+        mentions=mentions,
+        sources=sources,
+    )
+
+
+def _mention(statement: Statement) -> Mention:
+    return Mention(
+        article=statement.article,
+        sentence=statement.sentence,
+        text=statement.text,
+        source=statement.source,
+        published=statement.published,
+    )
+
+
+def _conflict(a: Statement, b: Statement, finding: Finding, fact_id: str) -> Conflict:
+    """Earlier mention first; a later report is a revision of the earlier one."""
+    if (b.published or "") < (a.published or ""):
+        a, b = b, a
+        finding = Finding(finding.kind, finding.says_b, finding.says_a)
+    revision = bool(a.published and b.published and a.published[:10] < b.published[:10])
+    who_a = a.source or f"article {a.article}"
+    who_b = b.source or f"article {b.article}"
+    if a.source and a.source == b.source:
+        who_b = f"{who_b}, later,"
+    explanation = (
+        f"{who_a} ({readable_date(a.published)}) {finding.says_a}; "
+        f"{who_b} ({readable_date(b.published)}) {finding.says_b}."
+    )
+    if revision:
+        explanation += " The later report revises the earlier one."
+    else:
+        explanation += " Both cannot be true."
+    return Conflict(
+        kind=finding.kind,
+        a=_mention(a),
+        b=_mention(b),
+        explanation=explanation,
+        fact=fact_id,
+        revision=revision,
+    )
+
+
+def _components(size: int, edges: Sequence[tuple[int, int]]) -> list[frozenset[int]]:
+    """Connected components (union-find) of the nodes that have at least one edge."""
+    parent = list(range(size))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    touched: set[int] = set()
+    for i, j in edges:
+        touched |= {i, j}
+        parent[root(i)] = root(j)
+    groups: dict[int, set[int]] = {}
+    for node in touched:
+        groups.setdefault(root(node), set()).add(node)
+    return [frozenset(g) for g in groups.values()]

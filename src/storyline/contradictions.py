@@ -1,0 +1,327 @@
+"""Structured disagreement between two statements: quantities, durations, dates,
+polarity and speakers, each with an explanation a reader understands.
+
+These checks look at what the language stage found in each sentence (its
+quantities, time expressions, quotes) and at its words. They are deliberately
+strict about whether two statements speak of the same thing: a false conflict
+costs a reader more than a missed one. The relation classifier
+(`storyline.relations`) covers what they cannot.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from storyline.language.entities import name_key
+from storyline.model import Quantity, Quote, TimeExpression
+from storyline.relations import NEGATIONS, negated, words
+from storyline.stories import content_terms
+
+# Words that grant or refuse: mapped to one concept, so "no permission" and
+# "allowed" are seen to speak of the same thing with opposite polarity.
+PERMISSION = "<permit>"
+_GRANTING = frozenset(
+    "allow allowed allows allowing permit permits permitted permitting permission approve "
+    "approved approves approval authorise authorised authorize authorized authorization "
+    "authorisation grant granted grants agree agreed agrees agreement consent consented".split()
+)
+_REFUSING = frozenset(
+    "deny denied denies denying refuse refused refuses refusing refusal reject rejected "
+    "rejects rejecting ban banned bans forbid forbade forbidden prohibit prohibited "
+    "prohibits veto vetoed block blocked".split()
+)
+# Words that say who said something, not what: sharing them says nothing of a topic.
+_REPORTING = frozenset(
+    "said says say saying told tells according reported reports reporting added adds "
+    "stated statement announced asked".split()
+)
+_DAYS_PER = {"minute": 1 / 1440, "hour": 1 / 24, "day": 1, "week": 7, "month": 30.4, "year": 365}
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
+_CONTEXT_CHARS = 60
+_QUOTE_WORDS = 5  # shorter quotes ("no comment") are said by many
+_OBJECT_WORDS = 6  # words after "allowed", "denied" ... that say what is allowed or denied
+_SPANS = re.compile(r"\b(for|within|since|over|during|past|next|last|ago)\b", re.IGNORECASE)
+_DATE_SLACK = timedelta(days=1)  # reports a day apart often resolve "yesterday" differently
+_CLASH_CONTEXT = 0.3  # context overlap for two different figures to be of one thing
+_EXPLICIT_DATE = re.compile(
+    r"\d|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
+)  # each side of a number: where what it measures is said
+_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you", "this", "that", "who"])
+
+
+@dataclass(slots=True)
+class Statement:
+    """One sentence with what the comparison needs to know about it."""
+
+    article: str
+    sentence: int
+    text: str
+    source: str | None = None
+    published: str | None = None
+    quantities: list[Quantity] = field(default_factory=list)
+    times: list[TimeExpression] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    negative: bool = False
+    terms: frozenset[str] = frozenset()  # content terms; grant and refusal words as PERMISSION
+    topic: frozenset[str] = frozenset()  # the terms that are not names
+    granted: frozenset[str] = frozenset()  # what a grant or refusal word is about
+
+    @classmethod
+    def of(
+        cls,
+        article: str,
+        sentence: int,
+        text: str,
+        *,
+        source: str | None = None,
+        published: str | None = None,
+        quantities: list[Quantity] | None = None,
+        times: list[TimeExpression] | None = None,
+        quotes: list[Quote] | None = None,
+    ) -> Statement:
+        """A statement with its polarity and content terms worked out from `text`."""
+        tokens = words(text)
+        terms = {
+            PERMISSION if t in _GRANTING or t in _REFUSING else t
+            for t in content_terms(text)
+            if t not in _REPORTING
+        }
+        # Capitalised words name who and where; what two statements say lies in the rest.
+        names = {w.lower() for w in _CAPITALISED.findall(text)} - {PERMISSION}
+        granted = set()
+        for at, token in enumerate(tokens):
+            if token in _GRANTING or token in _REFUSING:
+                following = " ".join(tokens[at + 1 : at + 1 + _OBJECT_WORDS])
+                granted |= set(content_terms(following)) - _GRANTING - _REFUSING
+        return cls(
+            article=article,
+            sentence=sentence,
+            text=text,
+            source=source,
+            published=published,
+            quantities=quantities or [],
+            times=times or [],
+            quotes=quotes or [],
+            negative=negated(tokens) or any(t in _REFUSING for t in tokens),
+            terms=frozenset(terms),
+            topic=frozenset(terms - names),
+            granted=frozenset(granted),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A disagreement between two statements: its kind and what each side says."""
+
+    kind: str
+    says_a: str
+    says_b: str
+
+
+def quantity_agreement(a: Statement, b: Statement) -> bool:
+    """Whether the two statements give compatible figures for one measured thing."""
+    return any(
+        _same_measure(qa, qb, a.text, b.text) and _overlap(qa, qb)
+        for qa in a.quantities
+        for qb in b.quantities
+    )
+
+
+def quantity_clash(a: Statement, b: Statement) -> Finding | None:
+    """Different figures for one measured thing, beyond what their qualifiers allow
+    ("around 5,000" and "more than 5,000" agree; "1,000" and "3,000" do not).
+
+    A figure that agrees with any figure on the other side is not in conflict:
+    sentences often give several numbers, and only like should meet like.
+    """
+    agreeing_a = {
+        i
+        for i, qa in enumerate(a.quantities)
+        for qb in b.quantities
+        if _same_measure(qa, qb, a.text, b.text) and _overlap(qa, qb)
+    }
+    agreeing_b = {
+        j
+        for j, qb in enumerate(b.quantities)
+        for qa in a.quantities
+        if _same_measure(qa, qb, a.text, b.text) and _overlap(qa, qb)
+    }
+    for i, qa in enumerate(a.quantities):
+        for j, qb in enumerate(b.quantities):
+            if i in agreeing_a or j in agreeing_b:
+                continue
+            if _same_measure(qa, qb, a.text, b.text, _CLASH_CONTEXT) and not _overlap(qa, qb):
+                kind = "duration" if qa.kind == "duration" else "quantity"
+                return Finding(kind, _figure(qa), _figure(qb))
+    return None
+
+
+def date_clash(a: Statement, b: Statement) -> Finding | None:
+    """Both statements date what they say, and no date of one overlaps a date of the other.
+
+    Only meaningful for statements already known to say the same thing (the
+    caller checks similarity first).
+    """
+    dated_a = _explicit_dates(a.times)
+    dated_b = _explicit_dates(b.times)
+    if not dated_a or not dated_b:
+        return None
+    if any(_near(ta, tb) for ta in dated_a for tb in dated_b):
+        return None
+    return Finding("date", _when(dated_a[0]), _when(dated_b[0]))
+
+
+def _near(ta: TimeExpression, tb: TimeExpression) -> bool:
+    """The two spans overlap, give or take `_DATE_SLACK`."""
+    start_a, end_a = date.fromisoformat(ta.start[:10]), date.fromisoformat(ta.end[:10])
+    start_b, end_b = date.fromisoformat(tb.start[:10]), date.fromisoformat(tb.end[:10])
+    return start_a <= end_b + _DATE_SLACK and start_b <= end_a + _DATE_SLACK
+
+
+def _explicit_dates(times: list[TimeExpression]) -> list[TimeExpression]:
+    """Dates written out ("March 3", "in 2014"). Relative ones ("on Sunday") are resolved
+    against the publication date and may point a week off, and spans ("for 14
+    years", "since 1984") say how long rather than when, so neither ever clashes."""
+    return [
+        t
+        for t in times
+        if t.start and t.end and _EXPLICIT_DATE.search(t.text) and not _SPANS.search(t.text)
+    ]
+
+
+def times_disjoint(a: Statement, b: Statement) -> bool:
+    """Both statements are dated and their dates do not overlap: they likely speak of
+    different moments, so their figures or polarity may differ without conflict."""
+    return date_clash(a, b) is not None
+
+
+def polarity_clash(a: Statement, b: Statement, min_shared: int) -> Finding | None:
+    """One statement negates or refuses what the other affirms, about the same thing:
+    they share at least `min_shared` content terms other than names, where grant
+    and refusal words ("no permission", "allowed", "denied") count as one term."""
+    if a.negative == b.negative:
+        return None
+    shared = a.topic & b.topic
+    if len(shared) < min_shared:
+        return None
+    about = ", ".join(sorted(t for t in shared if t != PERMISSION)[:4])
+    if about_permission(a, b):
+        about = ", ".join(sorted(a.granted & b.granted)[:4])
+        no = f"reports a refusal ({_cues(a if a.negative else b, True)}) on {about}"
+        yes = f"reports it granted ({_cues(b if a.negative else a, False)})"
+    else:
+        no = f"says it is not so ({_cues(a if a.negative else b, True)}) on {about}"
+        yes = "says it is"
+    return Finding("polarity", no, yes) if a.negative else Finding("polarity", yes, no)
+
+
+def _cues(statement: Statement, negative: bool) -> str:
+    """The words that carry a statement's polarity, quoted: "not … permission", "allowed"."""
+    wanted = (NEGATIONS | _REFUSING | _GRANTING) if negative else _GRANTING
+    found = [t for t in words(statement.text) if t in wanted]
+    return "“" + " … ".join(dict.fromkeys(found[:3])) + "”" if found else "“…”"
+
+
+def about_permission(a: Statement, b: Statement) -> bool:
+    """Both statements grant or refuse the same thing: the words right after their
+    grant or refusal words ("permission to stay", "allowed to stay") meet."""
+    return bool(a.granted & b.granted)
+
+
+def speaker_clash(a: Statement, b: Statement, min_overlap: float = 0.8) -> Finding | None:
+    """The same quoted words (word overlap ≥ `min_overlap`) attributed to different named
+    speakers. Reported speech is left out: two people may well say the same thing."""
+    for qa in a.quotes:
+        for qb in b.quotes:
+            if qa.kind != "direct" or qb.kind != "direct" or not _named(qa) or not _named(qb):
+                continue
+            ka, kb = name_key(qa.speaker), name_key(qb.speaker)
+            if ka == kb or ka in kb or kb in ka or ka.split()[-1:] == kb.split()[-1:]:
+                continue
+            wa, wb = set(words(qa.text)), set(words(qb.text))
+            if min(len(wa), len(wb)) >= _QUOTE_WORDS and len(wa & wb) / len(wa | wb) >= min_overlap:
+                return Finding("speaker", f"{qa.speaker} said it", f"{qb.speaker} said it")
+    return None
+
+
+def _named(quote: Quote) -> bool:
+    """The quote names its speaker in its own words, by a proper name ("Silveira said"),
+    not a pronoun resolved by guesswork nor a group ("Turkish officials")."""
+    named = quote.speaker_text or ""
+    last = named.split()[-1] if named.split() else ""
+    return bool(quote.speaker) and last[:1].isupper() and named.lower() not in _PRONOUNS
+
+
+def _same_measure(
+    qa: Quantity, qb: Quantity, text_a: str, text_b: str, min_context: float = 0.0
+) -> bool:
+    """Two figures measure the same thing: same kind and unit (durations in any unit),
+    the same counted noun, and shared words around them (their Jaccard overlap
+    above `min_context`: agreement needs one shared word, a clash much more, as
+    different figures in similar sentences usually measure different things)."""
+    if qa.kind != qb.kind:
+        return False
+    if qa.kind == "duration":
+        if qa.unit not in _DAYS_PER or qb.unit not in _DAYS_PER:
+            return False
+    elif qa.unit != qb.unit or qa.what != qb.what or (qa.what is None and qa.unit is None):
+        return False
+    context_a = _context(qa, text_a)
+    context_b = _context(qb, text_b)
+    shared = len(context_a & context_b)
+    return shared > 0 and shared / len(context_a | context_b) > min_context
+
+
+def _context(quantity: Quantity, text: str) -> set[str]:
+    at = text.find(quantity.text)
+    if at < 0:
+        window = text
+    else:
+        window = text[max(0, at - _CONTEXT_CHARS) : at + len(quantity.text) + _CONTEXT_CHARS]
+    measured = {quantity.what, quantity.unit}
+    return {t for t in content_terms(window) if t not in measured}
+
+
+def _interval(quantity: Quantity) -> tuple[float, float]:
+    low, high = quantity.bounds()
+    if quantity.kind == "duration":
+        scale = _DAYS_PER.get(quantity.unit or "", 1.0)
+        return low * scale, high * scale
+    return low, high
+
+
+def _overlap(qa: Quantity, qb: Quantity) -> bool:
+    low_a, high_a = _interval(qa)
+    low_b, high_b = _interval(qb)
+    # Open bounds ("more than 5,000") touching an exact figure still agree.
+    return low_a <= high_b and low_b <= high_a
+
+
+def _figure(quantity: Quantity) -> str:
+    qualifier = f"{quantity.qualifier} " if quantity.qualifier else ""
+    value = (
+        f"{quantity.value:,.0f}" if quantity.value == int(quantity.value) else f"{quantity.value:,}"
+    )
+    noun = quantity.what or quantity.unit or ""
+    if quantity.kind == "duration":
+        noun = quantity.unit + ("s" if quantity.value != 1 else "") if quantity.unit else ""
+    return f"{qualifier}{value} {noun}".strip()
+
+
+def _when(time: TimeExpression) -> str:
+    if time.start == time.end:
+        return f"{time.text} ({readable_date(time.start)})"
+    return f"{time.text} ({readable_date(time.start)} to {readable_date(time.end)})"
+
+
+def readable_date(value: str | None) -> str:
+    """'2019-10-22' (or a longer ISO timestamp) as '22 Oct 2019'; anything else as given."""
+    if not value:
+        return "undated"
+    try:
+        day = date.fromisoformat(value[:10])
+    except ValueError:
+        return value
+    return f"{day.day} {day.strftime('%b %Y')}"

@@ -1,0 +1,331 @@
+"""Comparing sources: facts, consensus, conflicts, revisions, and the relation classifier."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from storyline import engine
+from storyline.cli import app
+from storyline.compare import compare_story
+from storyline.language import load_encoder
+from storyline.model import Article, Comparison, Story
+from storyline.neighbours import candidate_pairs
+from storyline.relations import RelationModel, classify
+from storyline.store import Store
+
+# Background sentences every test article shares in spirit but words differently, so
+# that the statements under test sit among ordinary reporting.
+BACKGROUND_A = [
+    "Traffic was diverted around the city centre for most of the afternoon.",
+    "Local shops closed early as a precaution, according to the chamber of commerce.",
+]
+BACKGROUND_B = [
+    "Several bus lines were suspended while the streets were closed.",
+    "A spokesperson for the transport authority apologised for the disruption.",
+]
+
+
+def _article(
+    article_id: str, source: str, published: str, lead: str, background: list[str]
+) -> Article:
+    return Article(
+        id=article_id,
+        source=source,
+        published=published,
+        title=f"Report from {source}",
+        text=" ".join([lead, *background]),
+    )
+
+
+def _compare(store: Store, articles: list[Article]) -> Comparison:
+    """Run the pipeline up to the comparison over `articles`, taken as one story."""
+    store.add_articles(articles)
+    ids = [a.id for a in articles]
+    engine.run_dedupe(store, ids)
+    encoder = load_encoder("auto")
+    engine.run_language(store, engine.without_copies(store, ids), workers=1, encoder=encoder)
+    story = Story(
+        id="story-test",
+        title="test",
+        articles=ids,
+        sources=[],
+        start=None,
+        end=None,
+        duplicates=store.duplicate_links(ids),
+    )
+    return compare_story(
+        story.id, engine.story_articles(store, story, encoder.name), RelationModel.load()
+    )
+
+
+def _fact_with(comparison: Comparison, *snippets: str):
+    for fact in comparison.facts:
+        texts = " || ".join(m.text for m in fact.mentions)
+        if all(s in texts for s in snippets):
+            return fact
+    return None
+
+
+def test_different_figures_for_one_count_are_a_conflict(store):
+    comparison = _compare(
+        store,
+        [
+            _article(
+                "lyon-1",
+                "Le Progres",
+                "2024-03-09",
+                "Police said 1,000 people attended the protest against the pension reform "
+                "in central Lyon on Saturday.",
+                BACKGROUND_A,
+            ),
+            _article(
+                "lyon-2",
+                "Lyon Daily",
+                "2024-03-09",
+                "Police said 3,000 people attended the protest against the pension reform "
+                "in central Lyon on Saturday.",
+                BACKGROUND_B,
+            ),
+        ],
+    )
+    [conflict] = [c for c in comparison.conflicts if c.kind == "quantity"]
+    assert not conflict.revision  # the same day: the reports disagree
+    assert "1,000" in conflict.explanation and "3,000" in conflict.explanation
+    assert {conflict.a.article, conflict.b.article} == {"lyon-1", "lyon-2"}
+    assert _fact_with(comparison, "1,000 people", "3,000 people").status == "conflict"
+
+
+def test_figures_within_their_qualifiers_agree(store):
+    comparison = _compare(
+        store,
+        [
+            _article(
+                "base-1",
+                "Wire One",
+                "2024-05-02",
+                "Around 5,000 US troops are stationed at the base near the northern border.",
+                BACKGROUND_A,
+            ),
+            _article(
+                "base-2",
+                "Wire Two",
+                "2024-05-02",
+                "More than 5,000 American soldiers are stationed at the base near the northern "
+                "border.",
+                BACKGROUND_B,
+            ),
+        ],
+    )
+    assert not [c for c in comparison.conflicts if c.kind == "quantity"]
+    fact = _fact_with(comparison, "5,000 US troops", "5,000 American soldiers")
+    assert fact.status == "consensus" and fact.sources == ["Wire One", "Wire Two"]
+
+
+def test_opposite_polarity_is_a_conflict(store):
+    comparison = _compare(
+        store,
+        [
+            _article(
+                "stadium-1",
+                "City Herald",
+                "2024-06-03",
+                "The city council did not approve the plan for a new football stadium on the "
+                "river bank at its meeting on Monday.",
+                BACKGROUND_A,
+            ),
+            _article(
+                "stadium-2",
+                "Evening Post",
+                "2024-06-03",
+                "The city council approved the plan for a new football stadium on the river bank "
+                "at its meeting on Monday.",
+                BACKGROUND_B,
+            ),
+        ],
+    )
+    [conflict] = [c for c in comparison.conflicts if c.kind == "polarity"]
+    assert not conflict.revision
+    assert "City Herald" in conflict.explanation and "Evening Post" in conflict.explanation
+    assert _fact_with(comparison, "did not approve", "council approved").status == "conflict"
+
+
+def test_a_paraphrase_from_another_source_is_consensus(store):
+    comparison = _compare(
+        store,
+        [
+            _article(
+                "minister-1",
+                "Morning Star",
+                "2024-02-13",
+                "The transport minister resigned on Tuesday after weeks of pressure over the "
+                "awarding of rail contracts.",
+                BACKGROUND_A,
+            ),
+            _article(
+                "minister-2",
+                "The Courier",
+                "2024-02-13",
+                "On Tuesday the transport minister stepped down following weeks of pressure over "
+                "how rail contracts were awarded.",
+                BACKGROUND_B,
+            ),
+        ],
+    )
+    assert comparison.conflicts == []
+    fact = _fact_with(comparison, "minister resigned", "minister stepped down")
+    assert fact is not None and fact.status == "consensus"
+    assert len(fact.sources) == 2
+
+
+def test_a_wire_copy_is_not_a_second_source(store):
+    wire = _article(
+        "wire-1",
+        "AP",
+        "2024-04-10",
+        "The transport minister resigned on Tuesday after weeks of pressure over the awarding "
+        "of rail contracts.",
+        BACKGROUND_A,
+    )
+    copy = wire.with_changes(id="herald-1", source="Daily Herald", text=wire.text + " (AP)")
+    comparison = _compare(store, [wire, copy])
+    assert store.duplicate_links(["herald-1"]) == {"herald-1": "wire-1"}
+    assert all(f.status == "single" for f in comparison.facts)
+    assert {s for f in comparison.facts for s in f.sources} == {"AP"}
+
+
+def test_a_later_report_that_changes_a_figure_is_a_revision(store):
+    comparison = _compare(
+        store,
+        [
+            _article(
+                "fire-1",
+                "Wire One",
+                "2024-01-05",
+                "Officials said 12 people were killed in the fire at the textile factory "
+                "outside Dhaka.",
+                BACKGROUND_A,
+            ),
+            _article(
+                "fire-2",
+                "Wire Two",
+                "2024-01-07",
+                "Officials said 40 people were killed in the fire at the textile factory "
+                "outside Dhaka.",
+                BACKGROUND_B,
+            ),
+        ],
+    )
+    [conflict] = [c for c in comparison.conflicts if c.kind == "quantity"]
+    assert conflict.revision and conflict.a.article == "fire-1" and conflict.b.article == "fire-2"
+    assert "revises" in conflict.explanation
+    fact = _fact_with(comparison, "12 people", "40 people")
+    assert fact.status == "updated" and "40 people" in fact.text  # the latest state wins
+
+
+def test_seeds_revision_and_consensus(shared_data: Path, store):
+    from storyline.ingest import read_inputs
+
+    articles = [a for a in read_inputs([str(shared_data / "seeds" / "articles.jsonl")])]
+    comparison = _compare(store, [a for a in articles if isinstance(a, Article)])
+    refusal = "There is no permission granted for these forces to stay inside Iraq."
+    [clash] = [c for c in comparison.conflicts if refusal in c.a.text]
+    assert clash.kind == "polarity" and clash.revision
+    assert clash.a.published == "2019-10-22" and clash.b.published == "2019-10-23"
+    assert "four weeks" in clash.b.text
+    assert _fact_with(comparison, refusal, "four weeks").status in {"updated", "conflict"}
+    troops_5000 = _fact_with(comparison, "around 5,000 US troops", "more than 5,000 troops")
+    assert troops_5000.status == "consensus"
+    troops_1000 = _fact_with(comparison, "almost 1,000 troops", "1,000 US troops leaving Syria")
+    assert troops_1000.status == "consensus"
+    assert len(troops_1000.sources) == 2
+
+
+def test_analyze_writes_facts_and_conflicts(shared_data: Path, tmp_path: Path):
+    out = tmp_path / "result.json"
+    result = CliRunner().invoke(
+        app,
+        [
+            "analyze",
+            str(shared_data / "seeds" / "articles.jsonl"),
+            "--db",
+            str(tmp_path / "s.db"),
+            "--out",
+            str(out),
+            "-q",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    [story] = json.loads(out.read_text())["stories"]
+    statuses = {f["status"] for f in story["facts"]}
+    assert {"consensus", "single", "updated"} <= statuses
+    conflict = story["conflicts"][0]
+    assert {"kind", "a", "b", "explanation"} <= set(conflict)
+    assert {"article", "sentence", "text"} <= set(conflict["a"])
+    shown = CliRunner().invoke(app, ["show", story["id"], "--db", str(tmp_path / "s.db")])
+    assert shown.exit_code == 0 and "Revision (polarity)" in shown.output
+    # A second run finds the comparison up to date and leaves it be.
+    with Store(tmp_path / "s.db") as store:
+        again = engine.run_compare(store, None, encoder=load_encoder("auto").name)
+    assert again.stories == 0 and again.unchanged == 1
+
+
+def test_relation_classifier_tells_negation_from_paraphrase():
+    model = RelationModel.load()
+    found = classify(
+        ["A man is playing a guitar on the stage", "A woman is slicing an onion"],
+        ["A man is not playing a guitar on the stage", "An onion is being cut by a woman"],
+        load_encoder("auto"),
+        model,
+    )
+    assert [r.label for r in found] == ["contradiction", "entailment"]
+    assert all(abs(sum(r.scores.values()) - 1) < 1e-5 for r in found)
+    shipped = Path(__import__("storyline").__file__).parent / "relations.npz"
+    assert shipped.stat().st_size < 30_000_000
+    with np.load(shipped, allow_pickle=False) as data:  # plain arrays only
+        assert data["weights"].shape == (8 + 2 * 384, 3)
+
+
+def test_relate_command_classifies_and_skips_bad_lines(tmp_path: Path):
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(
+        json.dumps({"id": "p1", "a": "The dog is running", "b": "The dog is not running"})
+        + "\nnot json\n"
+        + json.dumps({"id": "p2", "a": "A child is reading"})
+        + "\n"
+        + json.dumps({"id": "p3", "a": "A child is reading a book", "b": "A kid reads a book"})
+        + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["relate", str(pairs), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [line["id"] for line in lines] == ["p1", "p3"]
+    assert lines[0]["relation"] == "contradiction"
+    assert set(lines[0]["scores"]) == {"entailment", "contradiction", "neutral"}
+    assert "pairs.jsonl:2: not JSON" in result.stderr
+    assert "pairs.jsonl:3: b must be non-empty text" in result.stderr
+
+
+@pytest.mark.parametrize("size", [50, 300])
+def test_candidate_pairs_are_bounded_and_match_the_index(size, monkeypatch):
+    rng = np.random.default_rng(7)
+    centres = rng.normal(size=(10, 64))
+    vectors = centres[rng.integers(0, 10, size)] + 0.3 * rng.normal(size=(size, 64))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    groups = np.arange(size) // 5  # five statements an article
+    exact = candidate_pairs(vectors, groups, k=4, floor=0.2)
+    assert len(exact) <= size * 4
+    assert all(groups[i] != groups[j] and i < j for i, j, _ in exact)
+    import storyline.neighbours as neighbours
+
+    monkeypatch.setattr(neighbours, "EXACT_LIMIT", 0)  # force the HNSW index
+    approximate = candidate_pairs(vectors, groups, k=4, floor=0.2)
+    found = {(i, j) for i, j, _ in exact}
+    overlap = len(found & {(i, j) for i, j, _ in approximate}) / len(found)
+    assert overlap > 0.9
