@@ -67,6 +67,7 @@ class Statement:
     terms: frozenset[str] = frozenset()  # content terms; grant and refusal words as PERMISSION
     topic: frozenset[str] = frozenset()  # the terms that are not names
     granted: frozenset[str] = frozenset()  # what a grant or refusal word is about
+    contexts: tuple[frozenset[str], ...] = ()  # the words around each of `quantities`
 
     @classmethod
     def of(
@@ -108,6 +109,7 @@ class Statement:
             terms=frozenset(terms),
             topic=frozenset(terms - names),
             granted=frozenset(granted),
+            contexts=tuple(_context(q, text) for q in quantities or []),
         )
 
 
@@ -123,9 +125,9 @@ class Finding:
 def quantity_agreement(a: Statement, b: Statement) -> bool:
     """Whether the two statements give compatible figures for one measured thing."""
     return any(
-        _same_measure(qa, qb, a.text, b.text) and _overlap(qa, qb)
-        for qa in a.quantities
-        for qb in b.quantities
+        _same_measure(a, i, b, j) and _overlap(qa, qb)
+        for i, qa in enumerate(a.quantities)
+        for j, qb in enumerate(b.quantities)
     )
 
 
@@ -136,23 +138,17 @@ def quantity_clash(a: Statement, b: Statement) -> Finding | None:
     A figure that agrees with any figure on the other side is not in conflict:
     sentences often give several numbers, and only like should meet like.
     """
-    agreeing_a = {
-        i
-        for i, qa in enumerate(a.quantities)
-        for qb in b.quantities
-        if _same_measure(qa, qb, a.text, b.text) and _overlap(qa, qb)
-    }
-    agreeing_b = {
-        j
-        for j, qb in enumerate(b.quantities)
-        for qa in a.quantities
-        if _same_measure(qa, qb, a.text, b.text) and _overlap(qa, qb)
-    }
+    agreeing_a, agreeing_b = set(), set()
+    for i, qa in enumerate(a.quantities):
+        for j, qb in enumerate(b.quantities):
+            if _same_measure(a, i, b, j) and _overlap(qa, qb):
+                agreeing_a.add(i)
+                agreeing_b.add(j)
     for i, qa in enumerate(a.quantities):
         for j, qb in enumerate(b.quantities):
             if i in agreeing_a or j in agreeing_b:
                 continue
-            if _same_measure(qa, qb, a.text, b.text, _CLASH_CONTEXT) and not _overlap(qa, qb):
+            if _same_measure(a, i, b, j, _CLASH_CONTEXT) and not _overlap(qa, qb):
                 kind = "duration" if qa.kind == "duration" else "quantity"
                 return Finding(kind, _figure(qa), _figure(qb))
     return None
@@ -254,13 +250,13 @@ def _named(quote: Quote) -> bool:
     return bool(quote.speaker) and last[:1].isupper() and named.lower() not in _PRONOUNS
 
 
-def _same_measure(
-    qa: Quantity, qb: Quantity, text_a: str, text_b: str, min_context: float = 0.0
-) -> bool:
-    """Two figures measure the same thing: same kind and unit (durations in any unit),
-    the same counted noun, and shared words around them (their Jaccard overlap
-    above `min_context`: agreement needs one shared word, a clash much more, as
-    different figures in similar sentences usually measure different things)."""
+def _same_measure(a: Statement, i: int, b: Statement, j: int, min_context: float = 0.0) -> bool:
+    """Figure i of `a` and figure j of `b` measure the same thing: same kind and unit
+    (durations in any unit), the same counted noun, and shared words around them
+    (their Jaccard overlap above `min_context`: agreement needs one shared word, a
+    clash much more, as different figures in similar sentences usually measure
+    different things)."""
+    qa, qb = a.quantities[i], b.quantities[j]
     if qa.kind != qb.kind:
         return False
     if qa.kind == "duration":
@@ -268,20 +264,20 @@ def _same_measure(
             return False
     elif qa.unit != qb.unit or qa.what != qb.what or (qa.what is None and qa.unit is None):
         return False
-    context_a = _context(qa, text_a)
-    context_b = _context(qb, text_b)
+    context_a, context_b = a.contexts[i], b.contexts[j]
     shared = len(context_a & context_b)
     return shared > 0 and shared / len(context_a | context_b) > min_context
 
 
-def _context(quantity: Quantity, text: str) -> set[str]:
+def _context(quantity: Quantity, text: str) -> frozenset[str]:
+    """The content words around a figure, less what it counts."""
     at = text.find(quantity.text)
     if at < 0:
         window = text
     else:
         window = text[max(0, at - _CONTEXT_CHARS) : at + len(quantity.text) + _CONTEXT_CHARS]
     measured = {quantity.what, quantity.unit}
-    return {t for t in content_terms(window) if t not in measured}
+    return frozenset(t for t in content_terms(window) if t not in measured)
 
 
 def _interval(quantity: Quantity) -> tuple[float, float]:
