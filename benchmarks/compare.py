@@ -68,7 +68,7 @@ def main() -> None:
             best_load = best_compare = float("inf")
             for _ in range(3):
                 started = time.perf_counter()
-                articles = engine.story_articles(store, story, encoder)
+                articles = engine.compared_articles(store, story, encoder)
                 loaded = time.perf_counter()
                 comparison = compare_story(story.id, articles, model, params)
                 best_load = min(best_load, loaded - started)

@@ -15,7 +15,7 @@ from storyline.compare import compare_story
 from storyline.language import load_encoder
 from storyline.model import Article, Comparison, Story
 from storyline.neighbours import candidate_pairs
-from storyline.relations import RelationModel, classify
+from storyline.relations import RelationModel, classify, pair_features, swap_pairs
 from storyline.store import Store
 
 # Background sentences every test article shares in spirit but words differently, so
@@ -59,7 +59,7 @@ def _compare(store: Store, articles: list[Article]) -> Comparison:
         duplicates=store.duplicate_links(ids),
     )
     return compare_story(
-        story.id, engine.story_articles(store, story, encoder.name), RelationModel.load()
+        story.id, engine.compared_articles(store, story, encoder.name), RelationModel.load()
     )
 
 
@@ -329,3 +329,13 @@ def test_candidate_pairs_are_bounded_and_match_the_index(size, monkeypatch):
     found = {(i, j) for i, j, _ in exact}
     overlap = len(found & {(i, j) for i, j, _ in approximate}) / len(found)
     assert overlap > 0.9
+
+
+def test_swapped_pair_features_equal_features_of_the_swapped_pairs():
+    a = ["The council did not approve the plan", "Two dogs run"]
+    b = ["The council approved the new stadium plan on Monday", "Dogs are running in a park"]
+    rng = np.random.default_rng(3)
+    va, vb = rng.normal(size=(2, 384)), rng.normal(size=(2, 384))
+    np.testing.assert_allclose(
+        swap_pairs(pair_features(a, b, va, vb)), pair_features(b, a, vb, va), rtol=1e-6
+    )

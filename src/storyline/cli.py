@@ -720,7 +720,8 @@ def relate(
     bad lines are reported and skipped."""
     try:
         loaded = load_encoder(encoder)
-        RelationModel.load().check_encoder(loaded.name)
+        model = RelationModel.load()
+        model.check_encoder(loaded.name)
     except (EncoderUnavailable, ModelMismatch) as exc:
         err.print(_plain(f"error: {exc}", "red"))
         raise typer.Exit(EXIT_MODEL) from exc
@@ -742,7 +743,7 @@ def relate(
                 problems += 1
                 if not quiet and problems <= LISTED_PROBLEMS:
                     err.print(_plain(f"skipped {problem}", "yellow"))
-            found = classify([a for _, a, _ in good], [b for _, _, b in good], loaded)
+            found = classify([a for _, a, _ in good], [b for _, _, b in good], loaded, model)
             for (pair_id, _, _), relation in zip(good, found, strict=True):
                 line = {"id": pair_id, "relation": relation.label, "scores": relation.scores}
                 handle.write(json.dumps(line, ensure_ascii=False) + "\n")

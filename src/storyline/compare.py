@@ -38,11 +38,10 @@ from storyline.contradictions import (
     quantity_clash,
     readable_date,
     speaker_clash,
-    times_disjoint,
 )
 from storyline.model import Annotation, Article, Comparison, Conflict, Fact, Mention
 from storyline.neighbours import candidate_pairs
-from storyline.relations import LABELS, RelationModel, pair_features
+from storyline.relations import LABELS, RelationModel, pair_features, swap_pairs
 
 ENTAILMENT, CONTRADICTION = LABELS.index("entailment"), LABELS.index("contradiction")
 #: Part of every stored comparison's key: bump it when the method changes, and
@@ -159,9 +158,9 @@ def _judge(
     else:
         a_texts = [statements[i].text for i in left]
         b_texts = [statements[j].text for j in right]
-        va, vb = vectors[left], vectors[right]
-        forward = model.predict_proba(pair_features(a_texts, b_texts, va, vb))
-        backward = model.predict_proba(pair_features(b_texts, a_texts, vb, va))
+        features = pair_features(a_texts, b_texts, vectors[left], vectors[right])
+        forward = model.predict_proba(features)
+        backward = model.predict_proba(swap_pairs(features))
     for (i, j, cosine), ahead, back in zip(pairs, forward, backward, strict=True):
         a, b = statements[i], statements[j]
         finding = _clash(a, b, cosine, max(ahead[CONTRADICTION], back[CONTRADICTION]), params)
@@ -209,18 +208,19 @@ def _clash(
     a: Statement, b: Statement, cosine: float, contradiction: float, params: CompareParams
 ) -> Finding | None:
     """The first disagreement found, most specific first."""
-    if cosine >= params.figures_clash_cosine and not times_disjoint(a, b):
+    # Statements dated apart likely speak of different moments: their figures or
+    # polarity may differ without conflict, but their dates may clash.
+    dated_apart = date_clash(a, b)
+    if cosine >= params.figures_clash_cosine and dated_apart is None:
         found = quantity_clash(a, b)
         if found:
             return found
-    if cosine >= params.dates_cosine:
-        found = date_clash(a, b)
-        if found:
-            return found
+    if cosine >= params.dates_cosine and dated_apart is not None:
+        return dated_apart
     found = speaker_clash(a, b)
     if found:
         return found
-    if not times_disjoint(a, b):
+    if dated_apart is None:
         # Grant against refusal of one thing is specific enough to trust at any
         # candidate cosine; a bare negation needs close statements the classifier
         # also finds at odds.
@@ -233,7 +233,11 @@ def _clash(
         if found:
             return found
     if cosine >= params.contradiction_cosine and contradiction >= params.contradiction:
-        return Finding("contradiction", "says one thing", "says the opposite")
+        return Finding(
+            "contradiction",
+            "says one thing",
+            f"says the opposite (the relation classifier: {contradiction:.0%} contradiction)",
+        )
     return None
 
 
@@ -243,12 +247,15 @@ def _facts(
     claims = _components(
         len(statements), [*links.claims, *((i, j) for i, j, _, _ in links.clashes)]
     )
-    figures = _components(len(statements), links.figures)
+    # A group of shared figures that is already a claim adds nothing.
+    known = set(claims)
+    figures = [g for g in _components(len(statements), links.figures) if g not in known]
+    group_of = {node: group for group in claims for node in group}
     # Each statement of one side meets its closest counterpart from each other
     # article once; its other clashes with that article are in the fact's mentions.
     strongest: dict[tuple, tuple[int, int, Finding, float]] = {}
     for i, j, finding, cosine in links.clashes:
-        group = next(g for g in claims if i in g)
+        group = group_of[i]
         first, second = sorted((i, j), key=lambda x: (statements[x].published or "", x))
         key = (group, first, statements[second].article)
         if key not in strongest or cosine > strongest[key][3]:

@@ -187,12 +187,6 @@ def _explicit_dates(times: list[TimeExpression]) -> list[TimeExpression]:
     ]
 
 
-def times_disjoint(a: Statement, b: Statement) -> bool:
-    """Both statements are dated and their dates do not overlap: they likely speak of
-    different moments, so their figures or polarity may differ without conflict."""
-    return date_clash(a, b) is not None
-
-
 def polarity_clash(a: Statement, b: Statement, min_shared: int) -> Finding | None:
     """One statement negates or refuses what the other affirms, about the same thing:
     they share at least `min_shared` content terms other than names, where grant

@@ -468,11 +468,12 @@ def run_compare(
     stories = store.stories_of(_unique(store, ids))
     done = store.comparison_keys([s.id for s in stories])
     for story in stories:
-        articles = story_articles(store, story, encoder)
-        key = _members_key(articles)
+        originals = list(store.iter_articles(_originals(story)))
+        key = _comparison_key(originals, encoder, model is not None)
         if done.get(story.id) == key:
             summary.unchanged += 1
         else:
+            articles = compared_articles(store, story, encoder, originals)
             comparison = compare_story(story.id, articles, model, params)
             store.put_comparisons([(key, comparison)])
             summary.stories += 1
@@ -486,12 +487,14 @@ def run_compare(
     return summary
 
 
-def story_articles(store: Store, story: Story, encoder: str | None) -> list[StoryArticle]:
+def compared_articles(
+    store: Store, story: Story, encoder: str | None, originals: list[Article] | None = None
+) -> list[StoryArticle]:
     """The story's originals (copies left out) as the comparison reads them: statements
     from their annotations, and their sentence vectors from `encoder` (by name).
-    Articles not yet annotated or embedded are left out."""
-    originals = [i for i in story.articles if i not in story.duplicates]
-    articles = list(store.iter_articles(originals))
+    Articles not yet annotated or embedded are left out. `originals`, when the
+    caller has read them already, saves reading them again."""
+    articles = originals if originals is not None else list(store.iter_articles(_originals(story)))
     hashes = [a.content_hash for a in articles]
     annotations = store.get_annotations(hashes, ANNOTATOR_VERSION)
     vectors = store.get_vectors(hashes, vectors_key(encoder)) if encoder else {}
@@ -513,14 +516,17 @@ def story_articles(store: Store, story: Story, encoder: str | None) -> list[Stor
     return out
 
 
-def _members_key(articles: list[StoryArticle]) -> str:
-    digest = hashlib.blake2b(COMPARE_VERSION.encode(), digest_size=16)
-    for article in sorted(articles, key=lambda a: a.article_id):
-        digest.update(
-            f"\x1f{article.article_id}\x1e{article.source}\x1e{article.published}".encode()
-        )
-        for statement in article.statements:
-            digest.update(statement.text.encode())
+def _originals(story: Story) -> list[str]:
+    return [i for i in story.articles if i not in story.duplicates]
+
+
+def _comparison_key(originals: list[Article], encoder: str | None, classifier: bool) -> str:
+    """What a stored comparison was made from: the method, the vectors, whether the
+    classifier took part, and each original's revision (its content hash covers
+    text, source and date). Cheap: no annotation is read to compute it."""
+    digest = hashlib.blake2b(f"{COMPARE_VERSION}|{encoder}|{classifier}".encode(), digest_size=16)
+    for article_id, content_hash in sorted((a.id, a.content_hash) for a in originals):
+        digest.update(f"\x1f{article_id}\x1e{content_hash}".encode())
     return digest.hexdigest()
 
 

@@ -90,6 +90,16 @@ def pair_features(a: Sequence[str], b: Sequence[str], va: np.ndarray, vb: np.nda
     return np.hstack([cosine, lexical, va * vb, np.abs(va - vb)]).astype(np.float32)
 
 
+def swap_pairs(features: np.ndarray) -> np.ndarray:
+    """`pair_features` of the pairs (b, a) from those of (a, b), without recomputing:
+    the vector columns and cosine are symmetric, the lexical ones swap or change sign."""
+    swapped = features.copy()
+    swapped[:, [1, 2]] = features[:, [2, 1]]  # negation of a, of b
+    swapped[:, [5, 6]] = features[:, [6, 5]]  # new words in b, in a
+    swapped[:, 7] = -features[:, 7]  # log length ratio
+    return swapped
+
+
 class ModelMismatch(Exception):
     """The relation model was trained on another encoder's vectors; the message says what to do."""
 
