@@ -82,13 +82,16 @@ def prepare(name: str, data: Path, cache: Path, workers: int):
 
     store = Store(cache / f"{name}.db")
     source = data / name / "articles.jsonl"
+    started = time.perf_counter()
     if store.count_articles() == 0:
-        started = time.perf_counter()
         summary = engine.ingest([str(source)], store, collect_ids=True)
         engine.run_dedupe(store, summary.article_ids)
-        encoder = load_encoder("auto")
-        originals = engine.without_copies(store, summary.article_ids)
-        engine.run_language(store, originals, workers=workers, encoder=encoder)
+    # Only what is missing is computed: nothing for a cached store, unless the
+    # annotator or the embedded text changed since it was prepared.
+    done = engine.run_language(
+        store, engine.without_copies(store, None), workers=workers, encoder=load_encoder("auto")
+    )
+    if done.annotated or done.embedded:
         print(f"  {name}: prepared in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     gold = {}
     for line in (data / name / "stories.jsonl").open(encoding="utf-8"):

@@ -12,6 +12,7 @@ import json
 import logging
 import re
 import sys
+import tempfile
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict
 from importlib import resources
@@ -43,10 +44,11 @@ from storyline.language import (
     ModelUnavailable,
     load_encoder,
 )
-from storyline.model import Annotation, Article, Comparison, ReadItem, Skipped, Story
+from storyline.model import Annotation, Article, Comparison, ReadItem, Skipped, Story, Summary
 from storyline.relations import ModelMismatch, RelationModel, classify
 from storyline.store import DEFAULT_DB, Store, StoreError
 from storyline.store.story_tables import STORY_SORTS
+from storyline.summarize import DEFAULT_WORDS, SummaryParams
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_STORE, EXIT_MODEL = 0, 1, 2, 3, 4
 EXIT_CODES = (
@@ -279,7 +281,11 @@ def list_articles(
 
 
 def _show_story(
-    story: Story, members: dict[str, Article], comparison: Comparison | None, as_json: bool
+    story: Story,
+    members: dict[str, Article],
+    comparison: Comparison | None,
+    summary: Summary | None,
+    as_json: bool,
 ) -> None:
     if as_json:
         out.print_json(
@@ -294,6 +300,7 @@ def _show_story(
                     for a in story.articles
                     if a in members
                 ],
+                "summary": [s.to_dict() for s in summary.sentences] if summary else [],
                 "facts": [f.to_dict() for f in comparison.facts] if comparison else [],
                 "conflicts": [c.to_dict() for c in comparison.conflicts] if comparison else [],
             }
@@ -312,6 +319,8 @@ def _show_story(
         if value:
             facts.add_row(Text(name, style="dim"), _plain(value))
     out.print(Panel(facts, title=_plain(story.title, "bold"), title_align="left"))
+    if summary is not None:
+        _print_story_summary(summary)
     table = Table(header_style="bold")
     for name in ("published", "source", "id", "title"):
         table.add_column(name, overflow="fold")
@@ -330,6 +339,40 @@ def _show_story(
     out.print(table)
     if comparison is not None:
         _print_comparison(comparison)
+
+
+def _print_story_summary(summary: Summary) -> None:
+    """The summary with numbered citations, then what each number points to."""
+    numbers: dict[tuple[str, int], int] = {}
+    body = Text()
+    for sentence in summary.sentences:
+        marks = []
+        for mention in sentence.citations:
+            key = (mention.article, mention.sentence)
+            marks.append(numbers.setdefault(key, len(numbers) + 1))
+        if body:
+            body.append(" ")
+        body.append_text(_plain(sentence.text))
+        body.append("".join(f"[{n}]" for n in marks), style="cyan")
+        if sentence.note:
+            body.append(" ")
+            body.append_text(_plain(sentence.note, "italic yellow"))
+    cited = Table.grid(padding=(0, 1))
+    mentions = {(m.article, m.sentence): m for s in summary.sentences for m in s.citations}
+    for key, number in numbers.items():
+        mention = mentions[key]
+        cited.add_row(
+            Text(f"[{number}]", style="cyan"),
+            _plain(
+                f"{mention.source or 'unknown source'}, {mention.published or 'undated'}: "
+                f"article {mention.article}, sentence {mention.sentence}"
+            ),
+        )
+    grid = Table.grid()
+    grid.add_row(body)
+    grid.add_row(Text(""))
+    grid.add_row(cited)
+    out.print(Panel(grid, title=Text("Summary", style="bold"), title_align="left"))
 
 
 def _print_comparison(comparison: Comparison) -> None:
@@ -432,7 +475,8 @@ def show(
         if stored is None and revision is None and (story := store.get_story(item_id)):
             members = {a.id: a for a in store.iter_articles(story.articles)}
             comparison = store.get_comparisons([story.id]).get(story.id)
-            _show_story(story, members, comparison, as_json)
+            summary = store.get_summaries([story.id]).get(story.id)
+            _show_story(story, members, comparison, summary, as_json)
             return
         store_annotation = (
             store.get_annotations([stored.content_hash], ANNOTATOR_VERSION).get(stored.content_hash)
@@ -516,6 +560,9 @@ EncoderOption = Annotated[
         help="Sentence encoder: auto (ONNX, else PyTorch, else lexical), onnx, torch, lexical, "
         "or none.",
     ),
+]
+WordsOption = Annotated[
+    int, typer.Option("--words", min=10, max=2000, help="Word budget of each story's summary.")
 ]
 
 
@@ -626,6 +673,24 @@ def _run_compare(
     return summary
 
 
+def _run_summaries(
+    store: Store, ids: list[str] | None, encoder: str | None, words: int, quiet: bool
+) -> engine.SummariesSummary:
+    total = len(set(store.story_of(ids).values())) if ids is not None else store.count_stories()
+    with _progress(quiet, total, "Summarizing", unit="stories") as (advance, _):
+        summary = engine.run_summaries(
+            store, ids, encoder=encoder, params=SummaryParams(words=words), on_story=advance
+        )
+    if not quiet and summary.stories:
+        err.print(
+            _plain(
+                f"Summarized {_count(summary.stories, 'story', 'stories')} in "
+                f"{summary.seconds:.1f} s ({words} words each at most)."
+            )
+        )
+    return summary
+
+
 @app.command()
 def analyze(
     inputs: Annotated[
@@ -639,12 +704,13 @@ def analyze(
     max_doc_mb: MaxDocOption = 10.0,
     workers: WorkersOption = None,
     encoder: EncoderOption = "auto",
+    words: WordsOption = DEFAULT_WORDS,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> None:
     """Run the pipeline and write the result JSON: read, find copies, annotate, embed,
-    cluster into stories (extending the stories already in the store) and compare
-    their sources."""
+    cluster into stories (extending the stories already in the store), compare
+    their sources and summarize them."""
     _analyze(
         inputs or [],
         db,
@@ -654,6 +720,7 @@ def analyze(
         max_doc_mb=max_doc_mb,
         workers=workers,
         encoder=encoder,
+        words=words,
         quiet=quiet,
         verbose=verbose,
     )
@@ -669,6 +736,7 @@ def _analyze(
     max_doc_mb: float = 10.0,
     workers: int | None = None,
     encoder: str = "auto",
+    words: int = DEFAULT_WORDS,
     quiet: bool = False,
     verbose: bool = False,
 ) -> dict:
@@ -688,6 +756,7 @@ def _analyze(
         language = _run_language(store, engine.without_copies(store, ids), workers, encoder, quiet)
         _run_stories(store, ids, language.encoder, quiet)
         _run_compare(store, ids, language.encoder, quiet)
+        _run_summaries(store, ids, language.encoder, words, quiet)
         try:
             document = engine.write_result(store, ids, out_path)
         except OSError as exc:
@@ -701,6 +770,124 @@ def _analyze(
             )
         )
     return document
+
+
+@app.command()
+def summarize(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(metavar="INPUT...", help="Article JSONL (or any input storyline reads)."),
+    ],
+    group_by: Annotated[
+        str,
+        typer.Option(
+            "--group-by", help="The field whose value groups articles into one story (e.g. story)."
+        ),
+    ],
+    words: WordsOption = DEFAULT_WORDS,
+    out_path: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Where to write the summaries (stdout).")
+    ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Keep the work in this store (default: a temporary one)."),
+    ] = None,
+    workers: WorkersOption = None,
+    encoder: EncoderOption = "auto",
+    quiet: QuietOption = False,
+) -> None:
+    """One cited summary per group of articles sharing a field's value; the groups are
+    taken as given, nothing is clustered. Writes {"group", "summary", "sentences"}
+    lines, groups in the order they first appear."""
+    with (
+        tempfile.TemporaryDirectory(prefix="storyline-") as scratch,
+        _open_store(db or str(Path(scratch) / "summarize.db")) as store,
+    ):
+        read = _run_ingest(
+            inputs, store, False, engine.DEFAULT_BATCH_SIZE, 10.0, quiet, False, True
+        )
+        if read.read == 0:
+            err.print(_plain("error: no article could be read from the input", "red"))
+            raise typer.Exit(EXIT_NOTHING)
+        groups, missing = _groups(store, read.article_ids, group_by)
+        if missing and not quiet:
+            err.print(
+                _plain(
+                    f"warning: {_count(missing, 'article has', 'articles have')} no "
+                    f"{group_by!r} and were left out.",
+                    "yellow",
+                )
+            )
+        if not groups:
+            err.print(_plain(f"error: no article has a {group_by!r} field to group by", "red"))
+            raise typer.Exit(EXIT_USAGE)
+        _run_dedupe(store, read.article_ids, quiet)
+        language = _run_language(store, read.article_ids, workers, encoder, quiet)
+        _write_summaries(store, groups, language.encoder, words, out_path, quiet)
+
+
+def _groups(store: Store, ids: list[str], field: str) -> tuple[dict[str, list[str]], int]:
+    """({value: article ids} in first-seen order, articles without the field)."""
+    groups: dict[str, list[str]] = {}
+    missing = 0
+    for article in store.iter_articles(list(dict.fromkeys(ids))):
+        top = field in _ARTICLE_FIELDS
+        value = getattr(article, field) if top else article.metadata.get(field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            missing += 1
+            continue
+        key = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        groups.setdefault(key, []).append(article.id)
+    return groups, missing
+
+
+_ARTICLE_FIELDS = ("id", "source", "title", "published", "url", "author")
+
+
+def _write_summaries(
+    store: Store,
+    groups: dict[str, list[str]],
+    encoder: str | None,
+    words: int,
+    out_path: Path | None,
+    quiet: bool,
+) -> None:
+    try:
+        sink = out_path.open("w", encoding="utf-8") if out_path else sys.stdout
+    except OSError as exc:
+        err.print(_plain(f"error: cannot write {out_path}: {exc.strerror or exc}", "red"))
+        raise typer.Exit(EXIT_STORE) from exc
+    params = SummaryParams(words=words)
+    written = 0
+    with (
+        sink if out_path else nullcontext(sink) as handle,
+        _progress(quiet, len(groups), "Summarizing", unit="groups") as (advance, _),
+    ):
+        for group, summary in engine.summarize_groups(
+            store, groups, encoder=encoder, params=params
+        ):
+            line = {
+                "group": group,
+                "summary": summary.text,
+                "sentences": [
+                    {
+                        "text": s.text,
+                        "article": s.citations[0].article,
+                        "sentence": s.citations[0].sentence,
+                        "citations": [
+                            {"article": m.article, "sentence": m.sentence} for m in s.citations
+                        ],
+                        "note": s.note,
+                    }
+                    for s in summary.sentences
+                ],
+            }
+            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+            written += 1
+            advance(1)
+    if not quiet:
+        where = f" to {out_path}" if out_path else ""
+        err.print(_plain(f"Wrote {_count(written, 'summary', 'summaries')}{where}."))
 
 
 @app.command()
@@ -809,6 +996,9 @@ def demo(
         )
         with _open_store(str(directory / "storyline.db")) as store:
             comparison = store.get_comparisons([story["id"]]).get(story["id"])
+            summary = store.get_summaries([story["id"]]).get(story["id"])
+        if summary is not None:
+            _print_story_summary(summary)
         if comparison is not None:
             _print_comparison(comparison)
     out.print(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -27,8 +27,8 @@ from storyline.dedupe import DEFAULT_THRESHOLD, DuplicateFinder, signature
 from storyline.ingest import read_inputs
 from storyline.ingest.base import DEFAULT_MAX_DOCUMENT_BYTES
 from storyline.ingest.fetch import Fetcher
-from storyline.language import ANNOTATOR_VERSION, Annotator, Encoder
-from storyline.model import Annotation, Article, Note, ReadItem, Skipped, Story
+from storyline.language import ANNOTATOR_VERSION, Annotator, Encoder, without_dateline
+from storyline.model import Annotation, Article, Note, ReadItem, Skipped, Story, Summary
 from storyline.relations import ModelMismatch, RelationModel
 from storyline.report.result_json import result_document, write_json
 from storyline.store import ArticleRejected, Store
@@ -40,6 +40,12 @@ from storyline.stories import (
     profile,
     story_label,
     story_title,
+)
+from storyline.summarize import (
+    SUMMARIZE_VERSION,
+    SummaryArticle,
+    SummaryParams,
+    summarize_story,
 )
 
 DEFAULT_BATCH_SIZE = 500
@@ -225,11 +231,15 @@ def run_language(
     return summary
 
 
+#: Bump when what is embedded of each sentence changes: stored vectors are then redone.
+EMBEDDED_TEXT_VERSION = "2"  # 2: datelines left out
+
+
 def vectors_key(encoder_name: str) -> str:
     """The store key of an encoder's sentence vectors: rows follow the annotator's
     sentences, so a new annotator version (which may split sentences differently)
-    needs new vectors too."""
-    return f"{encoder_name}/annotator-{ANNOTATOR_VERSION}"
+    needs new vectors too, as does a change in what of each sentence is embedded."""
+    return f"{encoder_name}/annotator-{ANNOTATOR_VERSION}/text-{EMBEDDED_TEXT_VERSION}"
 
 
 def without_copies(store: Store, ids: list[str] | None) -> list[str]:
@@ -244,7 +254,9 @@ def embed_annotations(
     annotations: dict[str, Annotation], encoder: Encoder, batch_size: int = 64
 ) -> dict[str, np.ndarray]:
     """Sentence vectors for each annotation, encoded in one batched call for all of them."""
-    texts = [s.text for a in annotations.values() for s in a.sentences]
+    # A dateline ("LONDON (AP) _") opens many wire sentences and would pull their
+    # vectors towards each other and away from the same statement without one.
+    texts = [without_dateline(s.text) for a in annotations.values() for s in a.sentences]
     matrix = encoder.encode(texts, batch_size=batch_size) if texts else np.zeros((0, encoder.dim))
     out, row = {}, 0
     for digest, annotation in annotations.items():
@@ -460,16 +472,13 @@ def run_compare(
     """
     summary = CompareSummary()
     started = time.perf_counter()
-    model: RelationModel | None = RelationModel.load()
-    try:
-        model.check_encoder(encoder or "")
-    except ModelMismatch:
-        model, summary.classifier = None, False
+    model = relation_model(encoder)
+    summary.classifier = model is not None
     stories = store.stories_of(_unique(store, ids))
     done = store.comparison_keys([s.id for s in stories])
     for story in stories:
         originals = list(store.iter_articles(_originals(story)))
-        key = _comparison_key(originals, encoder, model is not None)
+        key = _members_key(originals, f"{COMPARE_VERSION}|{encoder}|{model is not None}")
         if done.get(story.id) == key:
             summary.unchanged += 1
         else:
@@ -487,6 +496,17 @@ def run_compare(
     return summary
 
 
+def relation_model(encoder: str | None) -> RelationModel | None:
+    """The shipped relation classifier when `encoder` (by name) made the vectors it
+    was trained on, else None (the comparison then runs without it)."""
+    model = RelationModel.load()
+    try:
+        model.check_encoder(encoder or "")
+    except ModelMismatch:
+        return None
+    return model
+
+
 def compared_articles(
     store: Store, story: Story, encoder: str | None, originals: list[Article] | None = None
 ) -> list[StoryArticle]:
@@ -494,6 +514,35 @@ def compared_articles(
     from their annotations, and their sentence vectors from `encoder` (by name).
     Articles not yet annotated or embedded are left out. `originals`, when the
     caller has read them already, saves reading them again."""
+    return [
+        StoryArticle(
+            article_id=article.id,
+            source=article.source,
+            published=article.published,
+            statements=statements(article, annotation),
+            vectors=matrix,
+        )
+        for article, annotation, matrix in _story_material(store, story, encoder, originals)
+        if matrix is not None
+    ]
+
+
+def summarized_articles(
+    store: Store, story: Story, encoder: str | None, originals: list[Article] | None = None
+) -> list[SummaryArticle]:
+    """The story's originals as the summarizer reads them: annotations, and sentence
+    vectors from `encoder` where there are any. Unannotated articles are left out."""
+    return [
+        SummaryArticle(article.id, article.source, article.published, annotation, matrix)
+        for article, annotation, matrix in _story_material(store, story, encoder, originals)
+    ]
+
+
+def _story_material(
+    store: Store, story: Story, encoder: str | None, originals: list[Article] | None
+) -> list[tuple[Article, Annotation, np.ndarray | None]]:
+    """(article, annotation, sentence vectors or None) of the story's annotated originals,
+    in the story's order. Cost: two store reads."""
     articles = originals if originals is not None else list(store.iter_articles(_originals(story)))
     hashes = [a.content_hash for a in articles]
     annotations = store.get_annotations(hashes, ANNOTATOR_VERSION)
@@ -501,30 +550,120 @@ def compared_articles(
     out = []
     for article in articles:
         annotation = annotations.get(article.content_hash)
-        matrix = vectors.get(article.content_hash)
-        if annotation is None or matrix is None or len(matrix) != len(annotation.sentences):
+        if annotation is None:
             continue
-        out.append(
-            StoryArticle(
-                article_id=article.id,
-                source=article.source,
-                published=article.published,
-                statements=statements(article, annotation),
-                vectors=matrix,
-            )
-        )
+        matrix = vectors.get(article.content_hash)
+        if matrix is not None and len(matrix) != len(annotation.sentences):
+            matrix = None
+        out.append((article, annotation, matrix))
     return out
+
+
+@dataclass(slots=True)
+class SummariesSummary:
+    """What the summary stage did: stories summarized (and found unchanged), sentences."""
+
+    stories: int = 0
+    unchanged: int = 0
+    sentences: int = 0
+    seconds: float = 0.0
+
+
+def run_summaries(
+    store: Store,
+    ids: list[str] | None,
+    *,
+    encoder: str | None = None,
+    params: SummaryParams | None = None,
+    on_story: Callable[[int], None] | None = None,
+) -> SummariesSummary:
+    """Summarize every story holding `ids` (all stories when None), with its comparison
+    when the store has one.
+
+    A story is summarized again only when its members, its comparison or the
+    settings changed. Memory: one story at a time.
+    """
+    params = params or SummaryParams()
+    summary = SummariesSummary()
+    started = time.perf_counter()
+    stories = store.stories_of(_unique(store, ids))
+    story_ids = [s.id for s in stories]
+    done = store.summary_keys(story_ids)
+    compared = store.comparison_keys(story_ids)
+    for story in stories:
+        originals = list(store.iter_articles(_originals(story)))
+        method = f"{SUMMARIZE_VERSION}|{encoder}|{params!r}|{compared.get(story.id)}"
+        key = _members_key(originals, method)
+        if done.get(story.id) == key:
+            summary.unchanged += 1
+        else:
+            comparison = store.get_comparisons([story.id]).get(story.id)
+            articles = summarized_articles(store, story, encoder, originals)
+            made = summarize_story(story.id, articles, comparison, params)
+            store.put_summaries([(key, made)])
+            summary.stories += 1
+            summary.sentences += len(made.sentences)
+        if on_story:
+            on_story(1)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def group_story(
+    name: str, ids: list[str], links: dict[str, str], dates: dict[str, str | None]
+) -> Story:
+    """A given group of articles as a story: copies are those whose original is in the
+    group too (`links`: copy -> original), and the dates span `dates` of its members."""
+    members = list(dict.fromkeys(ids))
+    inside = set(members)
+    published = [d for i in members if (d := dates.get(i))]
+    return Story(
+        id=name,
+        title=name,
+        articles=members,
+        sources=[],
+        start=min(published, default=None),
+        end=max(published, default=None),
+        duplicates={c: o for c, o in links.items() if c in inside and o in inside},
+    )
+
+
+def summarize_groups(
+    store: Store,
+    groups: dict[str, list[str]],
+    *,
+    encoder: str | None = None,
+    params: SummaryParams | None = None,
+) -> Iterator[tuple[str, Summary]]:
+    """(group, summary) for each group of article ids, given clusters that are not
+    clustered again: each group is treated as one story, its copies found among
+    its own members, its sources compared (with `encoder`'s vectors, when there
+    are any) and summarized. Articles must be annotated already; nothing is
+    stored. Yields as it goes; memory holds one group."""
+    every = [i for ids in groups.values() for i in ids]
+    links = store.duplicate_links(every)
+    dates = store.published_dates(every)
+    model = relation_model(encoder) if encoder else None
+    for name, ids in groups.items():
+        story = group_story(name, ids, links, dates)
+        originals = list(store.iter_articles(_originals(story)))
+        comparison = None
+        if encoder is not None:
+            compared = compared_articles(store, story, encoder, originals)
+            comparison = compare_story(name, compared, model)
+        articles = summarized_articles(store, story, encoder, originals)
+        yield name, summarize_story(name, articles, comparison, params)
 
 
 def _originals(story: Story) -> list[str]:
     return [i for i in story.articles if i not in story.duplicates]
 
 
-def _comparison_key(originals: list[Article], encoder: str | None, classifier: bool) -> str:
-    """What a stored comparison was made from: the method, the vectors, whether the
-    classifier took part, and each original's revision (its content hash covers
+def _members_key(originals: list[Article], method: str) -> str:
+    """What a stored comparison or summary was made from: the `method` (its version,
+    vectors and settings) and each original's revision (its content hash covers
     text, source and date). Cheap: no annotation is read to compute it."""
-    digest = hashlib.blake2b(f"{COMPARE_VERSION}|{encoder}|{classifier}".encode(), digest_size=16)
+    digest = hashlib.blake2b(method.encode(), digest_size=16)
     for article_id, content_hash in sorted((a.id, a.content_hash) for a in originals):
         digest.update(f"\x1f{article_id}\x1e{content_hash}".encode())
     return digest.hexdigest()
@@ -534,7 +673,8 @@ def write_result(store: Store, article_ids: list[str] | None, out: str | Path) -
     """Write the result JSON for `article_ids` (all current articles when None) to `out`.
 
     The stories holding those articles come whole (articles from earlier runs
-    included), with their entities, quotes, facts and conflicts. Returns the document.
+    included), with their summaries, entities, quotes, facts and conflicts.
+    Returns the document.
     """
     ids = _unique(store, article_ids)
     stories = store.stories_of(ids)
@@ -549,8 +689,15 @@ def write_result(store: Store, article_ids: list[str] | None, out: str | Path) -
         for i, h in hashes.items()
         if h in annotations and i not in links
     }
-    comparisons = store.get_comparisons([s.id for s in stories])
-    document = result_document(articles, stories, links, by_article, comparisons)
+    story_ids = [s.id for s in stories]
+    document = result_document(
+        articles,
+        stories,
+        links,
+        by_article,
+        store.get_comparisons(story_ids),
+        store.get_summaries(story_ids),
+    )
     write_json(document, out)
     return document
 

@@ -363,3 +363,73 @@ class Comparison:
             for c in data.get("conflicts", [])
         ]
         return cls(story_id=data["story_id"], facts=facts, conflicts=conflicts)
+
+
+# -- summaries -----------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class SummarySentence:
+    """One sentence of a summary and the article sentences it came from.
+
+    `citations` start with the sentence it was taken from; the others state the
+    same fact in other articles. `text` may differ from the cited sentence only
+    by a repair (a dangling opener dropped, a pronoun named). `revises` holds the
+    earlier reports this sentence revises, and `note` says so in words.
+    """
+
+    text: str
+    citations: list[Mention]
+    revises: list[Mention] = field(default_factory=list)
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result JSON's summary entry: text and citations (DESIGN.md), plus revisions."""
+        return {
+            "text": self.text,
+            "citations": [m.to_dict() for m in self.citations],
+            "revises": [m.to_dict() for m in self.revises],
+            "note": self.note,
+        }
+
+
+@dataclass(slots=True)
+class Summary:
+    """A story's cited summary: sentences in reading order within a `words` budget."""
+
+    story_id: str
+    words: int
+    sentences: list[SummarySentence] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The summary as one paragraph, notes included."""
+        parts = []
+        for sentence in self.sentences:
+            parts.append(sentence.text)
+            if sentence.note:
+                parts.append(sentence.note)
+        return " ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "story_id": self.story_id,
+            "words": self.words,
+            "sentences": [s.to_dict() for s in self.sentences],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Summary:
+        return cls(
+            story_id=data["story_id"],
+            words=int(data["words"]),
+            sentences=[
+                SummarySentence(
+                    text=s["text"],
+                    citations=[Mention(**c) for c in s["citations"]],
+                    revises=[Mention(**m) for m in s.get("revises", [])],
+                    note=s.get("note"),
+                )
+                for s in data.get("sentences", [])
+            ],
+        )

@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 from storyline.batching import batched
 from storyline.language.encoders import Encoder, EncoderUnavailable, load_encoder
 from storyline.language.entities import entity_mentions
-from storyline.language.nlp import ModelUnavailable, load_nlp
+from storyline.language.nlp import ModelUnavailable, load_nlp, without_dateline
 from storyline.language.quantities import find_quantities
 from storyline.language.quotes import find_quotes
 from storyline.language.sentences import split_sentences
@@ -33,6 +33,7 @@ __all__ = [
     "ModelUnavailable",
     "annotate_doc",
     "load_encoder",
+    "without_dateline",
 ]
 
 #: Bump when the rules change: cached annotations of an older version are redone.

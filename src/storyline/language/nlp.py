@@ -23,6 +23,13 @@ DATELINE = re.compile(
 )
 
 
+def without_dateline(text: str) -> str:
+    """`text` without a dateline at its start ("LONDON (AP) _ Talks resumed." → "Talks
+    resumed."): the place and agency say nothing about what the sentence states."""
+    match = DATELINE.match(text)
+    return text[match.end() :] if match else text
+
+
 class ModelUnavailable(Exception):
     """No English spaCy model is installed; the message names the package."""
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from storyline import __version__
-from storyline.model import Annotation, Article, Comparison, Story
+from storyline.model import Annotation, Article, Comparison, Story, Summary
 
 
 def result_document(
@@ -20,16 +20,18 @@ def result_document(
     duplicates: dict[str, str] | None = None,
     annotations: dict[str, Annotation] | None = None,
     comparisons: dict[str, Comparison] | None = None,
+    summaries: dict[str, Summary] | None = None,
 ) -> dict:
     """The result as plain data: ``{"version", "articles", "stories"}``.
 
     `duplicates` maps a copy's id to its original's; `annotations` (by article id)
     give each story its entities and quotes; `comparisons` (by story id) its facts
-    and conflicts.
+    and conflicts; `summaries` (by story id) its cited summary.
     """
     duplicates = duplicates or {}
     annotations = annotations or {}
     comparisons = comparisons or {}
+    summaries = summaries or {}
     entries = []
     for article in articles:
         entry = article.summary_dict()
@@ -39,16 +41,21 @@ def result_document(
         "version": __version__,
         "articles": entries,
         "stories": [
-            story_document(story, annotations, comparisons.get(story.id)) for story in stories
+            story_document(story, annotations, comparisons.get(story.id), summaries.get(story.id))
+            for story in stories
         ],
     }
 
 
 def story_document(
-    story: Story, annotations: dict[str, Annotation], comparison: Comparison | None = None
+    story: Story,
+    annotations: dict[str, Annotation],
+    comparison: Comparison | None = None,
+    summary: Summary | None = None,
 ) -> dict[str, Any]:
     """One story's entry in the result JSON. Parts whose stages have not run yet
-    (summary, timeline; facts and conflicts without a comparison) are empty lists."""
+    (the timeline; facts and conflicts without a comparison, the summary without
+    one) are empty lists."""
     members = [annotations[a] for a in story.articles if a in annotations]
     return {
         "id": story.id,
@@ -57,7 +64,7 @@ def story_document(
         "sources": story.sources,
         "start": story.start,
         "end": story.end,
-        "summary": [],
+        "summary": [s.to_dict() for s in summary.sentences] if summary else [],
         "facts": [f.to_dict() for f in comparison.facts] if comparison else [],
         "conflicts": [c.to_dict() for c in comparison.conflicts] if comparison else [],
         "timeline": [],

@@ -26,6 +26,7 @@ from storyline.store.schema import (
     store_meta,
     stories,
     story_articles,
+    summaries,
     term_stats,
     vectors,
 )
@@ -88,11 +89,17 @@ def _v4_comparisons(conn: Connection) -> None:
     comparisons.create(conn, checkfirst=True)
 
 
+def _v5_summaries(conn: Connection) -> None:
+    """Each story's cited summary."""
+    summaries.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1_articles,
     _v2_language,
     _v3_stories,
     _v4_comparisons,
+    _v5_summaries,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

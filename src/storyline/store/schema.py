@@ -134,13 +134,21 @@ term_stats = Table(
     Column("df", Integer, nullable=False),
 )
 
+
+def _story_output(name: str) -> Table:
+    """A table of one JSON document per story, with the key of what it was made from."""
+    return Table(
+        name,
+        metadata,
+        Column("story_id", String(64), primary_key=True),
+        Column("members_key", String(64), nullable=False),
+        Column("data", Text, nullable=False),
+        Column("updated_at", String(40), nullable=False),
+    )
+
+
 #: Each story's comparison (facts and conflicts) as JSON, with the key of the
 #: member revisions it was made from: a story whose members change is compared again.
-comparisons = Table(
-    "comparisons",
-    metadata,
-    Column("story_id", String(64), primary_key=True),
-    Column("members_key", String(64), nullable=False),
-    Column("data", Text, nullable=False),
-    Column("updated_at", String(40), nullable=False),
-)
+comparisons = _story_output("comparisons")
+#: Each story's cited summary, keyed by its members, its comparison and the summary settings.
+summaries = _story_output("summaries")

@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Table, delete, func, or_, select, update
 
-from storyline.model import Comparison, Story, StoryProfile
+from storyline.model import Comparison, Story, StoryProfile, Summary
 from storyline.store.errors import ID_CHUNK, chunks, store_errors
 from storyline.store.schema import (
     articles,
@@ -25,6 +25,7 @@ from storyline.store.schema import (
     store_meta,
     stories,
     story_articles,
+    summaries,
     term_stats,
 )
 
@@ -315,45 +316,66 @@ class StoryTablesMixin:
             duplicates=self.duplicate_links(ids),
         )
 
+    # -- per-story outputs: comparisons and summaries ---------------------------------------
+
     def comparison_keys(self, story_ids: Sequence[str]) -> dict[str, str]:
         """{story id: members key} of the stories among `story_ids` already compared."""
+        return self._output_keys(comparisons, story_ids)
+
+    def put_comparisons(self, items: Sequence[tuple[str, Comparison]]) -> None:
+        """Store (members key, comparison) pairs, replacing earlier comparisons of those stories."""
+        self._put_outputs(comparisons, [(c.story_id, key, c.to_dict()) for key, c in items])
+
+    def get_comparisons(self, story_ids: Sequence[str]) -> dict[str, Comparison]:
+        """{story id: comparison} for the stories among `story_ids` that have one."""
+        found = self._get_outputs(comparisons, story_ids)
+        return {story_id: Comparison.from_dict(data) for story_id, data in found.items()}
+
+    def summary_keys(self, story_ids: Sequence[str]) -> dict[str, str]:
+        """{story id: key} of the stories among `story_ids` already summarized."""
+        return self._output_keys(summaries, story_ids)
+
+    def put_summaries(self, items: Sequence[tuple[str, Summary]]) -> None:
+        """Store (key, summary) pairs, replacing earlier summaries of those stories."""
+        self._put_outputs(summaries, [(s.story_id, key, s.to_dict()) for key, s in items])
+
+    def get_summaries(self, story_ids: Sequence[str]) -> dict[str, Summary]:
+        """{story id: summary} for the stories among `story_ids` that have one."""
+        found = self._get_outputs(summaries, story_ids)
+        return {story_id: Summary.from_dict(data) for story_id, data in found.items()}
+
+    def _output_keys(self, table: Table, story_ids: Sequence[str]) -> dict[str, str]:
         out: dict[str, str] = {}
         for chunk in _chunks(story_ids):
-            stmt = select(comparisons.c.story_id, comparisons.c.members_key).where(
-                comparisons.c.story_id.in_(chunk)
-            )
+            stmt = select(table.c.story_id, table.c.members_key).where(table.c.story_id.in_(chunk))
             with self._read() as conn:
                 out.update(conn.execute(stmt).all())
         return out
 
-    def put_comparisons(self, items: Sequence[tuple[str, Comparison]]) -> None:
-        """Store (members key, comparison) pairs, replacing earlier comparisons of those stories."""
+    def _put_outputs(self, table: Table, items: Sequence[tuple[str, str, dict]]) -> None:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         rows = [
             {
-                "story_id": c.story_id,
+                "story_id": story_id,
                 "members_key": key,
-                "data": json.dumps(c.to_dict(), ensure_ascii=False),
+                "data": json.dumps(data, ensure_ascii=False),
                 "updated_at": now,
             }
-            for key, c in items
+            for story_id, key, data in items
         ]
         with self._guarded_write() as conn:
             for chunk in _chunks([r["story_id"] for r in rows]):
-                conn.execute(delete(comparisons).where(comparisons.c.story_id.in_(chunk)))
+                conn.execute(delete(table).where(table.c.story_id.in_(chunk)))
             if rows:
-                conn.execute(comparisons.insert(), rows)
+                conn.execute(table.insert(), rows)
 
-    def get_comparisons(self, story_ids: Sequence[str]) -> dict[str, Comparison]:
-        """{story id: comparison} for the stories among `story_ids` that have one."""
-        out: dict[str, Comparison] = {}
+    def _get_outputs(self, table: Table, story_ids: Sequence[str]) -> dict[str, dict]:
+        out: dict[str, dict] = {}
         for chunk in _chunks(story_ids):
-            stmt = select(comparisons.c.story_id, comparisons.c.data).where(
-                comparisons.c.story_id.in_(chunk)
-            )
+            stmt = select(table.c.story_id, table.c.data).where(table.c.story_id.in_(chunk))
             with self._read() as conn:
                 for story_id, data in conn.execute(stmt):
-                    out[story_id] = Comparison.from_dict(json.loads(data))
+                    out[story_id] = json.loads(data)
         return out
 
     @contextmanager
