@@ -35,6 +35,9 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/language.py
 	$(BIN)/python benchmarks/stories.py
+	$(BIN)/python benchmarks/relations.py
+	$(BIN)/python benchmarks/compare.py
+	$(BIN)/python benchmarks/summaries.py
 
 clean:
 	rm -rf $(VENV) storyline-demo .pytest_cache .ruff_cache .hypothesis

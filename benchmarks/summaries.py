@@ -1,6 +1,6 @@
 """Summary quality and speed on duc2003 and multinews-val, beside classic peers.
 
-    python benchmarks/summaries.py [--data ../shared/data] [--cache DIR] [--workers 2]
+    python benchmarks/summaries.py [--data ../shared/data] [--cache DIR] [--workers 2] [--sweep]
 
 Each set is ingested, checked for copies, annotated and embedded (as in
 benchmarks/stories.py, whose cached stores --cache reuses). Each gold story is
@@ -25,6 +25,8 @@ sentences, skipping those that no longer fit. Budgets: 100 words on DUC 2003
 250 words on Multi-News (ROUGE F1). ROUGE is the rouge-score package with its
 Porter stemmer. Seconds per cluster are the systems' own work (for storyline:
 comparison plus summary), the store reads and the language stage excluded.
+--sweep scores storyline again with each setting moved to about half and double
+its default, one at a time, to show how much the defaults matter.
 """
 
 from __future__ import annotations
@@ -245,6 +247,9 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--cache", type=Path, default=None, help="keep the prepared stores here")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--sweep", action="store_true", help="also score storyline with each setting moved"
+    )
     args = parser.parse_args()
     try:
         from rouge_score import rouge_scorer
@@ -260,7 +265,7 @@ def main() -> None:
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2"], use_stemmer=True)
     encoder = load_encoder("auto").name
     model = relation_model(encoder)
-    rows, speed = [], []
+    rows, speed, swept = [], [], {}
     with tempfile.TemporaryDirectory(prefix="storyline-summaries-") as tmp:
         cache = args.cache or Path(tmp)
         cache.mkdir(parents=True, exist_ok=True)
@@ -298,6 +303,20 @@ def main() -> None:
                 if system == "storyline":
                     articles = np.array([len(c.articles) for c in found])
                     speed.append((name, len(found), articles.mean(), np.array(seconds), articles))
+            if args.sweep:
+                comparisons = {c.name: compare_story(c.name, c.compared, model) for c in found}
+                for setting, value in SWEEP:
+                    moved = replace(params, **{setting: value})
+                    scores = [
+                        rouge(
+                            summarize_story(c.name, c.articles, comparisons[c.name], moved).text,
+                            c.references,
+                            measure,
+                            scorer,
+                        )
+                        for c in found
+                    ]
+                    swept[(setting, value, name)] = np.mean(scores, axis=0)
             print(f"  {name}: done", file=sys.stderr)
 
     date = time.strftime("%Y-%m-%d")
@@ -317,6 +336,39 @@ def main() -> None:
             f"| {name} | {count} | {mean_articles:.1f} | {seconds.mean():.3f} "
             f"| {seconds.max():.3f} | {per_ten:.3f} |"
         )
+    if swept:
+        defaults = SummaryParams()
+        print(f"\n### Summary settings moved one at a time ({date})\n")
+        print(
+            "| setting | default | value | duc2003 R-1 | duc2003 R-2 | multinews-val R-1 "
+            "| multinews-val R-2 |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for setting, value in SWEEP:
+            duc, news = swept[(setting, value, "duc2003")], swept[(setting, value, "multinews-val")]
+            print(
+                f"| {setting} | {getattr(defaults, setting)} | {value} | {duc[0]:.2f} "
+                f"| {duc[1]:.2f} | {news[0]:.2f} | {news[1]:.2f} |"
+            )
+
+
+#: Each setting at about half and about double its default (or off, for the boosts).
+SWEEP = [
+    ("position_decay", 5.0),
+    ("position_decay", 20.0),
+    ("min_share", 0.15),
+    ("min_share", 0.6),
+    ("max_min_articles", 2),
+    ("max_min_articles", 5),
+    ("length_power", 0.25),
+    ("length_power", 1.0),
+    ("repeat_overlap", 0.45),
+    ("repeat_overlap", 0.8),
+    ("fact_boost", 0.0),
+    ("fact_boost", 0.5),
+    ("revision_boost", 0.0),
+    ("revision_boost", 2.0),
+]
 
 
 if __name__ == "__main__":

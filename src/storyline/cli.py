@@ -858,7 +858,7 @@ def _write_summaries(
         err.print(_plain(f"error: cannot write {out_path}: {exc.strerror or exc}", "red"))
         raise typer.Exit(EXIT_STORE) from exc
     params = SummaryParams(words=words)
-    written = 0
+    written = empty = 0
     with (
         sink if out_path else nullcontext(sink) as handle,
         _progress(quiet, len(groups), "Summarizing", unit="groups") as (advance, _),
@@ -884,10 +884,19 @@ def _write_summaries(
             }
             handle.write(json.dumps(line, ensure_ascii=False) + "\n")
             written += 1
+            empty += not summary.sentences
             advance(1)
     if not quiet:
         where = f" to {out_path}" if out_path else ""
         err.print(_plain(f"Wrote {_count(written, 'summary', 'summaries')}{where}."))
+        if empty:
+            err.print(
+                _plain(
+                    f"note: {_count(empty, 'group has', 'groups have')} no sentence a summary "
+                    "can use (8 to 60 words, a finished statement), so an empty summary.",
+                    "yellow",
+                )
+            )
 
 
 @app.command()

@@ -42,7 +42,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from storyline.coherence import read_alone
 from storyline.contradictions import readable_date
-from storyline.model import Annotation, Comparison, Mention, Summary, SummarySentence
+from storyline.model import Annotation, Comparison, Fact, Mention, Summary, SummarySentence
 
 #: Part of every stored summary's key: bump it when the method changes.
 SUMMARIZE_VERSION = "summarize-1"
@@ -95,12 +95,13 @@ class SummaryArticle:
 class _Candidate:
     article: int  # position in the story's articles
     sentence: int
-    text: str
+    original: str  # the sentence as the article has it
+    text: str  # as the summary gives it (repaired)
     words: int
     concepts: frozenset[tuple[str, str]]
     terms: frozenset[str]
     needs_previous: bool
-    fact: str | None = None  # the comparison's fact this sentence states, if it has others
+    fact: Fact | None = None  # the comparison's fact this sentence states, if it has others
     boost: float = 0.0
     revises: list[Mention] = field(default_factory=list)
 
@@ -119,19 +120,19 @@ def summarize_story(
     whole sentences only.
     """
     params = params or SummaryParams()
-    superseded, revising, consensus, fact_of = _fact_roles(comparison)
+    roles = _FactRoles.of(comparison)
     candidates: list[_Candidate] = []
     first_use: dict[tuple[str, str], dict[int, int]] = {}
     for number, article in enumerate(articles):
         for candidate in _article_candidates(number, article, params, first_use):
             key = (article.article_id, candidate.sentence)
-            if key in superseded:
+            if key in roles.superseded:
                 continue
-            candidate.revises = revising.get(key, [])
-            candidate.fact = fact_of.get(key)
-            if key in revising:
+            candidate.revises = roles.revising.get(key, [])
+            candidate.fact = roles.fact_of.get(key)
+            if candidate.revises:
                 candidate.boost = params.revision_boost
-            elif key in consensus:
+            elif key in roles.consensus:
                 candidate.boost = params.fact_boost
             candidates.append(candidate)
     weights = _concept_weights(first_use, len(articles), params)
@@ -139,7 +140,7 @@ def summarize_story(
     sentences = [
         SummarySentence(
             text=c.text,
-            citations=_citations(c, articles, comparison, fact_of, params),
+            citations=_citations(c, articles, params),
             revises=c.revises,
             note=_revision_note(c.revises),
         )
@@ -153,38 +154,35 @@ def summarize_story(
     return Summary(story_id=story_id, words=params.words, sentences=sentences)
 
 
-def _fact_roles(
-    comparison: Comparison | None,
-) -> tuple[set, dict[tuple[str, int], list[Mention]], set, dict[tuple[str, int], str]]:
-    """From the comparison: mentions a later report revised (left out), what each
-    revising mention revises, mentions of consensus facts, and each mention's fact."""
-    superseded: set[tuple[str, int]] = set()
-    revising: dict[tuple[str, int], list[Mention]] = {}
-    consensus: set[tuple[str, int]] = set()
-    fact_of: dict[tuple[str, int], str] = {}
-    if comparison is None:
-        return superseded, revising, consensus, fact_of
-    for fact in comparison.facts:
-        for mention in fact.mentions if len(fact.mentions) > 1 else ():
-            fact_of.setdefault((mention.article, mention.sentence), fact.id)
-            if fact.status == "consensus":
-                consensus.add((mention.article, mention.sentence))
-    for conflict in comparison.conflicts:
-        if not conflict.revision:
-            continue
-        earlier, later = (
-            (conflict.a.article, conflict.a.sentence),
-            (
-                conflict.b.article,
-                conflict.b.sentence,
-            ),
-        )
-        superseded.add(earlier)
-        if conflict.a not in revising.setdefault(later, []):
-            revising[later].append(conflict.a)
-    # A report that is itself the latest state of something stays in.
-    superseded -= set(revising)
-    return superseded, revising, consensus, fact_of
+@dataclass(slots=True)
+class _FactRoles:
+    """What the comparison says about each mention (keyed by article and sentence)."""
+
+    superseded: set[tuple[str, int]] = field(default_factory=set)  # revised by a later report
+    revising: dict[tuple[str, int], list[Mention]] = field(default_factory=dict)  # -> revised
+    consensus: set[tuple[str, int]] = field(default_factory=set)
+    fact_of: dict[tuple[str, int], Fact] = field(default_factory=dict)  # facts of 2+ mentions
+
+    @classmethod
+    def of(cls, comparison: Comparison | None) -> _FactRoles:
+        roles = cls()
+        if comparison is None:
+            return roles
+        for fact in comparison.facts:
+            for mention in fact.mentions if len(fact.mentions) > 1 else ():
+                key = (mention.article, mention.sentence)
+                roles.fact_of.setdefault(key, fact)
+                if fact.status == "consensus":
+                    roles.consensus.add(key)
+        for conflict in comparison.conflicts:
+            if conflict.revision:
+                roles.superseded.add((conflict.a.article, conflict.a.sentence))
+                revised = roles.revising.setdefault((conflict.b.article, conflict.b.sentence), [])
+                if conflict.a not in revised:
+                    revised.append(conflict.a)
+        # A report that is itself the latest state of something stays in.
+        roles.superseded -= set(roles.revising)
+        return roles
 
 
 def _article_candidates(
@@ -214,6 +212,7 @@ def _article_candidates(
             _Candidate(
                 article=number,
                 sentence=sentence.index,
+                original=sentence.text,
                 text=reading.text,
                 words=len(reading.text.split()),
                 concepts=concepts,
@@ -314,7 +313,7 @@ def _repeats(
     a: _Candidate, b: _Candidate, articles: Sequence[SummaryArticle], params: SummaryParams
 ) -> bool:
     """Whether `a` says again what `b` says: the same fact, shared words, or close vectors."""
-    if a.fact is not None and a.fact == b.fact:
+    if a.fact is not None and b.fact is not None and a.fact.id == b.fact.id:
         return True
     smaller = min(len(a.terms), len(b.terms))
     if smaller and len(a.terms & b.terms) / smaller >= params.repeat_overlap:
@@ -332,26 +331,15 @@ def _vector(article: SummaryArticle, sentence: int) -> np.ndarray | None:
 
 
 def _citations(
-    chosen: _Candidate,
-    articles: Sequence[SummaryArticle],
-    comparison: Comparison | None,
-    fact_of: dict[tuple[str, int], str],
-    params: SummaryParams,
+    chosen: _Candidate, articles: Sequence[SummaryArticle], params: SummaryParams
 ) -> list[Mention]:
     """The chosen sentence, then the closest mention of its fact in each other article."""
     article = articles[chosen.article]
     own = Mention(
-        article.article_id,
-        chosen.sentence,
-        article.annotation.sentences[chosen.sentence].text,
-        article.source,
-        article.published,
+        article.article_id, chosen.sentence, chosen.original, article.source, article.published
     )
-    fact_id = fact_of.get((own.article, own.sentence))
-    if comparison is None or fact_id is None:
-        return [own]
-    fact = next(f for f in comparison.facts if f.id == fact_id)
-    if fact.status not in ("consensus", "updated"):
+    fact = chosen.fact
+    if fact is None or fact.status not in ("consensus", "updated"):
         return [own]
     revised = {(m.article, m.sentence) for m in chosen.revises}
     by_id = {a.article_id: a for a in articles}
