@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -23,3 +24,21 @@ def shared_data() -> Path:
 def store(tmp_path: Path):
     with Store(tmp_path / "test.db") as opened:
         yield opened
+
+
+@pytest.fixture
+def analyzed_seeds(shared_data: Path, tmp_path: Path) -> tuple[Path, dict]:
+    """(store path, the seeds' one story from the result JSON) after `storyline analyze`
+    over the seeds."""
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    db, out = tmp_path / "s.db", tmp_path / "result.json"
+    seeds = shared_data / "seeds" / "articles.jsonl"
+    result = CliRunner().invoke(
+        app, ["analyze", str(seeds), "--db", str(db), "--out", str(out), "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    [story] = json.loads(out.read_text())["stories"]
+    return db, story

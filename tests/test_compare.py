@@ -245,31 +245,17 @@ def test_seeds_revision_and_consensus(shared_data: Path, store):
     assert len(troops_1000.sources) == 2
 
 
-def test_analyze_writes_facts_and_conflicts(shared_data: Path, tmp_path: Path):
-    out = tmp_path / "result.json"
-    result = CliRunner().invoke(
-        app,
-        [
-            "analyze",
-            str(shared_data / "seeds" / "articles.jsonl"),
-            "--db",
-            str(tmp_path / "s.db"),
-            "--out",
-            str(out),
-            "-q",
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    [story] = json.loads(out.read_text())["stories"]
+def test_analyze_writes_facts_and_conflicts(analyzed_seeds):
+    db, story = analyzed_seeds
     statuses = {f["status"] for f in story["facts"]}
     assert {"consensus", "single", "updated"} <= statuses
     conflict = story["conflicts"][0]
     assert {"kind", "a", "b", "explanation"} <= set(conflict)
     assert {"article", "sentence", "text"} <= set(conflict["a"])
-    shown = CliRunner().invoke(app, ["show", story["id"], "--db", str(tmp_path / "s.db")])
+    shown = CliRunner().invoke(app, ["show", story["id"], "--db", str(db)])
     assert shown.exit_code == 0 and "Revision (polarity)" in shown.output
     # A second run finds the comparison up to date and leaves it be.
-    with Store(tmp_path / "s.db") as store:
+    with Store(db) as store:
         again = engine.run_compare(store, None, encoder=load_encoder("auto").name)
     assert again.stories == 0 and again.unchanged == 1
 

@@ -256,22 +256,8 @@ def test_a_sentence_whose_predecessor_cannot_be_used_is_left_out(store):
     assert "Who will answer" not in summary.text  # a question is not a statement
 
 
-def test_seeds_summary_mentions_the_four_week_limit(shared_data: Path, tmp_path: Path):
-    out = tmp_path / "result.json"
-    result = CliRunner().invoke(
-        app,
-        [
-            "analyze",
-            str(shared_data / "seeds" / "articles.jsonl"),
-            "--db",
-            str(tmp_path / "s.db"),
-            "--out",
-            str(out),
-            "-q",
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    [story] = json.loads(out.read_text())["stories"]
+def test_seeds_summary_mentions_the_four_week_limit(analyzed_seeds):
+    db, story = analyzed_seeds
     text = " ".join(s["text"] for s in story["summary"])
     assert "four weeks" in text
     assert "no permission granted" not in text.lower()  # the refusal was revised
@@ -281,10 +267,10 @@ def test_seeds_summary_mentions_the_four_week_limit(shared_data: Path, tmp_path:
         assert {"article", "sentence"} <= set(sentence["citations"][0])
     [revising] = [s for s in story["summary"] if s["revises"]]
     assert "four weeks" in revising["text"] and "22 Oct 2019" in revising["note"]
-    shown = CliRunner().invoke(app, ["show", story["id"], "--db", str(tmp_path / "s.db")])
+    shown = CliRunner().invoke(app, ["show", story["id"], "--db", str(db)])
     assert shown.exit_code == 0 and "Summary" in shown.output and "[1]" in shown.output
     # Unchanged members and settings: nothing to redo; a new budget is a new summary.
-    with Store(tmp_path / "s.db") as store:
+    with Store(db) as store:
         encoder = load_encoder("auto").name
         again = engine.run_summaries(store, None, encoder=encoder)
         assert again.stories == 0 and again.unchanged == 1

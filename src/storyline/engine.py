@@ -476,24 +476,38 @@ def run_compare(
     summary.classifier = model is not None
     stories = store.stories_of(_unique(store, ids))
     done = store.comparison_keys([s.id for s in stories])
-    for story in stories:
-        originals = list(store.iter_articles(_originals(story)))
-        key = _members_key(originals, f"{COMPARE_VERSION}|{encoder}|{model is not None}")
-        if done.get(story.id) == key:
-            summary.unchanged += 1
-        else:
-            articles = compared_articles(store, story, encoder, originals)
-            comparison = compare_story(story.id, articles, model, params)
-            store.put_comparisons([(key, comparison)])
-            summary.stories += 1
-            summary.facts += len(comparison.facts)
-            summary.consensus += sum(f.status == "consensus" for f in comparison.facts)
-            summary.conflicts += sum(not c.revision for c in comparison.conflicts)
-            summary.revisions += sum(c.revision for c in comparison.conflicts)
-        if on_story:
-            on_story(1)
+    method = f"{COMPARE_VERSION}|{encoder}|{model is not None}"
+    for story, originals, key in _changed(store, stories, done, lambda _: method, on_story):
+        articles = compared_articles(store, story, encoder, originals)
+        comparison = compare_story(story.id, articles, model, params)
+        store.put_comparisons([(key, comparison)])
+        summary.stories += 1
+        summary.facts += len(comparison.facts)
+        summary.consensus += sum(f.status == "consensus" for f in comparison.facts)
+        summary.conflicts += sum(not c.revision for c in comparison.conflicts)
+        summary.revisions += sum(c.revision for c in comparison.conflicts)
+    summary.unchanged = len(stories) - summary.stories
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _changed(
+    store: Store,
+    stories: list[Story],
+    done: dict[str, str],
+    method: Callable[[Story], str],
+    on_story: Callable[[int], None] | None,
+) -> Iterator[tuple[Story, list[Article], str]]:
+    """(story, its originals, its new key) for each of `stories` whose stored output
+    (keys in `done`) was made from other members or by another `method`; the rest are
+    skipped. `on_story` hears of every story once it is dealt with."""
+    for story in stories:
+        originals = list(store.iter_articles(_originals(story)))
+        key = _members_key(originals, method(story))
+        if done.get(story.id) != key:
+            yield story, originals, key
+        if on_story:
+            on_story(1)
 
 
 def relation_model(encoder: str | None) -> RelationModel | None:
@@ -590,21 +604,18 @@ def run_summaries(
     story_ids = [s.id for s in stories]
     done = store.summary_keys(story_ids)
     compared = store.comparison_keys(story_ids)
-    for story in stories:
-        originals = list(store.iter_articles(_originals(story)))
-        method = f"{SUMMARIZE_VERSION}|{encoder}|{params!r}|{compared.get(story.id)}"
-        key = _members_key(originals, method)
-        if done.get(story.id) == key:
-            summary.unchanged += 1
-        else:
-            comparison = store.get_comparisons([story.id]).get(story.id)
-            articles = summarized_articles(store, story, encoder, originals)
-            made = summarize_story(story.id, articles, comparison, params)
-            store.put_summaries([(key, made)])
-            summary.stories += 1
-            summary.sentences += len(made.sentences)
-        if on_story:
-            on_story(1)
+
+    def method(story: Story) -> str:
+        return f"{SUMMARIZE_VERSION}|{encoder}|{params!r}|{compared.get(story.id)}"
+
+    for story, originals, key in _changed(store, stories, done, method, on_story):
+        comparison = store.get_comparisons([story.id]).get(story.id)
+        articles = summarized_articles(store, story, encoder, originals)
+        made = summarize_story(story.id, articles, comparison, params)
+        store.put_summaries([(key, made)])
+        summary.stories += 1
+        summary.sentences += len(made.sentences)
+    summary.unchanged = len(stories) - summary.stories
     summary.seconds = time.perf_counter() - started
     return summary
 
