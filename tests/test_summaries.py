@@ -195,6 +195,9 @@ def test_dateline_and_dangling_openers_are_repaired():
     assert read_alone("However, officials said the bridge would reopen.").text.startswith(
         "Officials said"
     )
+    assert read_alone("- One thousand troops are leaving northeast Syria.").text == (
+        "One thousand troops are leaving northeast Syria."
+    )
 
 
 def test_a_pronoun_speaker_is_named_from_the_quote():

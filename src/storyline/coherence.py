@@ -7,7 +7,7 @@ needs the sentence it follows. `read_alone` looks at one sentence with the
 language stage's entities and quotes and says how it can be used:
 
 - as it is;
-- repaired: a dateline ("LONDON (AP) _") or a leading connective dropped
+- repaired: a dateline ("LONDON (AP) _"), a list marker or a leading connective dropped
   ("But the army said …" → "The army said …"), or a pronoun that speaks a
   quote replaced by the speaker the language stage resolved ("he said" →
   "Mark Esper said");
@@ -33,6 +33,8 @@ _DROPPABLE = re.compile(
     r"at the same time|even so|for (?:his|her|their|its) part)\s*,\s*|(?:and|but|yet)\s+)",
     re.IGNORECASE,
 )
+#: A list item's marker ("- ", "• "): the sentence reads the same without it.
+_BULLET = re.compile(r"^(?:[-–—•*·▪►]\s+)+")
 #: Openers that point back at what the sentence before said.
 _REFERRING_OPENERS = re.compile(
     r"^(?:instead|then|thus|therefore|hence|as a result|in turn|by contrast|in contrast|"
@@ -90,7 +92,7 @@ def read_alone(text: str, entities: Sequence[Entity] = (), quotes: Sequence[Quot
     `entities` and `quotes` are the language stage's findings in this sentence.
     """
     original = text.strip()
-    text = _DROPPABLE.sub("", without_dateline(original), count=1)
+    text = _DROPPABLE.sub("", _BULLET.sub("", without_dateline(original)), count=1)
     while text != (shorter := _DROPPABLE.sub("", text, count=1)):
         text = shorter
     repaired = text != original
