@@ -561,6 +561,10 @@ EncoderOption = Annotated[
         "or none.",
     ),
 ]
+ReportOption = Annotated[
+    Path | None,
+    typer.Option("--report", help="Also write the report: HTML, or Markdown for a .md name."),
+]
 WordsOption = Annotated[
     int, typer.Option("--words", min=10, max=2000, help="Word budget of each story's summary.")
 ]
@@ -705,6 +709,7 @@ def analyze(
     workers: WorkersOption = None,
     encoder: EncoderOption = "auto",
     words: WordsOption = DEFAULT_WORDS,
+    report_path: ReportOption = None,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> None:
@@ -721,6 +726,7 @@ def analyze(
         workers=workers,
         encoder=encoder,
         words=words,
+        report_path=report_path,
         quiet=quiet,
         verbose=verbose,
     )
@@ -737,6 +743,7 @@ def _analyze(
     workers: int | None = None,
     encoder: str = "auto",
     words: int = DEFAULT_WORDS,
+    report_path: Path | None = None,
     quiet: bool = False,
     verbose: bool = False,
 ) -> dict:
@@ -762,6 +769,8 @@ def _analyze(
         except OSError as exc:
             err.print(_plain(f"error: cannot write {out_path}: {exc.strerror or exc}", "red"))
             raise typer.Exit(EXIT_STORE) from exc
+        if report_path is not None:
+            _write_report(store, ids, report_path, quiet)
     if not quiet:
         err.print(
             _plain(
@@ -897,6 +906,36 @@ def _write_summaries(
                     "yellow",
                 )
             )
+
+
+@app.command()
+def report(
+    db: DbOption = DEFAULT_DB,
+    out_path: Annotated[
+        Path, typer.Option("--out", "-o", help="report.html, or a .md name for Markdown.")
+    ] = Path("report.html"),
+    title: Annotated[str | None, typer.Option(help="The report's title.")] = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Write a report of every story in the store: one self-contained HTML file (no
+    scripts, no external assets), or Markdown when --out ends in .md."""
+    with _open_store(db) as store:
+        if store.count_stories() == 0:
+            err.print(_plain(f"error: no stories in {db}: run `storyline analyze` first", "red"))
+            raise typer.Exit(EXIT_NOTHING)
+        _write_report(store, None, out_path, quiet, title)
+
+
+def _write_report(
+    store: Store, ids: list[str] | None, path: Path, quiet: bool, title: str | None = None
+) -> None:
+    try:
+        count = engine.write_report(store, ids, path, title=title)
+    except OSError as exc:
+        err.print(_plain(f"error: cannot write {path}: {exc.strerror or exc}", "red"))
+        raise typer.Exit(EXIT_STORE) from exc
+    if not quiet:
+        err.print(_plain(f"Report: {path} ({_count(count, 'story', 'stories')})"))
 
 
 @app.command()

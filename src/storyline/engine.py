@@ -30,7 +30,7 @@ from storyline.ingest.fetch import Fetcher
 from storyline.language import ANNOTATOR_VERSION, Annotator, Encoder, without_dateline
 from storyline.model import Annotation, Article, Note, ReadItem, Skipped, Story, Summary
 from storyline.relations import ModelMismatch, RelationModel
-from storyline.report.result_json import result_document, write_json
+from storyline.report.result_json import result_document, write_atomic, write_json
 from storyline.store import ArticleRejected, Store
 from storyline.stories import (
     ArticleProfile,
@@ -711,6 +711,37 @@ def write_result(store: Store, article_ids: list[str] | None, out: str | Path) -
     )
     write_json(document, out)
     return document
+
+
+def write_report(
+    store: Store, article_ids: list[str] | None, out: str | Path, *, title: str | None = None
+) -> int:
+    """Write the report of the stories holding `article_ids` (every story when None) to
+    `out`: Markdown when it ends in .md, else one self-contained HTML file. Returns
+    the number of stories. Memory: every story's view at once (the report is one page)."""
+    from storyline.report.html import render_report
+    from storyline.report.markdown import render_markdown
+    from storyline.report.views import story_views
+
+    if article_ids is None:
+        stories = _all_stories(store)
+    else:
+        stories = store.stories_of(_unique(store, article_ids))
+    views = list(story_views(store, stories))
+    heading = title or "storyline report"
+    if str(out).lower().endswith((".md", ".markdown")):
+        text = render_markdown(views, title=heading)
+    else:
+        text = render_report(views, title=heading, corpus_coverage=store.articles_per_day())
+    write_atomic(text, out)
+    return len(views)
+
+
+def _all_stories(store: Store) -> list[Story]:
+    ids: list[str] = []
+    while page := store.list_stories(limit=1000, offset=len(ids)):
+        ids.extend(row["id"] for row in page)
+    return store.stories_of_ids(ids)
 
 
 def _unique(store: Store, ids: list[str] | None) -> list[str]:

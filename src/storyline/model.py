@@ -433,3 +433,21 @@ class Summary:
                 for s in data.get("sentences", [])
             ],
         )
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One development of a story at the time it was first reported.
+
+    `kind`: ``development`` (a summary sentence, first reported then),
+    ``revision`` (a later report revising an earlier one) or ``report`` (a day's
+    first report, when the summary has nothing from that day).
+    """
+
+    time: str | None
+    text: str
+    article: str
+    kind: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"time": self.time, "text": self.text, "article": self.article, "kind": self.kind}

@@ -12,6 +12,7 @@ from typing import Any
 
 from storyline import __version__
 from storyline.model import Annotation, Article, Comparison, Story, Summary
+from storyline.timeline import story_timeline
 
 
 def result_document(
@@ -32,6 +33,8 @@ def result_document(
     annotations = annotations or {}
     comparisons = comparisons or {}
     summaries = summaries or {}
+    articles = list(articles)
+    by_id = {a.id: a for a in articles}
     entries = []
     for article in articles:
         entry = article.summary_dict()
@@ -41,7 +44,13 @@ def result_document(
         "version": __version__,
         "articles": entries,
         "stories": [
-            story_document(story, annotations, comparisons.get(story.id), summaries.get(story.id))
+            story_document(
+                story,
+                annotations,
+                comparisons.get(story.id),
+                summaries.get(story.id),
+                [by_id[a] for a in story.articles if a in by_id],
+            )
             for story in stories
         ],
     }
@@ -52,11 +61,12 @@ def story_document(
     annotations: dict[str, Annotation],
     comparison: Comparison | None = None,
     summary: Summary | None = None,
+    members: list[Article] | None = None,
 ) -> dict[str, Any]:
     """One story's entry in the result JSON. Parts whose stages have not run yet
-    (the timeline; facts and conflicts without a comparison, the summary without
-    one) are empty lists."""
-    members = [annotations[a] for a in story.articles if a in annotations]
+    (facts and conflicts without a comparison, the summary without one) are empty
+    lists; the timeline needs the story's `members`."""
+    annotated = [annotations[a] for a in story.articles if a in annotations]
     return {
         "id": story.id,
         "title": story.title,
@@ -67,11 +77,11 @@ def story_document(
         "summary": [s.to_dict() for s in summary.sentences] if summary else [],
         "facts": [f.to_dict() for f in comparison.facts] if comparison else [],
         "conflicts": [c.to_dict() for c in comparison.conflicts] if comparison else [],
-        "timeline": [],
-        "entities": story_entities(members),
+        "timeline": [e.to_dict() for e in story_timeline(members or [], summary, comparison)],
+        "entities": story_entities(annotated),
         "quotes": [
             {"speaker": q.speaker, "text": q.text, "article": a.article_id, "sentence": q.sentence}
-            for a in members
+            for a in annotated
             for q in a.quotes
         ],
     }
@@ -103,14 +113,19 @@ def story_entities(annotations: Iterable[Annotation]) -> list[dict[str, Any]]:
 
 
 def write_json(document: dict, path: str | Path) -> Path:
-    """Write `document` to `path` atomically (a reader never sees half a file)."""
+    """Write `document` to `path` as indented JSON, atomically."""
+    return write_atomic(json.dumps(document, ensure_ascii=False, indent=2) + "\n", path)
+
+
+def write_atomic(text: str, path: str | Path) -> Path:
+    """Write `text` to `path` atomically (a reader never sees half a file)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(document, handle, ensure_ascii=False, indent=2)
-            handle.write("\n")
+            handle.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; results are for reading
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -278,6 +278,18 @@ class Store(StoryTablesMixin):
         with self._read() as conn:
             return [tuple(row) for row in conn.execute(stmt)]
 
+    def articles_per_day(self) -> list[tuple[str, int]]:
+        """(ISO day, current articles published that day), in day order; undated left out."""
+        day = func.substr(articles.c.published, 1, 10)
+        stmt = (
+            select(day, func.count())
+            .where(articles.c.current.is_(True), articles.c.published.is_not(None))
+            .group_by(day)
+            .order_by(day)
+        )
+        with self._read() as conn:
+            return [tuple(row) for row in conn.execute(stmt)]
+
     # -- language stage ------------------------------------------------------------
 
     def annotated(self, hashes: Sequence[str], annotator: str) -> set[str]:

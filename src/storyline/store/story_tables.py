@@ -254,7 +254,10 @@ class StoryTablesMixin:
 
     def stories_of(self, article_ids: Sequence[str]) -> list[Story]:
         """The stories that hold any of `article_ids`, largest first."""
-        story_ids = sorted(set(self.story_of(article_ids).values()))
+        return self.stories_of_ids(sorted(set(self.story_of(article_ids).values())))
+
+    def stories_of_ids(self, story_ids: Sequence[str]) -> list[Story]:
+        """The stories with these ids (unknown ids are left out), largest first."""
         found: list[Story] = []
         for chunk in _chunks(story_ids):
             with self._read() as conn:

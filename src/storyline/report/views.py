@@ -1,0 +1,140 @@
+"""What a story page shows, gathered once from the store for every renderer
+(HTML report, Markdown, the web app's pages)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from storyline.language import ANNOTATOR_VERSION
+from storyline.model import Annotation, Article, Comparison, Fact, Story, Summary, TimelineEntry
+from storyline.report.result_json import story_entities
+from storyline.store import Store
+from storyline.timeline import story_timeline
+
+#: Facts shown in the source × fact matrix: every shared or disputed fact first,
+#: then single-source ones up to this many rows.
+MATRIX_ROWS = 30
+
+
+@dataclass(slots=True)
+class SourceRow:
+    source: str
+    articles: int
+    first: str | None
+    last: str | None
+
+
+@dataclass(slots=True)
+class MatrixRow:
+    """One fact and, for each source of the matrix, what that source does with it:
+    ``shared`` (reports it with others), ``only`` (alone), ``disputed`` (its
+    mention is in a conflict or revision), or "" (does not report it)."""
+
+    fact: Fact
+    cells: list[str]
+
+
+@dataclass(slots=True)
+class StoryView:
+    story: Story
+    articles: list[Article]
+    summary: Summary | None
+    comparison: Comparison | None
+    timeline: list[TimelineEntry]
+    entities: list[dict[str, Any]]
+    quotes: list[dict[str, Any]]
+    sources: list[SourceRow]
+    matrix_sources: list[str]
+    matrix: list[MatrixRow]
+    coverage: list[tuple[str, int]]  # (day, articles published that day)
+    annotations: dict[str, Annotation] = field(default_factory=dict)  # by article id
+
+    @property
+    def conflicts(self) -> int:
+        return sum(not c.revision for c in self.comparison.conflicts) if self.comparison else 0
+
+    @property
+    def revisions(self) -> int:
+        return sum(c.revision for c in self.comparison.conflicts) if self.comparison else 0
+
+
+def story_views(store: Store, stories: Iterable[Story]) -> Iterator[StoryView]:
+    """A view of each story, read from the store one story at a time."""
+    for story in stories:
+        yield story_view(store, story)
+
+
+def story_view(store: Store, story: Story) -> StoryView:
+    """Everything a story page shows. Cost: reads the story's articles, annotations,
+    comparison and summary (four queries)."""
+    articles = list(store.iter_articles(story.articles))
+    hashes = {a.id: a.content_hash for a in articles if a.id not in story.duplicates}
+    stored = store.get_annotations(list(hashes.values()), ANNOTATOR_VERSION)
+    # Articles of identical text share one annotation: credit each with its own copy.
+    annotations = {i: replace(stored[h], article_id=i) for i, h in hashes.items() if h in stored}
+    comparison = store.get_comparisons([story.id]).get(story.id)
+    summary = store.get_summaries([story.id]).get(story.id)
+    sources = _sources(articles)
+    matrix_sources = [row.source for row in sources]
+    return StoryView(
+        story=story,
+        articles=articles,
+        summary=summary,
+        comparison=comparison,
+        timeline=story_timeline(articles, summary, comparison),
+        entities=story_entities(annotations.values())[:40],
+        quotes=[
+            {"speaker": q.speaker, "text": q.text, "article": article_id, "sentence": q.sentence}
+            for article_id, annotation in annotations.items()
+            for q in annotation.quotes
+            if q.kind == "direct"
+        ],
+        sources=sources,
+        matrix_sources=matrix_sources,
+        matrix=_matrix(comparison, articles, matrix_sources),
+        coverage=coverage(a.published for a in articles),
+        annotations=annotations,
+    )
+
+
+def coverage(published: Iterable[str | None]) -> list[tuple[str, int]]:
+    """Articles per day, in day order (undated ones left out)."""
+    days = Counter(p[:10] for p in published if p)
+    return sorted(days.items())
+
+
+def _sources(articles: list[Article]) -> list[SourceRow]:
+    rows: dict[str, SourceRow] = {}
+    for article in articles:
+        name = article.source or "unknown source"
+        row = rows.setdefault(name, SourceRow(name, 0, None, None))
+        row.articles += 1
+        if article.published:
+            row.first = min(row.first or article.published, article.published)
+            row.last = max(row.last or article.published, article.published)
+    return sorted(rows.values(), key=lambda r: (-r.articles, r.source))
+
+
+def _matrix(
+    comparison: Comparison | None, articles: list[Article], sources: list[str]
+) -> list[MatrixRow]:
+    if comparison is None:
+        return []
+    source_of = {a.id: a.source or "unknown source" for a in articles}
+    disputed = {(m.article, m.sentence) for c in comparison.conflicts for m in (c.a, c.b)}
+    shared = [f for f in comparison.facts if f.status != "single"]
+    single = [f for f in comparison.facts if f.status == "single"]
+    rows = []
+    for fact in [*shared, *single][: max(MATRIX_ROWS, len(shared))]:
+        cells = {}
+        for mention in fact.mentions:
+            source = source_of.get(mention.article, mention.source or "unknown source")
+            if (mention.article, mention.sentence) in disputed:
+                cells[source] = "disputed"
+            elif source not in cells:
+                cells[source] = "shared" if len(fact.sources) > 1 else "only"
+        rows.append(MatrixRow(fact, [cells.get(s, "") for s in sources]))
+    return rows
