@@ -713,6 +713,46 @@ def write_result(store: Store, article_ids: list[str] | None, out: str | Path) -
     return document
 
 
+def analyze(
+    store: Store,
+    specs: list[str],
+    *,
+    encoder: str = "auto",
+    workers: int | None = None,
+    params: SummaryParams | None = None,
+    on_stage: Callable[[str], None] | None = None,
+) -> IngestSummary:
+    """The whole pipeline over `specs` (files, folders, URLs): read, find copies,
+    annotate and embed, place in stories, compare and summarize. `on_stage` hears
+    each stage's name as it starts. Returns what reading found (its `article_ids`
+    are the articles read). Raises the language stage's errors when a model is missing."""
+    from storyline.language import load_encoder
+
+    def stage(name: str) -> None:
+        if on_stage:
+            on_stage(name)
+
+    stage("reading")
+    read = ingest(specs, store, collect_ids=True)
+    if read.read == 0:
+        return read
+    ids = read.article_ids
+    stage("finding copies")
+    run_dedupe(store, ids)
+    stage("annotating and embedding")
+    loaded = None if encoder == "none" else load_encoder(encoder)
+    run_language(store, without_copies(store, ids), workers=workers, encoder=loaded)
+    name = loaded.name if loaded else None
+    stage("placing in stories")
+    run_stories(store, ids, encoder=name)
+    stage("comparing sources")
+    run_compare(store, ids, encoder=name)
+    stage("summarizing")
+    run_summaries(store, ids, encoder=name, params=params)
+    stage("done")
+    return read
+
+
 def write_report(
     store: Store, article_ids: list[str] | None, out: str | Path, *, title: str | None = None
 ) -> int:

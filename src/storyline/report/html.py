@@ -19,6 +19,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from storyline import __version__
+from storyline.model import Comparison, Summary
 from storyline.report.svg import coverage_chart
 from storyline.report.views import StoryView
 
@@ -68,15 +69,20 @@ class ReportLinks:
 
 
 def used_sentences(view: StoryView) -> tuple[set[tuple[str, int]], set[tuple[str, int]]]:
-    """(sentences the summary cites, sentences that state a fact several sources share)."""
+    """(sentences the story's summary cites, sentences stating a shared or disputed fact)."""
+    return used_sentence_keys(view.summary, view.comparison)
+
+
+def used_sentence_keys(
+    summary: Summary | None, comparison: Comparison | None
+) -> tuple[set[tuple[str, int]], set[tuple[str, int]]]:
+    """(article, sentence) keys the summary cites, and those of facts several articles state."""
     used = {
-        (m.article, m.sentence)
-        for s in (view.summary.sentences if view.summary else [])
-        for m in s.citations
+        (m.article, m.sentence) for s in (summary.sentences if summary else []) for m in s.citations
     }
     facts = {
         (m.article, m.sentence)
-        for f in (view.comparison.facts if view.comparison else [])
+        for f in (comparison.facts if comparison else [])
         if f.status != "single"
         for m in f.mentions
     }

@@ -13,6 +13,7 @@ exactly like an old one brought forward.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from sqlalchemy import Connection, inspect, select, text
@@ -26,6 +27,7 @@ from storyline.store.schema import (
     store_meta,
     stories,
     story_articles,
+    story_counts,
     summaries,
     term_stats,
     vectors,
@@ -94,12 +96,27 @@ def _v5_summaries(conn: Connection) -> None:
     summaries.create(conn, checkfirst=True)
 
 
+def _v6_story_counts(conn: Connection) -> None:
+    """Conflict and revision counts per story, filled from the stored comparisons."""
+    story_counts.create(conn, checkfirst=True)
+    rows = []
+    for story_id, data in conn.execute(select(comparisons.c.story_id, comparisons.c.data)):
+        found = json.loads(data).get("conflicts", [])
+        revisions = sum(bool(c.get("revision")) for c in found)
+        rows.append(
+            {"story_id": story_id, "conflicts": len(found) - revisions, "revisions": revisions}
+        )
+    if rows:
+        conn.execute(story_counts.insert(), rows)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1_articles,
     _v2_language,
     _v3_stories,
     _v4_comparisons,
     _v5_summaries,
+    _v6_story_counts,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

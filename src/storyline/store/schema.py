@@ -152,3 +152,12 @@ def _story_output(name: str) -> Table:
 comparisons = _story_output("comparisons")
 #: Each story's cited summary, keyed by its members, its comparison and the summary settings.
 summaries = _story_output("summaries")
+#: Counts a story list sorts and filters by, kept beside the comparison they come from.
+story_counts = Table(
+    "story_counts",
+    metadata,
+    Column("story_id", String(64), primary_key=True),
+    Column("conflicts", Integer, nullable=False, default=0),
+    Column("revisions", Integer, nullable=False, default=0),
+)
+Index("ix_story_counts_conflicts", story_counts.c.conflicts)

@@ -25,6 +25,7 @@ from storyline.store.schema import (
     store_meta,
     stories,
     story_articles,
+    story_counts,
     summaries,
     term_stats,
 )
@@ -32,6 +33,11 @@ from storyline.store.schema import (
 _DOCUMENTS_KEY = "story_documents"
 STORY_SORTS = {
     "size": (stories.c.articles.desc(), stories.c.last_published.desc().nulls_last()),
+    "conflicts": (
+        func.coalesce(story_counts.c.conflicts, 0).desc(),
+        func.coalesce(story_counts.c.revisions, 0).desc(),
+        stories.c.articles.desc(),
+    ),
     "recent": (stories.c.last_published.desc().nulls_last(), stories.c.articles.desc()),
     "oldest": (stories.c.first_published.asc().nulls_last(), stories.c.articles.desc()),
 }
@@ -268,10 +274,21 @@ class StoryTablesMixin:
         return sorted(found, key=lambda s: (-s.size, s.start or "", s.id))
 
     def list_stories(
-        self, *, sort: str = "size", limit: int = 50, offset: int = 0, source: str | None = None
+        self,
+        *,
+        sort: str = "size",
+        limit: int = 50,
+        offset: int = 0,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        mentioning: str | None = None,
     ) -> list[dict[str, Any]]:
-        """One page of stories as listing rows ({id, title, articles, sources, start, end}),
-        without their member lists. Cost: one indexed query."""
+        """One page of stories as listing rows ({id, title, articles, sources, start, end,
+        conflicts, revisions}), without their member lists. Filters: a `source` among
+        their members, reports overlapping `since`..`until` (ISO dates), members whose
+        text matches the full-text query `mentioning` (a name, say). Cost: one indexed
+        query (plus the full-text match)."""
         if sort not in STORY_SORTS:
             raise ValueError(f"sort must be one of {', '.join(STORY_SORTS)}, not {sort!r}")
         stmt = select(
@@ -281,15 +298,10 @@ class StoryTablesMixin:
             stories.c.sources,
             stories.c.first_published,
             stories.c.last_published,
-        )
-        if source:
-            member = (
-                select(story_articles.c.story_id)
-                .join(articles, articles.c.article_id == story_articles.c.article_id)
-                .where(articles.c.current.is_(True))
-                .where(func.lower(articles.c.source) == source.lower())
-            )
-            stmt = stmt.where(stories.c.story_id.in_(member))
+            func.coalesce(story_counts.c.conflicts, 0),
+            func.coalesce(story_counts.c.revisions, 0),
+        ).outerjoin(story_counts, story_counts.c.story_id == stories.c.story_id)
+        stmt = self._story_filters(stmt, source, since, until, mentioning)
         stmt = stmt.order_by(*STORY_SORTS[sort], stories.c.story_id).limit(limit).offset(offset)
         with self._read() as conn:
             return [
@@ -300,13 +312,51 @@ class StoryTablesMixin:
                     "sources": json.loads(sources),
                     "start": first,
                     "end": last,
+                    "conflicts": conflicts,
+                    "revisions": revisions,
                 }
-                for story_id, title, count, sources, first, last in conn.execute(stmt)
+                for story_id, title, count, sources, first, last, conflicts, revisions in (
+                    conn.execute(stmt)
+                )
             ]
 
-    def count_stories(self) -> int:
+    def count_stories(
+        self,
+        *,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        mentioning: str | None = None,
+    ) -> int:
+        """How many stories match (the filters of `list_stories`)."""
+        stmt = self._story_filters(
+            select(func.count()).select_from(stories), source, since, until, mentioning
+        )
         with self._read() as conn:
-            return int(conn.execute(select(func.count()).select_from(stories)).scalar() or 0)
+            return int(conn.execute(stmt).scalar() or 0)
+
+    def _story_filters(self, stmt, source, since, until, mentioning):
+        if source:
+            member = (
+                select(story_articles.c.story_id)
+                .join(articles, articles.c.article_id == story_articles.c.article_id)
+                .where(articles.c.current.is_(True))
+                .where(func.lower(articles.c.source) == source.lower())
+            )
+            stmt = stmt.where(stories.c.story_id.in_(member))
+        if since:
+            stmt = stmt.where(stories.c.last_published >= since)
+        if until:
+            stmt = stmt.where(stories.c.first_published < f"{until}\x7f")
+        if mentioning:
+            matched = self._match(
+                select(story_articles.c.story_id)
+                .join(articles, articles.c.article_id == story_articles.c.article_id)
+                .where(articles.c.current.is_(True)),
+                _as_words(mentioning),
+            )
+            stmt = stmt.where(stories.c.story_id.in_(matched))
+        return stmt
 
     def _story(self, row: Any, ids: list[str]) -> Story:
         return Story(
@@ -328,6 +378,19 @@ class StoryTablesMixin:
     def put_comparisons(self, items: Sequence[tuple[str, Comparison]]) -> None:
         """Store (members key, comparison) pairs, replacing earlier comparisons of those stories."""
         self._put_outputs(comparisons, [(c.story_id, key, c.to_dict()) for key, c in items])
+        counts = [
+            {
+                "story_id": c.story_id,
+                "conflicts": sum(not x.revision for x in c.conflicts),
+                "revisions": sum(x.revision for x in c.conflicts),
+            }
+            for _, c in items
+        ]
+        with self._guarded_write() as conn:
+            for chunk in _chunks([c["story_id"] for c in counts]):
+                conn.execute(delete(story_counts).where(story_counts.c.story_id.in_(chunk)))
+            if counts:
+                conn.execute(story_counts.insert(), counts)
 
     def get_comparisons(self, story_ids: Sequence[str]) -> dict[str, Comparison]:
         """{story id: comparison} for the stories among `story_ids` that have one."""
@@ -459,3 +522,8 @@ def _u32(values: np.ndarray) -> bytes:
 
 def _chunks(items: Sequence[str]) -> Iterator[list[str]]:
     return chunks(list(dict.fromkeys(items)))
+
+
+def _as_words(text: str) -> str:
+    """A full-text query that matches `text` as a phrase, whatever characters it holds."""
+    return '"' + text.replace('"', " ") + '"'

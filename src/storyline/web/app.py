@@ -1,0 +1,368 @@
+"""Routes of the web app: pages for people, the same data as JSON under /api/.
+
+Everything from articles is untrusted: templates autoescape, URLs other than
+http(s) are made inert, and every response carries a Content-Security-Policy
+that allows no script at all (the pages need none: progress refreshes itself).
+Write endpoints (ingest, upload) take a token when the app was given one (the
+`serve` command makes one whenever it binds beyond this machine).
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import math
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from fastapi import FastAPI, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
+
+from storyline import __version__
+from storyline.language import ANNOTATOR_VERSION
+from storyline.report.html import template_environment, used_sentence_keys
+from storyline.report.result_json import story_document
+from storyline.report.views import story_view
+from storyline.store import Store
+from storyline.store.story_tables import STORY_SORTS
+from storyline.web import schemas
+from storyline.web.jobs import Jobs
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 50
+DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+SortQuery = Annotated[str, Query(description=f"one of {', '.join(STORY_SORTS)}")]
+PageQuery = Annotated[int, Query(alias="page", ge=1, le=1_000_000)]
+_STYLE = (Path(__file__).parent.parent / "report" / "templates" / "_style.css").read_text("utf-8")
+
+
+class WebLinks:
+    """Citations and timeline entries point at the article pages."""
+
+    def sentence(self, article_id: str, sentence: int) -> str:
+        return f"{self.article(article_id)}#s-{sentence}"
+
+    def article(self, article_id: str) -> str:
+        from urllib.parse import quote
+
+        return f"/articles/{quote(article_id, safe='')}"
+
+
+def create_app(
+    db: str,
+    *,
+    token: str | None = None,
+    encoder: str = "auto",
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+) -> FastAPI:
+    """The app over the store at `db`. With `token`, ingest and upload need it (form
+    field ``token`` or header ``X-Storyline-Token``)."""
+    store = Store(db)
+    jobs = Jobs(store, encoder)
+    env = template_environment("storyline.web")
+    links = WebLinks()
+    app = FastAPI(
+        title="storyline",
+        version=__version__,
+        description="News from many outlets, turned into stories. The JSON API mirrors the "
+        "result JSON: a story here is a story there.",
+        # The interactive docs pages load their scripts from a CDN: the schema is enough.
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.store = store
+
+    def page(request: Request, name: str, code: int = 200, **context: Any) -> HTMLResponse:
+        html = env.get_template(name).render(
+            request=request, links=links, version=__version__, token_needed=bool(token), **context
+        )
+        return HTMLResponse(html, status_code=code)
+
+    def allowed(given: str | None) -> bool:
+        return token is None or (given is not None and hmac.compare_digest(given, token))
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException):
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
+        return page(
+            request, "error.html", exc.status_code, status=exc.status_code, message=exc.detail
+        )
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception):
+        log.exception("error serving %s", request.url.path)
+        message = "Something went wrong on our side; the error is in the server's log."
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": message}, status_code=500)
+        return page(request, "error.html", 500, status=500, message=message)
+
+    @app.get("/static/storyline.css", include_in_schema=False)
+    def style() -> Response:
+        return Response(_STYLE, media_type="text/css")
+
+    # -- stories -----------------------------------------------------------------------
+
+    def story_list(
+        sort: str,
+        source: str | None,
+        since: str | None,
+        until: str | None,
+        entity: str | None,
+        page_number: int,
+    ) -> dict[str, Any]:
+        if sort not in STORY_SORTS:
+            raise HTTPException(400, f"sort must be one of {', '.join(STORY_SORTS)}")
+        filters = {
+            "source": source or None,
+            "since": since or None,
+            "until": until or None,
+            "mentioning": entity or None,
+        }
+        total = store.count_stories(**filters)
+        rows = store.list_stories(
+            sort=sort, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE, **filters
+        )
+        return {
+            "total": total,
+            "page": page_number,
+            "pages": max(1, math.ceil(total / PAGE_SIZE)),
+            "stories": rows,
+        }
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def stories_page(
+        request: Request,
+        sort: SortQuery = "size",
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        entity: str | None = None,
+        page_number: PageQuery = 1,
+    ):
+        listing = story_list(sort, source, since, until, entity, page_number)
+        return page(
+            request,
+            "stories.html",
+            sort=sort,
+            sorts=list(STORY_SORTS),
+            source=source or "",
+            since=since or "",
+            until=until or "",
+            entity=entity or "",
+            sources=store.sources()[:200],
+            **listing,
+        )
+
+    @app.get("/api/stories", response_model=schemas.StoryListOut)
+    def stories_api(
+        sort: SortQuery = "size",
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        entity: str | None = None,
+        page_number: PageQuery = 1,
+    ):
+        """One page of stories (50 a page), filtered and sorted."""
+        return story_list(sort, source, since, until, entity, page_number)
+
+    def find_story(story_id: str):
+        story = store.get_story(story_id)
+        if story is None:
+            raise HTTPException(404, f"No story with id {story_id!r}.")
+        return story
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(request: Request, story_id: str):
+        view = story_view(store, find_story(story_id))
+        return page(request, "story.html", view=view)
+
+    @app.get("/api/stories/{story_id}", response_model=schemas.StoryOut)
+    def story_api(story_id: str):
+        """One story as in the result JSON: summary, facts, conflicts, timeline,
+        entities and quotes."""
+        view = story_view(store, find_story(story_id))
+        return story_document(
+            view.story, view.annotations, view.comparison, view.summary, view.articles
+        )
+
+    # -- articles and search -------------------------------------------------------------
+
+    def article_data(article_id: str) -> dict[str, Any]:
+        stored = store.get_article(article_id)
+        if stored is None:
+            raise HTTPException(404, f"No article with id {article_id!r}.")
+        annotation = store.get_annotations([stored.content_hash], ANNOTATOR_VERSION).get(
+            stored.content_hash
+        )
+        story_id = store.story_of([article_id]).get(article_id)
+        copy_of = store.duplicate_links([article_id]).get(article_id)
+        return {
+            "stored": stored,
+            "annotation": annotation,
+            "story": story_id,
+            "duplicate_of": copy_of,
+        }
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(request: Request, article_id: str):
+        data = article_data(article_id)
+        used: set = set()
+        facts: set = set()
+        story = store.get_story(data["story"]) if data["story"] else None
+        if story is not None:
+            used, facts = used_sentence_keys(
+                store.get_summaries([story.id]).get(story.id),
+                store.get_comparisons([story.id]).get(story.id),
+            )
+        return page(
+            request,
+            "article.html",
+            article=data["stored"].article,
+            annotation=data["annotation"],
+            story=story,
+            duplicate_of=data["duplicate_of"],
+            used=used,
+            facts=facts,
+        )
+
+    @app.get("/api/articles/{article_id}", response_model=schemas.ArticleOut)
+    def article_api(article_id: str):
+        """One article: metadata, cleaned text, its sentences as storyline split them."""
+        data = article_data(article_id)
+        article = data["stored"].article
+        sentences = [s.text for s in data["annotation"].sentences] if data["annotation"] else []
+        return {
+            **article.summary_dict(),
+            "duplicate_of": data["duplicate_of"],
+            "story": data["story"],
+            "text": article.text,
+            "sentences": sentences,
+        }
+
+    def search(q: str, page_number: int) -> dict[str, Any]:
+        q = q.strip()
+        if not q:
+            return {"query": "", "total": 0, "page": 1, "articles": []}
+        total = store.count_articles(query=q)
+        found = store.list_articles(query=q, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+        return {
+            "query": q,
+            "total": total,
+            "page": page_number,
+            "articles": [a.summary_dict() for a in found],
+        }
+
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(request: Request, q: str = "", page_number: PageQuery = 1):
+        found = search(q, page_number)
+        stories = store.story_of([a["id"] for a in found["articles"]])
+        return page(
+            request,
+            "search.html",
+            stories=stories,
+            pages=max(1, math.ceil(found["total"] / PAGE_SIZE)),
+            **found,
+        )
+
+    @app.get("/api/search", response_model=schemas.SearchOut)
+    def search_api(q: str, page_number: PageQuery = 1):
+        """Full-text search over titles and texts (words, "phrases", AND/OR/NOT)."""
+        return search(q, page_number)
+
+    # -- ingest ----------------------------------------------------------------------------
+
+    async def start_ingest(files: list[UploadFile], feed_url: str, given: str | None) -> Any:
+        if not allowed(given):
+            raise HTTPException(
+                403, "This server needs its token to ingest (see `storyline serve`)."
+            )
+        feed_url = feed_url.strip()
+        uploads = [f for f in files if f.filename]
+        if not uploads and not feed_url:
+            raise HTTPException(400, "Choose files to upload or give a feed URL.")
+        if feed_url and urlsplit(feed_url).scheme not in ("http", "https"):
+            raise HTTPException(400, "The feed URL must start with http:// or https://.")
+        scratch = Path(tempfile.mkdtemp(prefix="storyline-upload-")) if uploads else None
+        specs, names, total = [], [], 0
+        for number, upload in enumerate(uploads):
+            target = scratch / f"{number}-{Path(upload.filename).name or 'upload'}"
+            with target.open("wb") as out:
+                while chunk := await upload.read(1 << 20):
+                    total += len(chunk)
+                    if total > max_upload_bytes:
+                        out.close()
+                        import shutil
+
+                        shutil.rmtree(scratch, ignore_errors=True)
+                        raise HTTPException(
+                            413, f"Uploads are limited to {max_upload_bytes // (1024 * 1024)} MB."
+                        )
+                    out.write(chunk)
+            specs.append(str(target))
+            names.append(upload.filename)
+        if feed_url:
+            specs.append(feed_url)
+            names.append(feed_url)
+        return jobs.start(specs, names, scratch)
+
+    @app.get("/ingest", response_class=HTMLResponse, include_in_schema=False)
+    def ingest_page(request: Request):
+        return page(request, "ingest.html", limit_mb=max_upload_bytes // (1024 * 1024))
+
+    @app.post("/ingest", include_in_schema=False)
+    async def ingest_form(
+        files: Annotated[list[UploadFile], File()] = [],  # noqa: B006 (FastAPI's idiom)
+        feed_url: Annotated[str, Form()] = "",
+        token_field: Annotated[str | None, Form(alias="token")] = None,
+    ):
+        job = await start_ingest(files, feed_url, token_field)
+        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+    @app.post("/api/ingest", response_model=schemas.JobOut, status_code=202)
+    async def ingest_api(
+        request: Request,
+        files: Annotated[list[UploadFile], File()] = [],  # noqa: B006
+        feed_url: Annotated[str, Form()] = "",
+    ):
+        """Upload files (any format storyline reads) or give a feed URL; the pipeline runs
+        in the background: poll /api/jobs/{id}."""
+        job = await start_ingest(files, feed_url, request.headers.get("X-Storyline-Token"))
+        return job.to_dict()
+
+    def find_job(job_id: str):
+        job = jobs.get(job_id)
+        if job is None:
+            raise HTTPException(404, f"No ingest job {job_id!r} (jobs last until a restart).")
+        return job
+
+    @app.get("/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
+    def job_page(request: Request, job_id: str):
+        job = find_job(job_id)
+        stories = {s.id: s for s in store.stories_of_ids(job.stories)} if job.done else {}
+        return page(request, "job.html", job=job, stories=stories)
+
+    @app.get("/api/jobs/{job_id}", response_model=schemas.JobOut)
+    def job_api(job_id: str):
+        """An ingest job's stage, and the stories it touched once done."""
+        return find_job(job_id).to_dict()
+
+    return app

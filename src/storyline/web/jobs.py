@@ -1,0 +1,81 @@
+"""Ingest jobs started from the web page: the whole pipeline in a background thread,
+one job at a time (the store takes one writer), with its stage for the progress page."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from storyline import engine
+from storyline.store import Store
+
+
+@dataclass(slots=True)
+class Job:
+    id: str
+    inputs: list[str]  # names as the user gave them (file names, the feed URL)
+    stage: str = "waiting"
+    done: bool = False
+    error: str | None = None
+    articles: int = 0
+    skipped: int = 0
+    stories: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "inputs": self.inputs,
+            "stage": self.stage,
+            "done": self.done,
+            "error": self.error,
+            "articles": self.articles,
+            "skipped": self.skipped,
+            "stories": self.stories,
+        }
+
+
+class Jobs:
+    """Runs ingest jobs against one store, one after another."""
+
+    def __init__(self, store: Store, encoder: str = "auto") -> None:
+        self.store = store
+        self.encoder = encoder
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()  # one pipeline run at a time
+
+    def get(self, job_id: str) -> Job | None:
+        return self._jobs.get(job_id)
+
+    def start(self, specs: list[str], names: list[str], scratch: Path | None = None) -> Job:
+        """Start the pipeline over `specs` (paths or URLs); `scratch` (uploaded files)
+        is removed when the job ends."""
+        job = Job(id=uuid.uuid4().hex[:12], inputs=names)
+        self._jobs[job.id] = job
+        thread = threading.Thread(target=self._run, args=(job, specs, scratch), daemon=True)
+        thread.start()
+        return job
+
+    def _run(self, job: Job, specs: list[str], scratch: Path | None) -> None:
+        try:
+            with self._lock:
+
+                def on_stage(name: str) -> None:
+                    job.stage = name
+
+                read = engine.analyze(self.store, specs, encoder=self.encoder, on_stage=on_stage)
+                job.articles, job.skipped = read.read, read.skipped
+                if read.read == 0:
+                    reasons = "; ".join(p.reason for p in read.problems[:3])
+                    job.error = "no article could be read" + (f": {reasons}" if reasons else "")
+                else:
+                    job.stories = [s.id for s in self.store.stories_of(read.article_ids)]
+        except Exception as exc:  # the page must say what went wrong, whatever it was
+            job.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            job.done = True
+            job.stage = "failed" if job.error else "done"
+            if scratch is not None:
+                shutil.rmtree(scratch, ignore_errors=True)
