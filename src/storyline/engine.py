@@ -767,7 +767,7 @@ def write_report(
         stories = _all_stories(store)
     else:
         stories = store.stories_of(_unique(store, article_ids))
-    views = list(story_views(store, stories))
+    views = list(story_views(store, stories, with_texts=True))
     heading = title or "storyline report"
     if str(out).lower().endswith((".md", ".markdown")):
         text = render_markdown(views, title=heading)

@@ -400,6 +400,10 @@ class Summary:
     story_id: str
     words: int
     sentences: list[SummarySentence] = field(default_factory=list)
+    # Who is named most, and who said what in direct quotes, across the story's
+    # originals: kept with the summary so that a story page reads no annotation.
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    quotes: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -416,6 +420,8 @@ class Summary:
             "story_id": self.story_id,
             "words": self.words,
             "sentences": [s.to_dict() for s in self.sentences],
+            "entities": self.entities,
+            "quotes": self.quotes,
         }
 
     @classmethod
@@ -432,6 +438,8 @@ class Summary:
                 )
                 for s in data.get("sentences", [])
             ],
+            entities=list(data.get("entities", [])),
+            quotes=list(data.get("quotes", [])),
         )
 
 

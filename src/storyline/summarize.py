@@ -34,9 +34,11 @@ from __future__ import annotations
 import heapq
 import itertools
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import snowballstemmer
@@ -47,7 +49,7 @@ from storyline.contradictions import readable_date
 from storyline.model import Annotation, Comparison, Fact, Mention, Summary, SummarySentence
 
 #: Part of every stored summary's key: bump it when the method changes.
-SUMMARIZE_VERSION = "summarize-1"
+SUMMARIZE_VERSION = "summarize-2"
 DEFAULT_WORDS = 100
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -79,6 +81,7 @@ class SummaryParams:
     fact_boost: float = 0.25  # extra weight of a sentence stating a consensus fact
     revision_boost: float = 1.0  # extra weight of the latest state of a revised fact
     cite_cosine: float = 0.7  # another article's mention of the fact is cited when this close
+    entities: int = 40  # the most mentioned names kept with the summary
 
 
 @dataclass(slots=True)
@@ -153,7 +156,14 @@ def summarize_story(
     sentences.sort(
         key=lambda s: min((m.published or "", order[m.article], m.sentence) for m in s.citations)
     )
-    return Summary(story_id=story_id, words=params.words, sentences=sentences)
+    annotations = [a.annotation for a in articles]
+    return Summary(
+        story_id=story_id,
+        words=params.words,
+        sentences=sentences,
+        entities=story_entities(annotations)[: params.entities],
+        quotes=story_quotes(annotations, direct_only=True),
+    )
 
 
 @dataclass(slots=True)
@@ -373,3 +383,40 @@ def _revision_note(revises: list[Mention]) -> str | None:
 def _note_words(candidate: _Candidate) -> int:
     note = _revision_note(candidate.revises)
     return len(note.split()) if note else 0
+
+
+def story_entities(annotations: Iterable[Annotation]) -> list[dict[str, Any]]:
+    """The story's entities by canonical name: the most frequent type, mention count and
+    the articles naming them, most mentioned first."""
+    found: dict[str, dict[str, Any]] = {}
+    for annotation in annotations:
+        for entity in annotation.entities:
+            entry = found.setdefault(
+                entity.canonical, {"types": Counter(), "count": 0, "articles": []}
+            )
+            entry["types"][entity.label] += 1
+            entry["count"] += 1
+            if annotation.article_id not in entry["articles"]:
+                entry["articles"].append(annotation.article_id)
+    ranked = sorted(found.items(), key=lambda item: (-item[1]["count"], item[0]))
+    return [
+        {
+            "name": name,
+            "type": entry["types"].most_common(1)[0][0],
+            "count": entry["count"],
+            "articles": entry["articles"],
+        }
+        for name, entry in ranked
+    ]
+
+
+def story_quotes(
+    annotations: Iterable[Annotation], direct_only: bool = False
+) -> list[dict[str, Any]]:
+    """Who said what across the story: {speaker, text, article, sentence} in article order."""
+    return [
+        {"speaker": q.speaker, "text": q.text, "article": a.article_id, "sentence": q.sentence}
+        for a in annotations
+        for q in a.quotes
+        if q.kind == "direct" or not direct_only
+    ]

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from storyline import __version__
 from storyline.model import Annotation, Article, Comparison, Story, Summary
+from storyline.summarize import story_entities, story_quotes
 from storyline.timeline import story_timeline
 
 
@@ -79,37 +79,8 @@ def story_document(
         "conflicts": [c.to_dict() for c in comparison.conflicts] if comparison else [],
         "timeline": [e.to_dict() for e in story_timeline(members or [], summary, comparison)],
         "entities": story_entities(annotated),
-        "quotes": [
-            {"speaker": q.speaker, "text": q.text, "article": a.article_id, "sentence": q.sentence}
-            for a in annotated
-            for q in a.quotes
-        ],
+        "quotes": story_quotes(annotated),
     }
-
-
-def story_entities(annotations: Iterable[Annotation]) -> list[dict[str, Any]]:
-    """The story's entities by canonical name: the most frequent type, mention count and
-    the articles naming them, most mentioned first."""
-    found: dict[str, dict[str, Any]] = {}
-    for annotation in annotations:
-        for entity in annotation.entities:
-            entry = found.setdefault(
-                entity.canonical, {"types": Counter(), "count": 0, "articles": []}
-            )
-            entry["types"][entity.label] += 1
-            entry["count"] += 1
-            if annotation.article_id not in entry["articles"]:
-                entry["articles"].append(annotation.article_id)
-    ranked = sorted(found.items(), key=lambda item: (-item[1]["count"], item[0]))
-    return [
-        {
-            "name": name,
-            "type": entry["types"].most_common(1)[0][0],
-            "count": entry["count"],
-            "articles": entry["articles"],
-        }
-        for name, entry in ranked
-    ]
 
 
 def write_json(document: dict, path: str | Path) -> Path:

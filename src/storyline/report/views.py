@@ -10,8 +10,8 @@ from typing import Any
 
 from storyline.language import ANNOTATOR_VERSION
 from storyline.model import Annotation, Article, Comparison, Fact, Story, Summary, TimelineEntry
-from storyline.report.result_json import story_entities
 from storyline.store import Store
+from storyline.summarize import story_entities, story_quotes
 from storyline.timeline import story_timeline
 
 #: Facts shown in the source × fact matrix: every shared or disputed fact first,
@@ -61,22 +61,29 @@ class StoryView:
         return sum(c.revision for c in self.comparison.conflicts) if self.comparison else 0
 
 
-def story_views(store: Store, stories: Iterable[Story]) -> Iterator[StoryView]:
+def story_views(
+    store: Store, stories: Iterable[Story], *, with_texts: bool = False
+) -> Iterator[StoryView]:
     """A view of each story, read from the store one story at a time."""
     for story in stories:
-        yield story_view(store, story)
+        yield story_view(store, story, with_texts=with_texts)
 
 
-def story_view(store: Store, story: Story) -> StoryView:
-    """Everything a story page shows. Cost: reads the story's articles, annotations,
-    comparison and summary (four queries)."""
+def story_view(store: Store, story: Story, *, with_texts: bool = False) -> StoryView:
+    """Everything a story page shows. Cost: reads the story's articles, comparison and
+    summary (three queries); its annotations too `with_texts` (the articles sentence by
+    sentence) or when the story has no summary yet (names and quotes come from there)."""
     articles = list(store.iter_articles(story.articles))
-    hashes = {a.id: a.content_hash for a in articles if a.id not in story.duplicates}
-    stored = store.get_annotations(list(hashes.values()), ANNOTATOR_VERSION)
-    # Articles of identical text share one annotation: credit each with its own copy.
-    annotations = {i: replace(stored[h], article_id=i) for i, h in hashes.items() if h in stored}
     comparison = store.get_comparisons([story.id]).get(story.id)
     summary = store.get_summaries([story.id]).get(story.id)
+    annotations: dict[str, Annotation] = {}
+    if with_texts or summary is None:
+        hashes = {a.id: a.content_hash for a in articles if a.id not in story.duplicates}
+        stored = store.get_annotations(list(hashes.values()), ANNOTATOR_VERSION)
+        # Articles of identical text share one annotation: credit each with its own copy.
+        annotations = {
+            i: replace(stored[h], article_id=i) for i, h in hashes.items() if h in stored
+        }
     sources = _sources(articles)
     matrix_sources = [row.source for row in sources]
     return StoryView(
@@ -85,13 +92,8 @@ def story_view(store: Store, story: Story) -> StoryView:
         summary=summary,
         comparison=comparison,
         timeline=story_timeline(articles, summary, comparison),
-        entities=story_entities(annotations.values())[:40],
-        quotes=[
-            {"speaker": q.speaker, "text": q.text, "article": article_id, "sentence": q.sentence}
-            for article_id, annotation in annotations.items()
-            for q in annotation.quotes
-            if q.kind == "direct"
-        ],
+        entities=summary.entities if summary else story_entities(annotations.values())[:40],
+        quotes=summary.quotes if summary else story_quotes(annotations.values(), direct_only=True),
         sources=sources,
         matrix_sources=matrix_sources,
         matrix=_matrix(comparison, articles, matrix_sources),

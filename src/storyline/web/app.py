@@ -199,10 +199,13 @@ def create_app(
     def story_api(story_id: str):
         """One story as in the result JSON: summary, facts, conflicts, timeline,
         entities and quotes."""
-        view = story_view(store, find_story(story_id))
-        return story_document(
+        view = story_view(store, find_story(story_id), with_texts=True)
+        document = story_document(
             view.story, view.annotations, view.comparison, view.summary, view.articles
         )
+        # Built from the same code as the result JSON, so it is returned as it is:
+        # validating thousands of facts against the schema again would double the time.
+        return JSONResponse(document)
 
     # -- articles and search -------------------------------------------------------------
 
