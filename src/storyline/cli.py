@@ -958,6 +958,7 @@ def serve(
 ) -> None:
     """The web app: stories, story pages, articles, search, adding news, and a JSON API
     under /api/ (its OpenAPI schema at /api/openapi.json)."""
+    import gc
     import secrets
 
     import uvicorn
@@ -973,6 +974,10 @@ def serve(
     except StoreError as exc:
         err.print(_plain(f"error: {exc}", "red"))
         raise typer.Exit(EXIT_STORE) from exc
+    # What start-up made lives as long as the server: kept out of garbage collection,
+    # it no longer stalls a large story page by ~0.2 s every few requests.
+    gc.collect()
+    gc.freeze()
     err.print(_plain(f"storyline on http://{host}:{port}/ (store: {db}); Ctrl+C stops it."))
     uvicorn.run(web, host=host, port=port, log_level="warning")
 
