@@ -147,6 +147,8 @@ def test_uploads_are_limited_and_guarded_by_the_token(analyzed_seeds):
     guarded = TestClient(create_app(str(db), token="s3cret", max_upload_bytes=1000))
     body = {"files": ("a.jsonl", b'{"id": "x", "text": "hello"}\n')}
     assert guarded.post("/api/ingest", files=body).status_code == 403
+    way_too_big = {"files": ("a.jsonl", b"x" * 200_000)}
+    assert guarded.post("/api/ingest", files=way_too_big).status_code == 413  # before the token
     too_big = {"files": ("a.jsonl", b"x" * 5000)}
     refused = guarded.post("/api/ingest", files=too_big, headers={"X-Storyline-Token": "s3cret"})
     assert refused.status_code == 413

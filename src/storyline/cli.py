@@ -1093,10 +1093,13 @@ def demo(
             _print_story_summary(summary)
         if comparison is not None:
             _print_comparison(comparison)
+    with _open_store(str(directory / "storyline.db")) as store:
+        _write_report(store, None, directory / "report.html", quiet=True)
     out.print(
         Text(
-            f"The result JSON is at {directory / 'result.json'}; browse the store with "
-            f"`storyline articles --db {directory / 'storyline.db'}`."
+            f"The result JSON is at {directory / 'result.json'} and the report at "
+            f"{directory / 'report.html'} (open it in a browser); browse the store with "
+            f"`storyline serve --db {directory / 'storyline.db'}`."
         )
     )
 

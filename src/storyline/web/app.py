@@ -39,6 +39,7 @@ CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
+_FORM_SLACK = 64 * 1024  # multipart boundaries and the form's other fields
 SortQuery = Annotated[str, Query(description=f"one of {', '.join(STORY_SORTS)}")]
 PageQuery = Annotated[int, Query(alias="page", ge=1, le=1_000_000)]
 _STYLE = (Path(__file__).parent.parent / "report" / "templates" / "_style.css").read_text("utf-8")
@@ -92,7 +93,18 @@ def create_app(
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
-        response = await call_next(request)
+        declared = request.headers.get("content-length", "")
+        if (
+            request.method == "POST"
+            and declared.isdigit()
+            and int(declared) > max_upload_bytes + _FORM_SLACK
+        ):
+            # Refused before the body is read: the form parser would spool it all first.
+            response = await http_error(
+                request, HTTPException(413, f"Uploads are limited to {max_upload_bytes >> 20} MB.")
+            )
+        else:
+            response = await call_next(request)
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
@@ -317,7 +329,7 @@ def create_app(
 
                         shutil.rmtree(scratch, ignore_errors=True)
                         raise HTTPException(
-                            413, f"Uploads are limited to {max_upload_bytes // (1024 * 1024)} MB."
+                            413, f"Uploads are limited to {max_upload_bytes >> 20} MB."
                         )
                     out.write(chunk)
             specs.append(str(target))
