@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from storyline.ingest.clean import LIST_MARKER
 from storyline.language.nlp import without_dateline
 from storyline.model import Entity, Quote
 
@@ -33,8 +34,6 @@ _DROPPABLE = re.compile(
     r"at the same time|even so|for (?:his|her|their|its) part)\s*,\s*|(?:and|but|yet)\s+)",
     re.IGNORECASE,
 )
-#: A list item's marker ("- ", "• "): the sentence reads the same without it.
-_BULLET = re.compile(r"^(?:[-–—•*·▪►]\s+)+")
 #: Openers that point back at what the sentence before said.
 _REFERRING_OPENERS = re.compile(
     r"^(?:instead|then|thus|therefore|hence|as a result|in turn|by contrast|in contrast|"
@@ -92,7 +91,7 @@ def read_alone(text: str, entities: Sequence[Entity] = (), quotes: Sequence[Quot
     `entities` and `quotes` are the language stage's findings in this sentence.
     """
     original = text.strip()
-    text = _DROPPABLE.sub("", _BULLET.sub("", without_dateline(original)), count=1)
+    text = _DROPPABLE.sub("", LIST_MARKER.sub("", without_dateline(original)), count=1)
     while text != (shorter := _DROPPABLE.sub("", text, count=1)):
         text = shorter
     repaired = text != original

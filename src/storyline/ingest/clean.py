@@ -30,7 +30,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 
 _TERMINAL = (".", "!", "?", '"', "'", "”", "’", ":", ")", "…", "»")
-_BULLET = re.compile(r"^\s*(?:[-*•·–—]|\d{1,2}[.)])\s+")
+#: A list item's marker ("- ", "• ", "2) "); summaries drop it too.
+LIST_MARKER = re.compile(r"^\s*(?:[-*•·–—]|\d{1,2}[.)])\s+")
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 
 # A call to action: an imperative opening, and either the reader addressed (our,
@@ -149,7 +150,7 @@ def paragraphs(text: str) -> list[str]:
         if not line:
             _flush(current, result)
             continue
-        starts_new = bool(_BULLET.match(raw)) or (wrapped and raw[:1] == " ")
+        starts_new = bool(LIST_MARKER.match(raw)) or (wrapped and raw[:1] == " ")
         if current and (starts_new or not _continues(current[-1], line, wrapped)):
             _flush(current, result)
         current.append(line)
@@ -178,7 +179,7 @@ def _looks_hard_wrapped(lines: list[str]) -> bool:
 
 def boilerplate_reason(line: str) -> str | None:
     """Why `line` is page furniture rather than article text, or None if it is text."""
-    line = _BULLET.sub("", line)
+    line = LIST_MARKER.sub("", line)
     words = line.split()
     if len(words) > 40:
         return None
@@ -210,7 +211,7 @@ def _headline_like(line: str) -> bool:
         and len(line) <= 220
         and not line.rstrip("'\"”’").endswith((".", ",", ";", ":", "?", "!", ")"))
         and not _SENTENCE_INSIDE.search(line)
-        and not _BULLET.match(line)
+        and not LIST_MARKER.match(line)
         and boilerplate_reason(line) is None
     )
 

@@ -197,10 +197,7 @@ def create_app(
         return story_list(sort, source, since, until, entity, page_number)
 
     def find_story(story_id: str):
-        story = store.get_story(story_id)
-        if story is None:
-            raise HTTPException(404, f"No story with id {story_id!r}.")
-        return story
+        return _found(store.get_story(story_id), f"No story with id {story_id!r}.")
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: str):
@@ -222,9 +219,7 @@ def create_app(
     # -- articles and search -------------------------------------------------------------
 
     def article_data(article_id: str) -> dict[str, Any]:
-        stored = store.get_article(article_id)
-        if stored is None:
-            raise HTTPException(404, f"No article with id {article_id!r}.")
+        stored = _found(store.get_article(article_id), f"No article with id {article_id!r}.")
         annotation = store.get_annotations([stored.content_hash], ANNOTATOR_VERSION).get(
             stored.content_hash
         )
@@ -364,10 +359,8 @@ def create_app(
         return job.to_dict()
 
     def find_job(job_id: str):
-        job = jobs.get(job_id)
-        if job is None:
-            raise HTTPException(404, f"No ingest job {job_id!r} (jobs last until a restart).")
-        return job
+        missing = f"No ingest job {job_id!r} (jobs last until a restart)."
+        return _found(jobs.get(job_id), missing)
 
     @app.get("/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
     def job_page(request: Request, job_id: str):
@@ -381,3 +374,10 @@ def create_app(
         return find_job(job_id).to_dict()
 
     return app
+
+
+def _found(value: Any, message: str) -> Any:
+    """`value`, or a 404 saying `message` when there is none."""
+    if value is None:
+        raise HTTPException(404, message)
+    return value
