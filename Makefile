@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/relations.py
 	$(BIN)/python benchmarks/compare.py
 	$(BIN)/python benchmarks/summaries.py
+	$(BIN)/python benchmarks/web.py
 
 clean:
 	rm -rf $(VENV) storyline-demo .pytest_cache .ruff_cache .hypothesis

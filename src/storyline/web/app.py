@@ -12,10 +12,11 @@ from __future__ import annotations
 import hmac
 import logging
 import math
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -52,8 +53,6 @@ class WebLinks:
         return f"{self.article(article_id)}#s-{sentence}"
 
     def article(self, article_id: str) -> str:
-        from urllib.parse import quote
-
         return f"/articles/{quote(article_id, safe='')}"
 
 
@@ -320,8 +319,6 @@ def create_app(
                     total += len(chunk)
                     if total > max_upload_bytes:
                         out.close()
-                        import shutil
-
                         shutil.rmtree(scratch, ignore_errors=True)
                         raise HTTPException(
                             413, f"Uploads are limited to {max_upload_bytes >> 20} MB."
