@@ -2,9 +2,12 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import OperationalError
 
 from storyline.store import Store
 
@@ -20,10 +23,53 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+#: An administrator's URL of a PostgreSQL server the store tests may create databases on.
+POSTGRES = os.environ.get(
+    "STORYLINE_TEST_POSTGRES", "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/postgres"
+)
+
+
 @pytest.fixture
 def store(tmp_path: Path):
     with Store(tmp_path / "test.db") as opened:
         yield opened
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request, tmp_path: Path):
+    """A fresh store on each backend: an SQLite file, and a new PostgreSQL database
+    (dropped afterwards; the test skips with the reason when no server answers at
+    $STORYLINE_TEST_POSTGRES)."""
+    if request.param == "sqlite":
+        with Store(tmp_path / "test.db") as opened:
+            yield opened
+        return
+    admin = _postgres_admin()
+    name = f"storyline_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        with Store(make_url(POSTGRES).set(database=name).render_as_string(False)) as opened:
+            yield opened
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _postgres_admin():
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("PostgreSQL tests need psycopg: pip install 'storyline[postgres]'")
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect():
+            pass
+    except OperationalError as exc:
+        admin.dispose()
+        pytest.skip(f"no PostgreSQL server at {make_url(POSTGRES)!r}: {exc.orig}")
+    return admin
 
 
 @pytest.fixture

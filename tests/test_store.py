@@ -12,6 +12,12 @@ from storyline.store import SCHEMA_VERSION, Store, StoreError
 from tests.builders import STORY
 
 
+@pytest.fixture
+def store(any_store):
+    """Every test here that takes a store runs on SQLite and on PostgreSQL."""
+    return any_store
+
+
 def article(article_id: str, body: str, **fields) -> Article:
     return Article(id=article_id, text=body, **fields)
 
@@ -90,8 +96,9 @@ def test_search_index_stays_consistent_through_revisions(store):
     store.add_articles([article("a", "The dam failed overnight.")])
     assert [a.id for a in store.list_articles(query="failed")] == ["a"]
     assert store.list_articles(query="held") == []  # only current revisions are listed
-    with store.engine.connect() as conn:
-        conn.execute(text("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')"))
+    if store.engine.dialect.name == "sqlite":  # PostgreSQL indexes the rows themselves
+        with store.engine.connect() as conn:
+            conn.execute(text("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')"))
 
 
 def test_schema_version_is_recorded_and_a_newer_schema_is_refused(tmp_path):
@@ -114,15 +121,26 @@ def test_reopening_keeps_the_data(tmp_path):
         assert second.get_article("a").article.text == STORY[0]
 
 
+REFUSE_B = {
+    "sqlite": [
+        "CREATE TRIGGER refuse_b BEFORE INSERT ON articles "
+        "WHEN NEW.article_id = 'b' BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse_b() RETURNS trigger AS $$ BEGIN "
+        "IF NEW.article_id = 'b' THEN RAISE EXCEPTION 'disk full'; END IF; RETURN NEW; "
+        "END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER refuse_b BEFORE INSERT ON articles "
+        "FOR EACH ROW EXECUTE FUNCTION refuse_b()",
+    ],
+}
+
+
 def test_a_failed_batch_stores_nothing_of_itself(store):
     store.add_articles([article("a", STORY[0])])
     with store.engine.begin() as conn:  # make the database refuse one row of the next batch
-        conn.execute(
-            text(
-                "CREATE TRIGGER refuse_b BEFORE INSERT ON articles "
-                "WHEN NEW.article_id = 'b' BEGIN SELECT RAISE(ABORT, 'disk full'); END"
-            )
-        )
+        for statement in REFUSE_B[store.engine.dialect.name]:
+            conn.execute(text(statement))
     with pytest.raises(Exception, match="disk full"):
         store.add_articles([article("a", STORY[0] + " Revised."), article("b", STORY[1])])
     current = store.get_article("a")
@@ -135,3 +153,87 @@ def test_not_a_database_gives_a_clear_error(tmp_path):
     path.write_text("these are my notes, not a database\n" * 100)
     with pytest.raises(StoreError, match="cannot open the store"):
         Store(path)
+
+
+def test_language_story_and_output_tables(store):
+    """Everything the later stages keep, on both backends: annotations and vectors,
+    copies, stories and their listing filters, comparisons, summaries, counts."""
+    import numpy as np
+
+    from storyline.model import (
+        Annotation,
+        Comparison,
+        Conflict,
+        Fact,
+        Mention,
+        Sentence,
+        StoryProfile,
+        Summary,
+        SummarySentence,
+    )
+
+    store.add_articles(
+        [
+            article("a", STORY[0], source="Herald", published="2019-10-22"),
+            article("b", STORY[1], source="Wire", published="2019-10-23"),
+            article("c", STORY[0], source="Gazette", published="2019-10-23"),
+        ]
+    )
+    hashes = {a.id: a.content_hash for a in store.iter_articles(["a", "b", "c"])}
+    sentence = Sentence(0, 0, len(STORY[0]), STORY[0], 0)
+    store.put_annotations([Annotation("a", hashes["a"], sentences=[sentence])], "v")
+    assert store.get_annotations([hashes["a"]], "v")[hashes["a"]].sentences == [sentence]
+    vectors = np.arange(6, dtype=np.float32).reshape(2, 3)
+    store.put_vectors([(hashes["a"], vectors)], "enc")
+    assert np.array_equal(store.get_vectors([hashes["a"]], "enc")[hashes["a"]], vectors)
+    store.put_dedupe([("a", "2019-10-22", np.arange(4, dtype=np.uint32))], [("c", "a", 0.9)])
+    assert store.duplicate_links(["a", "b", "c"]) == {"c": "a"}
+
+    floods = StoryProfile("story-floods", size=3, vector_sum=np.ones(3, dtype=np.float32))
+    store.save_stories(
+        [floods],
+        {"story-floods": "Floods"},
+        {"a": "story-floods", "b": "story-floods", "c": "story-floods"},
+        {},
+        3,
+        {"flood": 2},
+    )
+    [row] = store.list_stories(sort="conflicts")
+    assert (row["articles"], row["sources"], row["start"]) == (
+        3,
+        ["Gazette", "Herald", "Wire"],
+        "2019-10-22",
+    )
+    assert store.count_stories(mentioning="river") == 1
+    assert store.count_stories(mentioning="volcano") == 0
+    assert store.count_stories(since="2019-10-24") == 0
+    assert store.count_stories(source="wire", until="2019-10-22") == 1
+    assert store.articles_per_day() == [("2019-10-22", 1), ("2019-10-23", 2)]
+
+    said = Mention("a", 0, STORY[0], "Herald", "2019-10-22")
+    later = Mention("b", 0, STORY[1], "Wire", "2019-10-23")
+    comparison = Comparison(
+        "story-floods",
+        [Fact("fact-1", STORY[1], "updated", [said, later], ["Herald", "Wire"])],
+        [Conflict("quantity", said, later, "They differ.", "fact-1", revision=True)],
+    )
+    store.put_comparisons([("key-1", comparison)])
+    assert store.get_comparisons(["story-floods"])["story-floods"] == comparison
+    assert store.comparison_keys(["story-floods"]) == {"story-floods": "key-1"}
+    assert store.list_stories()[0]["revisions"] == 1
+    summary = Summary("story-floods", 100, [SummarySentence(STORY[1], [later], [said], "note")])
+    store.put_summaries([("key-2", summary)])
+    assert store.get_summaries(["story-floods"])["story-floods"] == summary
+    assert store.get_story("story-floods").duplicates == {"c": "a"}
+
+
+def test_the_pipeline_gives_the_same_result_on_either_backend(
+    any_store, analyzed_seeds, shared_data, tmp_path
+):
+    from storyline import engine
+
+    _, expected = analyzed_seeds  # made in an SQLite store by `storyline analyze`
+    read = engine.analyze(any_store, [str(shared_data / "seeds" / "articles.jsonl")])
+    [story] = engine.write_result(any_store, read.article_ids, tmp_path / "r.json")["stories"]
+    for part in ("id", "title", "articles", "summary", "facts", "conflicts", "timeline"):
+        assert story[part] == expected[part], part

@@ -68,9 +68,15 @@ class AddResult:
 
 
 def database_url(db: str | Path) -> str:
-    """A SQLAlchemy URL for ``--db``: a URL as given, or a SQLite file path."""
+    """A SQLAlchemy URL for ``--db``: a URL as given (``postgresql://`` and ``postgres://``
+    use psycopg 3, the driver storyline installs), or a SQLite file path."""
     db = str(db)
-    return db if "://" in db else f"sqlite:///{db}"
+    if "://" not in db:
+        return f"sqlite:///{db}"
+    scheme, rest = db.split("://", 1)
+    if scheme in ("postgresql", "postgres"):
+        return f"postgresql+psycopg://{rest}"
+    return db
 
 
 class Store(StoryTablesMixin):
