@@ -616,6 +616,47 @@ def _run_language(
     return summary
 
 
+def _run_language_on_dask(
+    store: Store,
+    ids: list[str],
+    scheduler: str | None,
+    workers: int | None,
+    encoder_name: str,
+    quiet: bool,
+) -> engine.LanguageSummary:
+    from storyline.distributed import DaskUnavailable, dask_client, run_language_on
+
+    where = scheduler or f"a local cluster of {workers} workers"
+    try:
+        with (
+            dask_client(scheduler, workers) as client,
+            _progress(quiet, len(set(ids)), "Annotating on Dask", unit="articles") as (advance, _),
+        ):
+            summary = run_language_on(
+                client,
+                store,
+                ids,
+                encoder=None if encoder_name == "none" else encoder_name,
+                on_article=advance,
+            )
+    except (DaskUnavailable, ModelUnavailable, EncoderUnavailable) as exc:
+        err.print(_plain(f"error: {exc}", "red"))
+        raise typer.Exit(EXIT_MODEL) from exc
+    except OSError as exc:  # the scheduler cannot be reached
+        err.print(_plain(f"error: cannot use the Dask cluster at {where}: {exc}", "red"))
+        raise typer.Exit(EXIT_USAGE) from exc
+    if not quiet:
+        err.print(
+            _plain(
+                f"On {where}: annotated {summary.annotated:,} and embedded "
+                f"{summary.embedded:,} articles in {summary.annotate_seconds:.1f} s "
+                f"({summary.articles - summary.annotated:,} of {summary.articles:,} were done "
+                "before)."
+            )
+        )
+    return summary
+
+
 def _run_dedupe(store: Store, ids: list[str] | None, quiet: bool) -> engine.DedupeSummary:
     total = len(set(ids)) if ids is not None else store.count_articles()
     with _progress(quiet, total, "Finding copies", unit="articles") as (advance, _):
@@ -706,7 +747,19 @@ def analyze(
     fetch: FetchOption = False,
     batch_size: BatchOption = engine.DEFAULT_BATCH_SIZE,
     max_doc_mb: MaxDocOption = 10.0,
-    workers: WorkersOption = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Run the language stage on a local Dask cluster of this many worker "
+            "processes (default: in this process, on every core).",
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Run the language stage on the Dask cluster at this address."),
+    ] = None,
     encoder: EncoderOption = "auto",
     words: WordsOption = DEFAULT_WORDS,
     report_path: ReportOption = None,
@@ -724,6 +777,7 @@ def analyze(
         batch_size=batch_size,
         max_doc_mb=max_doc_mb,
         workers=workers,
+        scheduler=scheduler,
         encoder=encoder,
         words=words,
         report_path=report_path,
@@ -741,6 +795,7 @@ def _analyze(
     batch_size: int = engine.DEFAULT_BATCH_SIZE,
     max_doc_mb: float = 10.0,
     workers: int | None = None,
+    scheduler: str | None = None,
     encoder: str = "auto",
     words: int = DEFAULT_WORDS,
     report_path: Path | None = None,
@@ -760,7 +815,11 @@ def _analyze(
                 _print_summary(summary, db)
         ids = summary.article_ids if summary else None
         _run_dedupe(store, ids, quiet)
-        language = _run_language(store, engine.without_copies(store, ids), workers, encoder, quiet)
+        originals = engine.without_copies(store, ids)
+        if workers or scheduler:
+            language = _run_language_on_dask(store, originals, scheduler, workers, encoder, quiet)
+        else:
+            language = _run_language(store, originals, None, encoder, quiet)
         _run_stories(store, ids, language.encoder, quiet)
         _run_compare(store, ids, language.encoder, quiet)
         _run_summaries(store, ids, language.encoder, words, quiet)

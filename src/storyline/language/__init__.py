@@ -31,6 +31,7 @@ __all__ = [
     "Encoder",
     "EncoderUnavailable",
     "ModelUnavailable",
+    "annotate_batch",
     "annotate_doc",
     "load_encoder",
     "without_dateline",
@@ -103,11 +104,11 @@ class Annotator:
         nlp = self._start()
         batches = list(batched(articles, self.batch_size))
         if self._pool is None:
-            return [a for batch in batches for a in _annotate_batch(nlp, batch)]
+            return [a for batch in batches for a in annotate_batch(nlp, batch)]
         return [a for done in self._pool.imap(_worker_batch, batches) for a in done]
 
 
-def _annotate_batch(nlp: Language, batch: list[Article]) -> list[Annotation]:
+def annotate_batch(nlp: Language, batch: list[Article]) -> list[Annotation]:
     docs = nlp.pipe([a.text for a in batch])
     headlines = nlp.pipe([a.title or "" for a in batch])
     return [
@@ -122,4 +123,4 @@ _WORKER_NLP: Language | None = None
 
 def _worker_batch(batch: list[Article]) -> list[Annotation]:
     assert _WORKER_NLP is not None
-    return _annotate_batch(_WORKER_NLP, batch)
+    return annotate_batch(_WORKER_NLP, batch)

@@ -1,0 +1,158 @@
+"""The language stage on a Dask cluster (`analyze --workers N` or `--scheduler ADDRESS`).
+
+The driver reads articles from the store in windows, sends those whose
+annotation or vectors are missing to the workers, and stores what comes back;
+clustering, comparison and summaries stay on the driver. Each worker process
+loads the spaCy pipeline and the encoder once (the first task it runs) and keeps
+them. At most two windows per worker are in flight, so the driver's memory does
+not grow with the corpus. Annotation and encoding are the same functions as in
+process, so the results are the same.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from storyline.batching import batched
+from storyline.language import ANNOTATOR_VERSION, annotate_batch, load_encoder
+from storyline.language.encoders import Encoder
+from storyline.language.nlp import load_nlp
+from storyline.model import Annotation, Article
+
+#: How long to try reaching a scheduler before saying it cannot be reached.
+CONNECT_SECONDS = 10
+
+
+class DaskUnavailable(Exception):
+    """dask.distributed is not installed; the message says what to install."""
+
+
+@contextmanager
+def dask_client(scheduler: str | None = None, workers: int | None = None):
+    """A client of the cluster at `scheduler`, or of a local cluster of `workers`
+    single-threaded worker processes (closed on exit)."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise DaskUnavailable(
+            "running on a cluster needs dask.distributed: pip install 'dask[distributed]'"
+        ) from exc
+    if scheduler:
+        with Client(scheduler, timeout=CONNECT_SECONDS) as client:
+            yield client
+        return
+    with (
+        LocalCluster(
+            n_workers=workers or 2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,  # its start and stop are not the user's concern
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
+@lru_cache(maxsize=1)
+def _worker_nlp():
+    return load_nlp()
+
+
+@lru_cache(maxsize=2)
+def _worker_encoder(spec: str) -> Encoder:
+    # One thread: a worker is one core's worth of work; the cluster adds the rest.
+    return load_encoder(spec, threads=1)
+
+
+def process_articles(
+    articles: list[Article], encoder: str | None
+) -> tuple[list[Annotation], dict[str, np.ndarray], str | None]:
+    """Runs on a worker: the articles' annotations and, with `encoder` (a spec such
+    as ``auto`` or ``onnx``), their sentence vectors by content hash, and the
+    encoder's name."""
+    from storyline.engine import embed_annotations
+
+    annotations = annotate_batch(_worker_nlp(), articles)
+    if encoder is None:
+        return annotations, {}, None
+    loaded = _worker_encoder(encoder)
+    vectors = embed_annotations({a.content_hash: a for a in annotations}, loaded)
+    return annotations, vectors, loaded.name
+
+
+def run_language_on(
+    client: Any,
+    store: Any,
+    ids: list[str] | None,
+    *,
+    encoder: str | None = "auto",
+    window: int = 32,
+    on_article: Callable[[int], None] | None = None,
+):
+    """`engine.run_language` with the work on the cluster behind `client`: annotate and
+    embed what the store lacks for `ids` (all current articles when None). Returns
+    the same `LanguageSummary`."""
+    from dask.distributed import as_completed
+
+    from storyline.engine import LanguageSummary, vectors_key
+
+    # The encoder's name keys its vectors; loading it here also says early when it is missing.
+    name = load_encoder(encoder).name if encoder is not None else None
+    key = vectors_key(name) if name else None
+    summary = LanguageSummary(encoder=name)
+    started = time.perf_counter()
+    ahead = 2 * max(1, len(client.scheduler_info().get("workers", {})))
+    pending = as_completed()
+    sizes: dict[str, int] = {}
+
+    def collect(future) -> None:
+        annotations, vectors, _ = future.result()
+        have = store.annotated([a.content_hash for a in annotations], ANNOTATOR_VERSION)
+        fresh = [a for a in annotations if a.content_hash not in have]
+        if fresh:
+            store.put_annotations(fresh, ANNOTATOR_VERSION)
+            summary.annotated += len(fresh)
+        if key is not None:
+            present = store.embedded(list(vectors), key)
+            missing = [(h, m) for h, m in vectors.items() if h not in present]
+            if missing:
+                store.put_vectors(missing, key)
+                summary.embedded += len(missing)
+                summary.sentences_embedded += sum(m.shape[0] for _, m in missing)
+        if on_article:
+            on_article(sizes.pop(future.key))
+
+    ids = list(dict.fromkeys(ids)) if ids is not None else None
+    for chunk in batched(store.iter_articles(ids), window):
+        summary.articles += len(chunk)
+        hashes = [a.content_hash for a in chunk]
+        done = store.annotated(hashes, ANNOTATOR_VERSION)
+        embedded = store.embedded(hashes, key) if key else set()
+        todo = list(
+            {
+                a.content_hash: a
+                for a in chunk
+                if a.content_hash not in done or (key and a.content_hash not in embedded)
+            }.values()
+        )
+        if not todo:
+            if on_article:
+                on_article(len(chunk))
+            continue
+        future = client.submit(process_articles, todo, encoder, pure=False)
+        sizes[future.key] = len(chunk)
+        pending.add(future)
+        while pending.count() >= ahead:
+            collect(next(pending))
+    for future in pending:
+        collect(future)
+    summary.annotate_seconds = time.perf_counter() - started
+    return summary
