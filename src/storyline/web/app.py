@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
-from fastapi import FastAPI, File, Form, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
@@ -44,6 +44,31 @@ _FORM_SLACK = 64 * 1024  # multipart boundaries and the form's other fields
 SortQuery = Annotated[str, Query(description=f"one of {', '.join(STORY_SORTS)}")]
 PageQuery = Annotated[int, Query(alias="page", ge=1, le=1_000_000)]
 _STYLE = (Path(__file__).parent.parent / "report" / "templates" / "_style.css").read_text("utf-8")
+
+
+class StoryQuery:
+    """The story list's query: sort, filters and page (the same for the page and the API)."""
+
+    def __init__(
+        self,
+        sort: SortQuery = "size",
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        entity: str | None = None,
+        page_number: PageQuery = 1,
+    ) -> None:
+        self.sort, self.page = sort, page_number
+        self.source, self.since, self.until, self.entity = source, since, until, entity
+
+    @property
+    def filters(self) -> dict[str, str | None]:
+        return {
+            "source": self.source or None,
+            "since": self.since or None,
+            "until": self.until or None,
+            "mentioning": self.entity or None,
+        }
 
 
 class WebLinks:
@@ -132,68 +157,42 @@ def create_app(
 
     # -- stories -----------------------------------------------------------------------
 
-    def story_list(
-        sort: str,
-        source: str | None,
-        since: str | None,
-        until: str | None,
-        entity: str | None,
-        page_number: int,
-    ) -> dict[str, Any]:
-        if sort not in STORY_SORTS:
+    def story_list(query: StoryQuery) -> dict[str, Any]:
+        if query.sort not in STORY_SORTS:
             raise HTTPException(400, f"sort must be one of {', '.join(STORY_SORTS)}")
-        filters = {
-            "source": source or None,
-            "since": since or None,
-            "until": until or None,
-            "mentioning": entity or None,
-        }
-        total = store.count_stories(**filters)
+        total = store.count_stories(**query.filters)
         rows = store.list_stories(
-            sort=sort, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE, **filters
+            sort=query.sort,
+            limit=PAGE_SIZE,
+            offset=(query.page - 1) * PAGE_SIZE,
+            **query.filters,
         )
         return {
             "total": total,
-            "page": page_number,
+            "page": query.page,
             "pages": max(1, math.ceil(total / PAGE_SIZE)),
             "stories": rows,
         }
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def stories_page(
-        request: Request,
-        sort: SortQuery = "size",
-        source: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        entity: str | None = None,
-        page_number: PageQuery = 1,
-    ):
-        listing = story_list(sort, source, since, until, entity, page_number)
+    def stories_page(request: Request, query: Annotated[StoryQuery, Depends()]):
         return page(
             request,
             "stories.html",
-            sort=sort,
+            sort=query.sort,
             sorts=list(STORY_SORTS),
-            source=source or "",
-            since=since or "",
-            until=until or "",
-            entity=entity or "",
+            source=query.source or "",
+            since=query.since or "",
+            until=query.until or "",
+            entity=query.entity or "",
             sources=store.sources()[:200],
-            **listing,
+            **story_list(query),
         )
 
     @app.get("/api/stories", response_model=schemas.StoryListOut)
-    def stories_api(
-        sort: SortQuery = "size",
-        source: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        entity: str | None = None,
-        page_number: PageQuery = 1,
-    ):
+    def stories_api(query: Annotated[StoryQuery, Depends()]):
         """One page of stories (50 a page), filtered and sorted."""
-        return story_list(sort, source, since, until, entity, page_number)
+        return story_list(query)
 
     def find_story(story_id: str):
         return _found(store.get_story(story_id), f"No story with id {story_id!r}.")
