@@ -207,6 +207,8 @@ def test_a_pronoun_speaker_is_named_from_the_quote():
     reading = read_alone('"We will not stay," he said on Tuesday.', quotes=[quote])
     assert reading.text == '"We will not stay," Mark Esper said on Tuesday.'
     assert not reading.needs_previous
+    twice = read_alone('"He knows we will not stay," he said.', quotes=[quote])
+    assert twice.text == '"He knows we will not stay," Mark Esper said.'
 
 
 @pytest.mark.parametrize(
@@ -218,6 +220,8 @@ def test_a_pronoun_speaker_is_named_from_the_quote():
         "Iraq has now said these forces can only pass through in transit.",
         "They were taken to hospital in the capital.",
         "Instead, the ministry asked for more time.",
+        "The army said these forces would leave by Friday.",
+        "It's a decision the ministry will regret.",
     ],
 )
 def test_sentences_that_lean_on_the_one_before_need_it(text):
@@ -228,6 +232,7 @@ def test_sentences_that_lean_on_the_one_before_need_it(text):
     "text",
     [
         "It was not immediately clear how many people were inside.",
+        "It's unclear how many people were inside.",
         "This week the parliament will vote on the budget.",
         "Defence Secretary Mark Esper said he would meet his Iraqi counterpart.",
     ],

@@ -52,8 +52,8 @@ _TIME_NOUNS = frozenset(
 )
 #: "It is unclear whether …": an expletive "it" refers to nothing.
 _EXPLETIVE_IT = re.compile(
-    r"^it\s+(?:is|was|'s|’s|remains|remained|seems|seemed|appears|appeared|has been|had been|"
-    r"will be|would be|could be|may be|might be)\s+(?:not\s+)?"
+    r"^it(?:['’]s|\s+(?:is|was|remains|remained|seems|seemed|appears|appeared|has been|"
+    r"had been|will be|would be|could be|may be|might be))\s+(?:not\s+)?"
     r"(?:(?:yet|immediately|still|now|also|already|widely|generally)\s+)?"
     r"(?:clear|unclear|likely|unlikely|possible|impossible|expected|believed|thought|"
     r"understood|feared|hoped|estimated|reported|known|unknown|true|important|necessary|"
@@ -71,7 +71,7 @@ _SHELL_NOUNS = frozenset(
     "change shift dispute controversy latter former same".split()
 )
 _PERSON_PRONOUNS = frozenset("he she him her his hers".split())
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+_WORD = re.compile(r"[A-Za-z]+")  # "It's" reads as "It", "s"
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +121,8 @@ def _dangling_start(text: str) -> bool:
     if not words:
         return False
     first, second = words[0], (words[1] if len(words) > 1 else "")
-    if first == "the":
-        return second in _SHELL_NOUNS
+    if first == "the" and second in _SHELL_NOUNS:
+        return True
     for at, word in enumerate(words):
         following = words[at + 1] if at + 1 < len(words) else ""
         if word in ("these", "this") and following not in _TIME_NOUNS:
@@ -141,10 +141,11 @@ def _name_speakers(text: str, quotes: Sequence[Quote]) -> tuple[str, bool]:
         spoken = (quote.speaker_text or "").strip()
         if spoken.lower() not in _PERSON_PRONOUNS or not _is_name(quote.speaker):
             continue
-        pattern = re.compile(rf"\b{re.escape(spoken)}\b")
-        match = pattern.search(text)
-        if match is None:
+        # News attributes after the quote ("…," he said): the last such pronoun is it.
+        matches = list(re.finditer(rf"\b{re.escape(spoken)}\b", text))
+        if not matches:
             continue
+        match = matches[-1]
         name = quote.speaker or ""
         text = text[: match.start()] + name + text[match.end() :]
         changed = True

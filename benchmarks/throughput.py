@@ -1,0 +1,126 @@
+"""End-to-end throughput: multinews-val grown 1x, 4x, 16x, in process and on Dask.
+
+    python benchmarks/throughput.py [--data ../shared/data] [--scales 1 4 16] [--dask 2]
+
+For each scale, the set's JSONL is repeated with new ids and dates shifted by 45
+days per copy, then `storyline analyze` runs on it in a fresh process into an
+empty SQLite store (every stage: reading, copies, language, stories, comparison,
+summaries, the result JSON), timed from the outside with the child's peak
+resident memory. With --dask N the same runs again with `--workers N` (a local
+Dask cluster). Beside them, "models alone": spaCy's pipeline and the sentence
+encoder over the same articles' text in one process (the floor no orchestration
+beats), measured once at 1x and scaled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def grown(source: Path, factor: int, target: Path) -> int:
+    """Write `source` repeated `factor` times (new ids, dates 45 days later per copy)."""
+    lines = source.read_text(encoding="utf-8").splitlines()
+    count = 0
+    with target.open("w", encoding="utf-8") as out:
+        for copy in range(factor):
+            for line in lines:
+                item = json.loads(line)
+                item["id"] = f"{item['id']}-x{copy}"
+                if item.get("published"):
+                    day = date.fromisoformat(item["published"][:10]) + timedelta(days=45 * copy)
+                    item["published"] = day.isoformat()
+                out.write(json.dumps(item) + "\n")
+                count += 1
+    return count
+
+
+def analyze(path: Path, workdir: Path, extra: list[str]) -> tuple[float, float]:
+    """(seconds, peak RSS MB) of `storyline analyze` over `path` in a child process."""
+    command = [
+        str(Path(sys.executable).parent / "storyline"),
+        "analyze",
+        str(path),
+        "--db",
+        str(workdir / "store.db"),
+        "--out",
+        str(workdir / "result.json"),
+        "-q",
+        *extra,
+    ]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    subprocess.run(command, check=True)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # ru_maxrss of children is the largest child so far: fresh processes in growing order.
+    return seconds, max(peak, before) / 1024
+
+
+def models_alone(path: Path) -> tuple[float, int, int]:
+    """(seconds, articles, sentences) of spaCy's pipeline plus the encoder over `path`."""
+    from storyline.ingest import read_inputs
+    from storyline.language import load_encoder
+    from storyline.language.nlp import load_nlp
+    from storyline.language.sentences import split_sentences
+    from storyline.model import Article
+
+    articles = [a for a in read_inputs([str(path)]) if isinstance(a, Article)]
+    nlp = load_nlp()
+    started = time.perf_counter()
+    sentences = []
+    for doc in nlp.pipe([a.text for a in articles], n_process=2, batch_size=8):
+        sentences.extend(s.text for s in split_sentences(doc))
+    load_encoder("auto").encode(sentences)
+    return time.perf_counter() - started, len(articles), len(sentences)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 4, 16])
+    parser.add_argument("--dask", type=int, default=0, help="also run on N local Dask workers")
+    args = parser.parse_args()
+    source = args.data / "multinews-val" / "articles.jsonl"
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="storyline-throughput-") as tmp:
+        tmp = Path(tmp)
+        floor, floor_articles, floor_sentences = models_alone(source)
+        print(f"  models alone: {floor:.0f} s for {floor_articles} articles", file=sys.stderr)
+        for factor in args.scales:
+            path = tmp / f"x{factor}.jsonl"
+            count = grown(source, factor, path)
+            runs = [("in process", [])]
+            if args.dask:
+                runs.append((f"Dask, {args.dask} workers", ["--workers", str(args.dask)]))
+            for label, extra in runs:
+                workdir = tmp / f"{factor}-{len(rows)}"
+                workdir.mkdir()
+                seconds, peak = analyze(path, workdir, extra)
+                rows.append((factor, label, count, seconds, peak, floor * factor))
+                print(f"  {factor}x {label}: {seconds:.0f} s", file=sys.stderr)
+    print(f"\n### End-to-end throughput ({time.strftime('%Y-%m-%d')})\n")
+    print(
+        f"Models alone at 1x: {floor:.0f} s for {floor_articles} articles and "
+        f"{floor_sentences:,} sentences ({floor_articles / floor:.1f} articles/s).\n"
+    )
+    print("| size | engine | articles | seconds | articles/s | peak RSS MB | vs models alone |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for factor, label, count, seconds, peak, models in rows:
+        print(
+            f"| {factor}x | {label} | {count:,} | {seconds:.0f} | {count / seconds:.2f} "
+            f"| {peak:,.0f} | {seconds / models:.2f}x |"
+        )
+
+
+if __name__ == "__main__":
+    main()
