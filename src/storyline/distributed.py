@@ -39,15 +39,31 @@ def dask_client(scheduler: str | None = None, workers: int | None = None):
     """A client of the cluster at `scheduler`, or of a local cluster of `workers`
     single-threaded worker processes (closed on exit)."""
     try:
-        from dask.distributed import Client, LocalCluster
+        from dask.distributed import Client
     except ImportError as exc:
         raise DaskUnavailable(
             "running on a cluster needs dask.distributed: pip install 'dask[distributed]'"
         ) from exc
-    if scheduler:
-        with Client(scheduler, timeout=CONNECT_SECONDS) as client:
-            yield client
-        return
+    # dask.distributed logs its every step at INFO; while storyline drives it, only
+    # its errors concern the user.
+    chatty = logging.getLogger("distributed")
+    level = chatty.level
+    chatty.setLevel(logging.ERROR)
+    try:
+        if scheduler:
+            with Client(scheduler, timeout=CONNECT_SECONDS) as client:
+                yield client
+        else:
+            with _local_client(workers) as client:
+                yield client
+    finally:
+        chatty.setLevel(level)
+
+
+@contextmanager
+def _local_client(workers: int | None):
+    from dask.distributed import Client, LocalCluster
+
     with (
         LocalCluster(
             n_workers=workers or 2,
