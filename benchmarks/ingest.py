@@ -42,7 +42,7 @@ def main() -> None:
         work = Path(tmp)
         rows = []
         for scale in args.scales:
-            path = _scaled_jsonl(source, scale, work / f"x{scale}.jsonl")
+            path = scaled_jsonl(source, scale, work / f"x{scale}.jsonl")
             rows.append(
                 (f"JSONL multinews-val x{scale}", _size_mb(path), _run("store", path, work))
             )
@@ -89,7 +89,8 @@ def _measure(mode: str, path: str, db: str) -> dict:
     return {"articles": articles, "seconds": seconds, "peak_mb": peak_mb}
 
 
-def _scaled_jsonl(source: Path, scale: int, out: Path) -> Path:
+def scaled_jsonl(source: Path, scale: int, out: Path, days: int = 30) -> Path:
+    """`source` repeated `scale` times with new ids, dates `days` later per copy."""
     lines = source.read_text(encoding="utf-8").splitlines()
     with out.open("w", encoding="utf-8") as handle:
         for copy in range(scale):
@@ -97,7 +98,7 @@ def _scaled_jsonl(source: Path, scale: int, out: Path) -> Path:
                 row = json.loads(line)
                 row["id"] = f"{row['id']}-{copy}"
                 if row.get("published"):
-                    shifted = date.fromisoformat(row["published"][:10]) + timedelta(30 * copy)
+                    shifted = date.fromisoformat(row["published"][:10]) + timedelta(days * copy)
                     row["published"] = shifted.isoformat()
                 handle.write(json.dumps(row) + "\n")
     return out

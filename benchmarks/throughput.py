@@ -15,33 +15,16 @@ beats), measured once at 1x and scaled.
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
+from ingest import scaled_jsonl
+
 REPO = Path(__file__).resolve().parent.parent
-
-
-def grown(source: Path, factor: int, target: Path) -> int:
-    """Write `source` repeated `factor` times (new ids, dates 45 days later per copy)."""
-    lines = source.read_text(encoding="utf-8").splitlines()
-    count = 0
-    with target.open("w", encoding="utf-8") as out:
-        for copy in range(factor):
-            for line in lines:
-                item = json.loads(line)
-                item["id"] = f"{item['id']}-x{copy}"
-                if item.get("published"):
-                    day = date.fromisoformat(item["published"][:10]) + timedelta(days=45 * copy)
-                    item["published"] = day.isoformat()
-                out.write(json.dumps(item) + "\n")
-                count += 1
-    return count
 
 
 def analyze(path: Path, workdir: Path, extra: list[str]) -> tuple[float, float]:
@@ -98,7 +81,8 @@ def main() -> None:
         print(f"  models alone: {floor:.0f} s for {floor_articles} articles", file=sys.stderr)
         for factor in args.scales:
             path = tmp / f"x{factor}.jsonl"
-            count = grown(source, factor, path)
+            scaled_jsonl(source, factor, path, days=45)
+            count = sum(1 for _ in path.open(encoding="utf-8"))
             runs = [("in process", [])]
             if args.dask:
                 runs.append((f"Dask, {args.dask} workers", ["--workers", str(args.dask)]))
