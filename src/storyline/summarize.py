@@ -109,6 +109,12 @@ class _Candidate:
     fact: Fact | None = None  # the comparison's fact this sentence states, if it has others
     boost: float = 0.0
     revises: list[Mention] = field(default_factory=list)
+    note: str | None = None  # says what it revises; counts towards the budget
+
+    @property
+    def cost(self) -> int:
+        """The words it takes from the budget, its note's included."""
+        return self.words + (len(self.note.split()) if self.note else 0)
 
 
 def summarize_story(
@@ -134,6 +140,7 @@ def summarize_story(
             if key in roles.superseded:
                 continue
             candidate.revises = roles.revising.get(key, [])
+            candidate.note = _revision_note(candidate.revises)
             candidate.fact = roles.fact_of.get(key)
             if candidate.revises:
                 candidate.boost = params.revision_boost
@@ -147,7 +154,7 @@ def summarize_story(
             text=c.text,
             citations=_citations(c, articles, params),
             revises=c.revises,
-            note=_revision_note(c.revises),
+            note=c.note,
         )
         for c in chosen
     ]
@@ -299,7 +306,7 @@ def _choose(
     while heap:
         stale, index = heapq.heappop(heap)
         c = candidates[index]
-        if used + c.words + _note_words(c) > params.words:
+        if used + c.cost > params.words:
             continue
         fresh = score(index)
         if fresh <= 0:
@@ -315,7 +322,7 @@ def _choose(
         chosen.append(c)
         picked.add((c.article, c.sentence))
         covered |= c.concepts
-        used += c.words + _note_words(c)
+        used += c.cost
         for follower in waiting.pop((c.article, c.sentence), []):
             heapq.heappush(heap, (-score(follower), follower))
     return chosen
@@ -378,11 +385,6 @@ def _revision_note(revises: list[Mention]) -> str | None:
     told = "; ".join(f"{readable_date(day or None)}, {who}" for day, who in reports)
     plural = "reports" if len(reports) > 1 else "report"
     return f"[Update: this revises the earlier {plural} ({told}).]"
-
-
-def _note_words(candidate: _Candidate) -> int:
-    note = _revision_note(candidate.revises)
-    return len(note.split()) if note else 0
 
 
 def story_entities(annotations: Iterable[Annotation]) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from typing import Any
 from storyline.language import ANNOTATOR_VERSION
 from storyline.model import Annotation, Article, Comparison, Fact, Story, Summary, TimelineEntry
 from storyline.store import Store
-from storyline.summarize import story_entities, story_quotes
+from storyline.summarize import SummaryParams, story_entities, story_quotes
 from storyline.timeline import story_timeline
 
 #: Facts shown in the source × fact matrix: every shared or disputed fact first,
@@ -92,7 +92,9 @@ def story_view(store: Store, story: Story, *, with_texts: bool = False) -> Story
         summary=summary,
         comparison=comparison,
         timeline=story_timeline(articles, summary, comparison),
-        entities=summary.entities if summary else story_entities(annotations.values())[:40],
+        entities=summary.entities
+        if summary
+        else story_entities(annotations.values())[: SummaryParams().entities],
         quotes=summary.quotes if summary else story_quotes(annotations.values(), direct_only=True),
         sources=sources,
         matrix_sources=matrix_sources,

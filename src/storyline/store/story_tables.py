@@ -50,14 +50,9 @@ class StoryTablesMixin:
 
     def published_dates(self, ids: Sequence[str]) -> dict[str, str | None]:
         """The `published` value of each current article among `ids`."""
-        out: dict[str, str | None] = {}
-        for chunk in _chunks(ids):
-            stmt = select(articles.c.article_id, articles.c.published).where(
-                articles.c.current.is_(True), articles.c.article_id.in_(chunk)
-            )
-            with self._read() as conn:
-                out.update(conn.execute(stmt).all())
-        return out
+        return self._lookup(
+            articles.c.article_id, articles.c.published, ids, articles.c.current.is_(True)
+        )
 
     def deduplicated(self, ids: Sequence[str]) -> set[str]:
         """The ids among `ids` already checked for duplicates (an original or a copy)."""
@@ -94,53 +89,28 @@ class StoryTablesMixin:
     def iter_signatures(self, since: str | None = None) -> Iterator[tuple[str, np.ndarray]]:
         """(id, signature) of originals published on or after `since` (and undated ones);
         all of them when `since` is None. Read as raw uint32, never unpickled."""
-        last = ""
-        while True:
-            stmt = select(signatures.c.article_id, signatures.c.data).where(
-                signatures.c.article_id > last
+        stmt = select(signatures.c.article_id, signatures.c.data)
+        if since is not None:
+            stmt = stmt.where(
+                or_(signatures.c.published.is_(None), signatures.c.published >= since)
             )
-            if since is not None:
-                stmt = stmt.where(
-                    or_(signatures.c.published.is_(None), signatures.c.published >= since)
-                )
-            stmt = stmt.order_by(signatures.c.article_id).limit(ID_CHUNK)
-            with self._read() as conn:
-                rows = conn.execute(stmt).all()
-            if not rows:
-                return
-            last = rows[-1][0]
-            for article_id, data in rows:
-                yield article_id, np.frombuffer(data, dtype="<u4").astype(np.uint32)
+        for article_id, data in self._paged(stmt, signatures.c.article_id):
+            yield article_id, np.frombuffer(data, dtype="<u4").astype(np.uint32)
 
     def duplicate_links(self, ids: Sequence[str]) -> dict[str, str]:
         """{copy id: original id} for the copies among `ids`."""
-        out: dict[str, str] = {}
-        for chunk in _chunks(ids):
-            stmt = select(duplicates.c.article_id, duplicates.c.original_id).where(
-                duplicates.c.article_id.in_(chunk)
-            )
-            with self._read() as conn:
-                out.update(conn.execute(stmt).all())
-        return out
+        return self._lookup(duplicates.c.article_id, duplicates.c.original_id, ids)
 
     # -- stories ---------------------------------------------------------------------------
 
     def story_of(self, ids: Sequence[str]) -> dict[str, str]:
         """{article id: story id} for the ids among `ids` that belong to a story."""
-        out: dict[str, str] = {}
-        for chunk in _chunks(ids):
-            stmt = select(story_articles.c.article_id, story_articles.c.story_id).where(
-                story_articles.c.article_id.in_(chunk)
-            )
-            with self._read() as conn:
-                out.update(conn.execute(stmt).all())
-        return out
+        return self._lookup(story_articles.c.article_id, story_articles.c.story_id, ids)
 
     def iter_story_profiles(self, since_day: int | None = None) -> Iterator[StoryProfile]:
         """Profiles of stories whose last report is on or after `since_day` (and undated
         stories); all stories when None. Streams in chunks."""
-        last = ""
-        columns = [
+        stmt = select(
             stories.c.story_id,
             stories.c.articles,
             stories.c.first_day,
@@ -148,35 +118,27 @@ class StoryTablesMixin:
             stories.c.profile,
             stories.c.dim,
             stories.c.vector,
-        ]
-        while True:
-            stmt = select(*columns).where(stories.c.story_id > last)
-            if since_day is not None:
-                stmt = stmt.where(
-                    or_(stories.c.last_day.is_(None), stories.c.last_day >= since_day)
-                )
-            stmt = stmt.order_by(stories.c.story_id).limit(ID_CHUNK)
-            with self._read() as conn:
-                rows = conn.execute(stmt).all()
-            if not rows:
-                return
-            last = rows[-1][0]
-            for story_id, size, first_day, last_day, data, dim, blob in rows:
-                saved = json.loads(data)
-                vector = (
-                    np.frombuffer(blob, dtype="<f4").astype(np.float32).reshape(dim)
-                    if blob is not None
-                    else None
-                )
-                yield StoryProfile(
-                    story_id,
-                    size,
-                    first_day,
-                    last_day,
-                    vector,
-                    saved.get("terms", {}),
-                    saved.get("entities", {}),
-                )
+        )
+        if since_day is not None:
+            stmt = stmt.where(or_(stories.c.last_day.is_(None), stories.c.last_day >= since_day))
+        for story_id, size, first_day, last_day, data, dim, blob in self._paged(
+            stmt, stories.c.story_id
+        ):
+            saved = json.loads(data)
+            vector = (
+                np.frombuffer(blob, dtype="<f4").astype(np.float32).reshape(dim)
+                if blob is not None
+                else None
+            )
+            yield StoryProfile(
+                story_id,
+                size,
+                first_day,
+                last_day,
+                vector,
+                saved.get("terms", {}),
+                saved.get("entities", {}),
+            )
 
     def term_frequencies(self) -> tuple[int, dict[str, int]]:
         """(documents counted, {term: document frequency}) of the story clusterer."""
@@ -411,12 +373,7 @@ class StoryTablesMixin:
         return {story_id: Summary.from_dict(data) for story_id, data in found.items()}
 
     def _output_keys(self, table: Table, story_ids: Sequence[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for chunk in _chunks(story_ids):
-            stmt = select(table.c.story_id, table.c.members_key).where(table.c.story_id.in_(chunk))
-            with self._read() as conn:
-                out.update(conn.execute(stmt).all())
-        return out
+        return self._lookup(table.c.story_id, table.c.members_key, story_ids)
 
     def _put_outputs(self, table: Table, items: Sequence[tuple[str, str, dict]]) -> None:
         now = datetime.now(UTC).isoformat(timespec="seconds")
@@ -436,13 +393,31 @@ class StoryTablesMixin:
                 conn.execute(table.insert(), rows)
 
     def _get_outputs(self, table: Table, story_ids: Sequence[str]) -> dict[str, dict]:
-        out: dict[str, dict] = {}
-        for chunk in _chunks(story_ids):
-            stmt = select(table.c.story_id, table.c.data).where(table.c.story_id.in_(chunk))
+        found = self._lookup(table.c.story_id, table.c.data, story_ids)
+        return {story_id: json.loads(data) for story_id, data in found.items()}
+
+    def _lookup(self, key: Any, value: Any, ids: Sequence[str], *where: Any) -> dict:
+        """{key: value} of the rows whose `key` is among `ids` (and that meet `where`),
+        read in chunks of ids."""
+        out: dict = {}
+        for chunk in _chunks(ids):
+            stmt = select(key, value).where(key.in_(chunk), *where)
             with self._read() as conn:
-                for story_id, data in conn.execute(stmt):
-                    out[story_id] = json.loads(data)
+                out.update(conn.execute(stmt).all())
         return out
+
+    def _paged(self, stmt: Any, key: Any) -> Iterator[Any]:
+        """The rows of `stmt` (whose first column is `key`), read in pages by `key`:
+        streams a table of any size."""
+        last = ""
+        while True:
+            page = stmt.where(key > last).order_by(key).limit(ID_CHUNK)
+            with self._read() as conn:
+                rows = conn.execute(page).all()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield from rows
 
     @contextmanager
     def _guarded_write(self):
