@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -9,6 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from storyline.cli import app
+from storyline.ingest import read_inputs
+from storyline.model import Skipped
+from tests.builders import news_page
 
 pytest.importorskip("dask.distributed", reason="pip install 'dask[distributed]'")
 
@@ -36,6 +40,34 @@ def test_analyze_on_a_local_cluster_matches_the_in_process_run(
     assert "On a local cluster of 2 workers: annotated 2 and embedded 2 articles" in result.output
     [story] = json.loads(out.read_text())["stories"]
     assert story == expected
+
+
+@pytest.mark.slow
+def test_reading_on_workers_gives_the_items_of_reading_in_process(tmp_path: Path):
+    from storyline.distributed import dask_client, read_on
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    lines = [
+        json.dumps({"id": f"a{i}", "text": f"Talks on the ceasefire resumed, day {i}. " * 4})
+        for i in range(300)
+    ]
+    lines[17] = '{"id": "broken"'  # a bad line in the middle of a part
+    (folder / "wire.jsonl").write_text("\n".join(lines) + "\n")
+    (folder / "page.html").write_text(news_page())
+    (folder / "old.jsonl.gz").write_bytes(gzip.compress(lines[0].encode() + b"\n"))
+    specs = [str(folder), str(tmp_path / "missing.jsonl"), str(folder / "page.html")]
+    expected = list(read_inputs(specs))
+    read_bytes = []
+    with dask_client(workers=2) as client:
+        found = list(read_on(client, specs, part_bytes=4096, on_bytes=read_bytes.append))
+
+    assert found == expected
+    assert len(read_bytes) > 5  # the JSONL file went out in parts
+    assert sum(read_bytes) == sum(p.stat().st_size for p in folder.iterdir()) + len(
+        (folder / "page.html").read_bytes()
+    )
+    assert any(isinstance(i, Skipped) and i.origin.endswith("wire.jsonl:18") for i in found)
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(shared_data: Path, tmp_path: Path):

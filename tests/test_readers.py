@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 
-from storyline.ingest import read_bytes, read_inputs
+from storyline.ingest import expand_inputs, read_bytes, read_input, read_inputs, split_input
 from storyline.ingest.urls import url_id
 from storyline.model import Article, Skipped
 from tests.builders import STORY, news_page, rss_feed, trec_file, warc_bytes
@@ -263,3 +263,45 @@ def test_crawl_date_is_not_a_publication_date():
     [article] = articles(read_bytes(warc_bytes([("https://h.example/a", page)]), "c.warc.gz"))
     assert article.published is None
     assert article.metadata["crawled"].startswith("2019-10-22T12:00:00")
+
+
+def _jsonl_lines(count: int) -> list[bytes]:
+    lines = []
+    for i in range(count):
+        if i % 7 == 3:
+            lines.append(b'{"id": "broken", "text": \n')  # a bad line keeps its number
+        elif i % 11 == 5:
+            lines.append(b"\n")
+        else:
+            text = f"Report {i} on the talks in Geneva. " * (1 + i % 5)
+            lines.append(json.dumps({"id": f"a{i}", "text": text}).encode() + b"\n")
+    return lines
+
+
+def test_a_large_jsonl_file_read_in_parts_gives_the_same_items_and_line_numbers(tmp_path):
+    path = tmp_path / "big.jsonl"
+    path.write_bytes(b"".join(_jsonl_lines(120)))
+    [whole] = list(expand_inputs([str(path)]))
+    parts = list(split_input(whole, part_bytes=1500))
+
+    assert len(parts) > 3
+    assert parts[0].first_line == 1 and parts[1].first_line > 1
+    assert sum(p.size for p in parts) == path.stat().st_size
+    in_parts = [item for part in parts for item in read_input(part)]
+    assert in_parts == list(read_inputs([str(path)]))
+    skipped = [i for i in in_parts if isinstance(i, Skipped)]
+    assert [s.origin for s in skipped][:2] == [f"{path}:4", f"{path}:11"]
+
+
+def test_only_plain_jsonl_is_cut_into_parts(tmp_path):
+    text = b"".join(_jsonl_lines(60))
+    small = tmp_path / "small.jsonl"
+    small.write_bytes(text)
+    packed = tmp_path / "big.jsonl.gz"
+    packed.write_bytes(gzip.compress(text * 4))
+    page = tmp_path / "page.html"
+    page.write_bytes(news_page().encode() * 20)
+    for path in (small, packed, page):
+        [source] = list(expand_inputs([str(path)]))
+        limit = 10**9 if path is small else 100
+        assert list(split_input(source, part_bytes=limit)) == [source], path.name

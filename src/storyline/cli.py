@@ -13,8 +13,10 @@ import logging
 import re
 import sys
 import tempfile
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Iterable
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import asdict
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -170,6 +172,7 @@ def _run_ingest(
     quiet: bool,
     verbose: bool,
     collect_ids: bool = False,
+    reader: Callable[..., Iterable[ReadItem]] | None = None,
 ) -> engine.IngestSummary:
     listed = 0
 
@@ -187,6 +190,8 @@ def _run_ingest(
         "max_document_bytes": int(max_doc_mb * 1024 * 1024),
         "collect_ids": collect_ids,
     }
+    if reader is not None:
+        options["reader"] = reader
     with _progress(quiet, estimate_size(inputs)) as (on_bytes, on_item):
 
         def on_each(item: ReadItem) -> None:
@@ -616,21 +621,40 @@ def _run_language(
     return summary
 
 
-def _run_language_on_dask(
-    store: Store,
-    ids: list[str],
-    scheduler: str | None,
-    workers: int | None,
-    encoder_name: str,
-    quiet: bool,
-) -> engine.LanguageSummary:
-    from storyline.distributed import DaskUnavailable, dask_client, run_language_on
+@contextmanager
+def _cluster(scheduler: str | None, workers: int | None):
+    """The Dask client `analyze` runs on, or None to run in process."""
+    if not (scheduler or workers):
+        yield None
+        return
+    from storyline.distributed import DaskUnavailable, dask_client
 
-    where = scheduler or f"a local cluster of {workers} workers"
+    where = _cluster_name(scheduler, workers)
+    with ExitStack() as stack:
+        try:
+            client = stack.enter_context(dask_client(scheduler, workers))
+        except DaskUnavailable as exc:
+            err.print(_plain(f"error: {exc}", "red"))
+            raise typer.Exit(EXIT_MODEL) from exc
+        except OSError as exc:  # the scheduler cannot be reached
+            err.print(_plain(f"error: cannot use the Dask cluster at {where}: {exc}", "red"))
+            raise typer.Exit(EXIT_USAGE) from exc
+        yield client
+
+
+def _cluster_name(scheduler: str | None, workers: int | None) -> str:
+    return scheduler or f"a local cluster of {workers} workers"
+
+
+def _run_language_on_dask(
+    store: Store, ids: list[str], client, where: str, encoder_name: str, quiet: bool
+) -> engine.LanguageSummary:
+    from storyline.distributed import run_language_on
+
     try:
-        with (
-            dask_client(scheduler, workers) as client,
-            _progress(quiet, len(set(ids)), "Annotating on Dask", unit="articles") as (advance, _),
+        with _progress(quiet, len(set(ids)), "Annotating on Dask", unit="articles") as (
+            advance,
+            _,
         ):
             summary = run_language_on(
                 client,
@@ -639,12 +663,9 @@ def _run_language_on_dask(
                 encoder=None if encoder_name == "none" else encoder_name,
                 on_article=advance,
             )
-    except (DaskUnavailable, ModelUnavailable, EncoderUnavailable) as exc:
+    except (ModelUnavailable, EncoderUnavailable) as exc:
         err.print(_plain(f"error: {exc}", "red"))
         raise typer.Exit(EXIT_MODEL) from exc
-    except OSError as exc:  # the scheduler cannot be reached
-        err.print(_plain(f"error: cannot use the Dask cluster at {where}: {exc}", "red"))
-        raise typer.Exit(EXIT_USAGE) from exc
     if not quiet:
         err.print(
             _plain(
@@ -802,11 +823,24 @@ def _analyze(
     quiet: bool = False,
     verbose: bool = False,
 ) -> dict:
-    with _open_store(db) as store:
+    with _open_store(db) as store, _cluster(scheduler, workers) as client:
         summary = None
         if inputs:
+            reader = None
+            if client is not None:
+                from storyline.distributed import read_on
+
+                reader = partial(read_on, client)
             summary = _run_ingest(
-                inputs, store, fetch, batch_size, max_doc_mb, quiet, verbose, collect_ids=True
+                inputs,
+                store,
+                fetch,
+                batch_size,
+                max_doc_mb,
+                quiet,
+                verbose,
+                collect_ids=True,
+                reader=reader,
             )
             if summary.read == 0:
                 err.print(_plain("error: no article could be read from the input", "red"))
@@ -816,8 +850,10 @@ def _analyze(
         ids = summary.article_ids if summary else None
         _run_dedupe(store, ids, quiet)
         originals = engine.without_copies(store, ids)
-        if workers or scheduler:
-            language = _run_language_on_dask(store, originals, scheduler, workers, encoder, quiet)
+        if client is not None:
+            language = _run_language_on_dask(
+                store, originals, client, _cluster_name(scheduler, workers), encoder, quiet
+            )
         else:
             language = _run_language(store, originals, None, encoder, quiet)
         _run_stories(store, ids, language.encoder, quiet)

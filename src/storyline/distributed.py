@@ -1,11 +1,20 @@
-"""The language stage on a Dask cluster (`analyze --workers N` or `--scheduler ADDRESS`).
+"""Reading and the language stage on a Dask cluster (`analyze --workers N` or
+`--scheduler ADDRESS`).
 
-The driver reads articles from the store in windows, sends those whose
-annotation or vectors are missing to the workers, and stores what comes back;
-clustering, comparison and summaries stay on the driver. Each worker process
-loads the spaCy pipeline and the encoder once (the first task it runs) and keeps
-them. At most two windows per worker are in flight, so the driver's memory does
-not grow with the corpus. Annotation and encoding are the same functions as in
+Reading (`read_on`): each local input file is a task, and a large plain JSONL
+file is cut at line ends into parts of `PART_BYTES`; a worker reads and cleans
+its part and sends the articles back, which the driver stores in input order.
+Standard input and URLs are read on the driver. Workers open the files by path,
+so a remote cluster must see them at the same paths.
+
+The language stage (`run_language_on`): the driver reads articles from the
+store in windows, sends those whose annotation or vectors are missing to the
+workers, and stores what comes back; clustering, comparison and summaries stay
+on the driver. Each worker process loads the spaCy pipeline and the encoder once
+(the first task it runs) and keeps them.
+
+At most two tasks per worker are in flight, so the driver's memory does not grow
+with the corpus. Reading, annotation and encoding are the same functions as in
 process, so the results are the same.
 """
 
@@ -13,7 +22,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
@@ -21,13 +31,18 @@ from typing import Any
 import numpy as np
 
 from storyline.batching import batched
+from storyline.ingest import Input, expand_inputs, read_input, split_input
+from storyline.ingest.base import DEFAULT_MAX_DOCUMENT_BYTES
+from storyline.ingest.fetch import Fetcher
 from storyline.language import ANNOTATOR_VERSION, annotate_batch, load_encoder
 from storyline.language.encoders import Encoder
 from storyline.language.nlp import load_nlp
-from storyline.model import Annotation, Article
+from storyline.model import Annotation, Article, ReadItem, Skipped
 
 #: How long to try reaching a scheduler before saying it cannot be reached.
 CONNECT_SECONDS = 10
+#: A plain JSONL file larger than this is read in parts of about this size.
+PART_BYTES = 8 * 1024 * 1024
 
 
 class DaskUnavailable(Exception):
@@ -75,6 +90,62 @@ def _local_client(workers: int | None):
         Client(cluster) as client,
     ):
         yield client
+
+
+def read_part(source: Input, max_document_bytes: int) -> list[ReadItem]:
+    """Runs on a worker: every item of one input (a file or a part of one), cleaned."""
+    return list(read_input(source, max_document_bytes=max_document_bytes))
+
+
+def read_on(
+    client: Any,
+    specs: list[str],
+    *,
+    fetcher: Fetcher | None = None,
+    fetch_links: bool = False,
+    max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES,
+    on_bytes: Callable[[int], None] | None = None,
+    part_bytes: int = PART_BYTES,
+) -> Iterator[ReadItem]:
+    """`ingest.read_inputs` with the reading done on the cluster behind `client`:
+    the same items in the same order. Inputs that are not local files, and with
+    `fetch_links` every input (the fetching stays on the driver), are read here."""
+    ahead = _ahead(client)
+    waiting: deque[tuple[Any, int]] = deque()
+
+    def oldest() -> list[ReadItem]:
+        future, size = waiting.popleft()
+        items = future.result()
+        if on_bytes:
+            on_bytes(size)
+        return items
+
+    for source in expand_inputs(specs, fetcher):
+        if isinstance(source, Skipped) or source.local_file is None or fetch_links:
+            while waiting:  # keep the input order
+                yield from oldest()
+            if isinstance(source, Skipped):
+                yield source
+            else:
+                yield from read_input(
+                    source,
+                    fetcher=fetcher if fetch_links else None,
+                    max_document_bytes=max_document_bytes,
+                    on_bytes=on_bytes,
+                )
+            continue
+        for part in split_input(source, part_bytes):
+            future = client.submit(read_part, part, max_document_bytes, pure=False)
+            waiting.append((future, part.size or 0))
+            while len(waiting) >= ahead:
+                yield from oldest()
+    while waiting:
+        yield from oldest()
+
+
+def _ahead(client: Any) -> int:
+    """Tasks to keep in flight: two per worker, so that none waits for the driver."""
+    return 2 * max(1, len(client.scheduler_info().get("workers", {})))
 
 
 @lru_cache(maxsize=1)
@@ -125,7 +196,7 @@ def run_language_on(
     key = vectors_key(name) if name else None
     summary = LanguageSummary(encoder=name)
     started = time.perf_counter()
-    ahead = 2 * max(1, len(client.scheduler_info().get("workers", {})))
+    ahead = _ahead(client)
     pending = as_completed()
     sizes: dict[str, int] = {}
 

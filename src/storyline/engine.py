@@ -96,9 +96,13 @@ def ingest(
     on_bytes: Callable[[int], None] | None = None,
     on_item: Callable[[ReadItem], None] | None = None,
     fetcher: Fetcher | None = None,
+    reader: Callable[..., Iterable[ReadItem]] = read_inputs,
 ) -> IngestSummary:
     """Read `specs` and store their articles in batches of `batch_size`, one
     transaction each; return what happened.
+
+    `reader` reads the specs: `read_inputs` in this process, or
+    `distributed.read_on` bound to a Dask client to read on a cluster.
 
     Killing the process loses at most the batch in flight, and running the same
     call again stores exactly what is missing. `on_item` sees every item as it
@@ -109,7 +113,7 @@ def ingest(
     started = time.perf_counter()
     batch: list[Article] = []
     with nullcontext(fetcher) if fetcher else Fetcher() as web:
-        for item in read_inputs(
+        for item in reader(
             specs,
             fetcher=web,
             fetch_links=fetch_links,

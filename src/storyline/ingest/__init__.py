@@ -21,7 +21,7 @@ from storyline.ingest.detect import GZIP_MAGIC, Format, sniff
 from storyline.ingest.feeds import read_feed
 from storyline.ingest.fetch import Fetcher
 from storyline.ingest.html import read_html
-from storyline.ingest.inputs import Input, expand_inputs
+from storyline.ingest.inputs import FileRange, Input, expand_inputs, line_parts
 from storyline.ingest.jsonl import read_jsonl
 from storyline.ingest.streams import CountingStream, GunzipStream
 from storyline.ingest.text import read_text
@@ -29,7 +29,16 @@ from storyline.ingest.trec import read_trec
 from storyline.ingest.warc import read_warc
 from storyline.model import Article, ReadItem, Skipped
 
-__all__ = ["Format", "Input", "expand_inputs", "read_bytes", "read_input", "read_inputs"]
+__all__ = [
+    "FileRange",
+    "Format",
+    "Input",
+    "expand_inputs",
+    "read_bytes",
+    "read_input",
+    "read_inputs",
+    "split_input",
+]
 
 Reader = Callable[[BinaryIO, ReadContext], Iterator[ReadItem]]
 READERS: dict[Format, Reader] = {
@@ -91,6 +100,7 @@ def read_input(
         charset=source.charset,
         max_document_bytes=max_document_bytes,
         fetcher=fetcher,
+        first_line=source.first_line,
     )
     try:
         raw = source.open()
@@ -100,7 +110,10 @@ def read_input(
     with raw:
         stream = io.BufferedReader(CountingStream(raw, on_bytes), buffer_size=_HEAD_BYTES)
         try:
-            yield from _read_stream(stream, ctx)
+            if source.jsonl:  # a part of a file already known to be JSONL
+                yield from _cleaned_items(read_jsonl(stream, ctx))
+            else:
+                yield from _read_stream(stream, ctx)
         except DocumentTooLarge as exc:
             yield Skipped(ctx.origin, str(exc))
         except OSError as exc:
@@ -135,10 +148,32 @@ def _read_stream(stream: io.BufferedReader, ctx: ReadContext) -> Iterator[ReadIt
     if fmt is Format.BINARY:
         yield Skipped(ctx.origin, "binary file, not a news format storyline reads")
         return
-    for item in READERS[fmt](stream, ctx):
-        yield _cleaned(item) if isinstance(item, Article) else item
+    yield from _cleaned_items(READERS[fmt](stream, ctx))
     if gunzip is not None and gunzip.damage:
         yield Skipped(ctx.origin, f"{gunzip.damage}; the items before the damage were kept")
+
+
+def _cleaned_items(items: Iterator[ReadItem]) -> Iterator[ReadItem]:
+    for item in items:
+        yield _cleaned(item) if isinstance(item, Article) else item
+
+
+def split_input(source: Input, part_bytes: int) -> Iterator[Input]:
+    """`source` as parts that can be read independently (in other processes): a plain
+    JSONL file larger than `part_bytes` in line-aligned parts that keep their line
+    numbers, anything else whole. Cost: a look at the file's head and, when it is
+    cut, one read through it counting newlines."""
+    where = source.local_file
+    if where is not None and (source.size or 0) > part_bytes:
+        try:
+            with where() as raw:
+                head = raw.read(_HEAD_BYTES)
+        except OSError:
+            head = b""  # read_input reports it
+        if not head.startswith(GZIP_MAGIC) and sniff(head, source.origin) is Format.JSONL:
+            yield from line_parts(source, part_bytes)
+            return
+    yield source
 
 
 def _cleaned(article: Article) -> ReadItem:

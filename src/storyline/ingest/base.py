@@ -24,7 +24,8 @@ class ReadContext:
     is the id a single-document input's article gets when the document names
     none (its path relative to the folder given, without extension); `url`,
     `content_type` and `charset` come from HTTP when the input was fetched.
-    `fetcher` is set when feed items' linked pages should be fetched.
+    `fetcher` is set when feed items' linked pages should be fetched. `first_line`
+    is the line number of the stream's first line (above 1 for a part of a file).
     """
 
     origin: str
@@ -34,6 +35,7 @@ class ReadContext:
     charset: str | None = None
     max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
     fetcher: Fetcher | None = None
+    first_line: int = 1
 
 
 def read_document(stream: BinaryIO, ctx: ReadContext) -> bytes:

@@ -37,7 +37,13 @@ _DOCUMENT_SUFFIXES = {
 
 @dataclass(frozen=True, slots=True)
 class Input:
-    """One thing to read: a file, standard input, or a fetched URL's body."""
+    """One thing to read: a file (or a line-aligned part of one), standard input, or a
+    fetched URL's body.
+
+    `first_line` numbers the input's first line in messages (above 1 for a part);
+    `jsonl` says the bytes are JSON lines without sniffing (a part of a JSONL file
+    may start with a line that looks like anything).
+    """
 
     origin: str
     open: Callable[[], BinaryIO]
@@ -46,6 +52,92 @@ class Input:
     url: str | None = None
     content_type: str | None = None
     charset: str | None = None
+    first_line: int = 1
+    jsonl: bool = False
+
+    @property
+    def local_file(self) -> FileRange | None:
+        """How to open the input in another process, when it is a local file."""
+        return self.open if isinstance(self.open, FileRange) else None
+
+
+@dataclass(frozen=True, slots=True)
+class FileRange:
+    """Opens bytes [start, end) of a local file (`end` None: to its end). A plain value,
+    unlike a lambda, so an `Input` holding it can be sent to another process."""
+
+    path: str
+    start: int = 0
+    end: int | None = None
+
+    def __call__(self) -> BinaryIO:
+        handle = open(self.path, "rb")  # noqa: SIM115 - the caller closes the stream
+        if self.start:
+            handle.seek(self.start)
+        if self.end is None:
+            return handle
+        return io.BufferedReader(_Limited(handle, self.end - self.start))
+
+
+class _Limited(io.RawIOBase):
+    """At most `remaining` bytes of `raw`, then end of stream."""
+
+    def __init__(self, raw: BinaryIO, remaining: int):
+        self._raw, self._remaining = raw, remaining
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._raw.read(min(len(buffer), self._remaining))
+        buffer[: len(data)] = data
+        self._remaining -= len(data)
+        return len(data)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def line_parts(source: Input, part_bytes: int) -> Iterator[Input]:
+    """`source` cut at line ends into parts of about `part_bytes` each, every part
+    numbered from its first line; `source` itself unless it is a local file larger
+    than `part_bytes`. The caller says the file holds lines (JSONL): gzip and other
+    formats cannot be cut. Cost: one read through the file, counting newlines."""
+    where = source.local_file
+    if where is None or where.end is not None or (source.size or 0) <= part_bytes:
+        yield source
+        return
+    start, line = 0, 1
+    with open(where.path, "rb") as handle:
+        while True:
+            handle.seek(start + part_bytes)
+            handle.readline()  # finish the line the cut falls in
+            end = min(handle.tell(), source.size or handle.tell())
+            handle.seek(start)
+            newlines = _count_newlines(handle, end - start)
+            yield Input(
+                source.origin,
+                FileRange(where.path, start, end),
+                size=end - start,
+                id_base=source.id_base,
+                first_line=line,
+                jsonl=True,
+            )
+            if end >= (source.size or end) or end == start:
+                return
+            start, line = end, line + newlines
+
+
+def _count_newlines(handle: BinaryIO, size: int) -> int:
+    count = 0
+    while size > 0:
+        block = handle.read(min(size, 1 << 20))
+        if not block:
+            break
+        count += block.count(b"\n")
+        size -= len(block)
+    return count
 
 
 def expand_inputs(specs: list[str], fetcher: Fetcher | None = None) -> Iterator[Input | Skipped]:
@@ -97,7 +189,7 @@ def _walk(root: Path) -> Iterator[Input]:
 def _file_input(path: Path, root: Path) -> Input:
     return Input(
         str(path),
-        lambda: path.open("rb"),
+        FileRange(str(path)),
         size=_size(path),
         id_base=_id_base(path.relative_to(root)),
     )

@@ -20,7 +20,7 @@ def read_jsonl(stream: BinaryIO, ctx: ReadContext) -> Iterator[ReadItem]:
     document limit are skipped without being held in memory.
     """
     limit = ctx.max_document_bytes
-    lineno = 0
+    lineno = ctx.first_line - 1
     while True:
         raw = stream.readline(limit + 1)
         if not raw:
