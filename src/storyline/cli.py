@@ -773,13 +773,16 @@ def analyze(
         typer.Option(
             "--workers",
             min=1,
-            help="Run the language stage on a local Dask cluster of this many worker "
-            "processes (default: in this process, on every core).",
+            help="Run reading and the language stage on a local Dask cluster of this many "
+            "worker processes (default: in this process, on every core).",
         ),
     ] = None,
     scheduler: Annotated[
         str | None,
-        typer.Option(help="Run the language stage on the Dask cluster at this address."),
+        typer.Option(
+            help="Run reading and the language stage on the Dask cluster at this address "
+            "(tcp://HOST:PORT); workers must see the input files at the same paths."
+        ),
     ] = None,
     encoder: EncoderOption = "auto",
     words: WordsOption = DEFAULT_WORDS,
