@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from storyline.batching import batched
-from storyline.ingest import Input, expand_inputs, read_input, split_input
+from storyline.ingest import Input, expand_inputs, read_entry, read_input, split_input
 from storyline.ingest.base import DEFAULT_MAX_DOCUMENT_BYTES
 from storyline.ingest.fetch import Fetcher
 from storyline.language import ANNOTATOR_VERSION, annotate_batch, load_encoder
@@ -124,15 +124,13 @@ def read_on(
         if isinstance(source, Skipped) or source.local_file is None or fetch_links:
             while waiting:  # keep the input order
                 yield from oldest()
-            if isinstance(source, Skipped):
-                yield source
-            else:
-                yield from read_input(
-                    source,
-                    fetcher=fetcher if fetch_links else None,
-                    max_document_bytes=max_document_bytes,
-                    on_bytes=on_bytes,
-                )
+            yield from read_entry(
+                source,
+                fetcher=fetcher,
+                fetch_links=fetch_links,
+                max_document_bytes=max_document_bytes,
+                on_bytes=on_bytes,
+            )
             continue
         for part in split_input(source, part_bytes):
             future = client.submit(read_part, part, max_document_bytes, pure=False)

@@ -35,6 +35,7 @@ __all__ = [
     "Input",
     "expand_inputs",
     "read_bytes",
+    "read_entry",
     "read_input",
     "read_inputs",
     "split_input",
@@ -67,16 +68,35 @@ def read_inputs(
     on (for progress bars). Streams: memory stays bounded by the largest single
     document, not by the size of the input.
     """
-    for item in expand_inputs(specs, fetcher):
-        if isinstance(item, Skipped):
-            yield item
-        else:
-            yield from read_input(
-                item,
-                fetcher=fetcher if fetch_links else None,
-                max_document_bytes=max_document_bytes,
-                on_bytes=on_bytes,
-            )
+    for entry in expand_inputs(specs, fetcher):
+        yield from read_entry(
+            entry,
+            fetcher=fetcher,
+            fetch_links=fetch_links,
+            max_document_bytes=max_document_bytes,
+            on_bytes=on_bytes,
+        )
+
+
+def read_entry(
+    entry: Input | Skipped,
+    *,
+    fetcher: Fetcher | None = None,
+    fetch_links: bool = False,
+    max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES,
+    on_bytes: Callable[[int], None] | None = None,
+) -> Iterator[ReadItem]:
+    """The items of one entry of `expand_inputs` (a Skipped one passes through); the
+    options are `read_inputs`'s."""
+    if isinstance(entry, Skipped):
+        yield entry
+        return
+    yield from read_input(
+        entry,
+        fetcher=fetcher if fetch_links else None,
+        max_document_bytes=max_document_bytes,
+        on_bytes=on_bytes,
+    )
 
 
 def read_bytes(data: bytes, origin: str = "<bytes>", **options: object) -> list[ReadItem]:
