@@ -35,21 +35,24 @@ def store(tmp_path: Path):
         yield opened
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", "postgresql", "pgvector"])
 def any_store(request, tmp_path: Path):
-    """A fresh store on each backend: an SQLite file, and a new PostgreSQL database
-    (dropped afterwards; the test skips with the reason when no server answers at
-    $STORYLINE_TEST_POSTGRES)."""
+    """A fresh store on each backend: an SQLite file; a new PostgreSQL database on the
+    server at $STORYLINE_TEST_POSTGRES (Debian's, without pgvector: vectors as
+    arrays); and one on a PostgreSQL with pgvector (the `pgserver` wheel's, started
+    for the session). Databases are dropped afterwards; a backend that is not there
+    skips with the reason."""
     if request.param == "sqlite":
         with Store(tmp_path / "test.db") as opened:
             yield opened
         return
-    admin = _postgres_admin()
+    url = POSTGRES if request.param == "postgresql" else request.getfixturevalue("pgvector_url")
+    admin = _postgres_admin(url)
     name = f"storyline_test_{uuid.uuid4().hex[:12]}"
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        with Store(make_url(POSTGRES).set(database=name).render_as_string(False)) as opened:
+        with Store(make_url(url).set(database=name).render_as_string(False)) as opened:
             yield opened
     finally:
         with admin.connect() as conn:
@@ -57,18 +60,34 @@ def any_store(request, tmp_path: Path):
         admin.dispose()
 
 
-def _postgres_admin():
+@pytest.fixture(scope="session")
+def pgvector_url(tmp_path_factory):
+    """The administrator's URL of a PostgreSQL server with pgvector, from the pgserver
+    wheel (a dev dependency), listening on a socket in a temporary folder."""
+    pgserver = pytest.importorskip(
+        "pgserver", reason="pgvector tests need the pgserver wheel: pip install pgserver"
+    )
+    server = pgserver.get_server(tmp_path_factory.mktemp("pgvector"), cleanup_mode="stop")
+    try:
+        yield (
+            make_url(server.get_uri()).set(drivername="postgresql+psycopg").render_as_string(False)
+        )
+    finally:
+        server.cleanup()
+
+
+def _postgres_admin(url: str = POSTGRES):
     try:
         import psycopg  # noqa: F401
     except ImportError:
         pytest.skip("PostgreSQL tests need psycopg: pip install 'storyline[postgres]'")
-    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect():
             pass
     except OperationalError as exc:
         admin.dispose()
-        pytest.skip(f"no PostgreSQL server at {make_url(POSTGRES)!r}: {exc.orig}")
+        pytest.skip(f"no PostgreSQL server at {make_url(url)!r}: {exc.orig}")
     return admin
 
 

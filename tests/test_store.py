@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+import numpy as np
 import pytest
 from sqlalchemy import text
 
@@ -225,6 +226,74 @@ def test_language_story_and_output_tables(store):
     store.put_summaries([("key-2", summary)])
     assert store.get_summaries(["story-floods"])["story-floods"] == summary
     assert store.get_story("story-floods").duplicates == {"c": "a"}
+
+
+def _sentences_near(direction: np.ndarray, spread: float, count: int, seed: int) -> np.ndarray:
+    """`count` unit sentence vectors scattered around `direction` (dim 384, as MiniLM's)."""
+    rng = np.random.default_rng(seed)
+    rows = direction + spread * rng.standard_normal((count, direction.shape[0]))
+    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_similar_articles_rank_by_meaning_on_every_backend(store):
+    rng = np.random.default_rng(7)
+    floods, election = rng.standard_normal((2, 384))
+    texts = {
+        "floods-1": (floods, 0.3),
+        "floods-2": (floods, 0.6),
+        "floods-3": (floods, 1.2),
+        "election-1": (election, 0.3),
+        "election-2": (election, 0.5),
+    }
+    store.add_articles([article(i, f"{i}: {STORY[n % len(STORY)]}") for n, i in enumerate(texts)])
+    store.add_articles([article("floods-1-again", "floods-1: " + STORY[0])])  # identical text
+    hashes = {a.id: a.content_hash for a in store.iter_articles()}
+    store.put_vectors(
+        [
+            (hashes[i], _sentences_near(direction, spread, 12, seed=n))
+            for n, (i, (direction, spread)) in enumerate(texts.items())
+        ],
+        "minilm/test",
+    )
+    store.put_vectors([(hashes["election-1"], np.zeros((0, 384), np.float32))], "minilm/test")
+
+    found = store.similar_articles("floods-1", limit=3)
+    assert [i for i, _ in found] == ["floods-2", "floods-3", "election-2"]
+    assert 1 > found[0][1] > found[1][1] > 0.5 > found[2][1]
+    # every id carrying a found text is listed; the emptied vectors of election-1 are gone
+    assert [i for i, _ in store.similar_articles("floods-2", limit=10)] == [
+        "floods-1",
+        "floods-1-again",
+        "floods-3",
+        "election-2",
+    ]
+    assert store.similar_articles("election-1") == []  # no sentences, no vector
+    assert store.similar_articles("unknown") == []
+
+
+def test_a_store_from_before_article_vectors_gets_them_from_its_sentence_vectors(any_store):
+    from storyline.store.schema import article_vectors
+
+    store = any_store
+    store.add_articles([article("a", STORY[0]), article("b", STORY[1])])
+    hashes = {a.id: a.content_hash for a in store.iter_articles()}
+    direction = np.ones(384)
+    store.put_vectors(
+        [(hashes[i], _sentences_near(direction, 0.5, 4, seed=n)) for n, i in enumerate("ab")],
+        "minilm/test",
+    )
+    with store.engine.begin() as conn:  # back to schema 6, as an older storyline left it
+        article_vectors.drop(conn)
+        conn.execute(text("UPDATE storyline_meta SET value = '6' WHERE key = 'schema_version'"))
+    with Store(store.url) as reopened:
+        [(found, similarity)] = reopened.similar_articles("a")
+        assert found == "b" and similarity > 0.5
+        assert reopened.uses_pgvector is store.uses_pgvector
+
+
+def test_pgvector_is_used_where_the_server_has_it(any_store, request):
+    backend = request.node.callspec.params["any_store"]
+    assert any_store.uses_pgvector is (backend == "pgvector")
 
 
 def test_the_pipeline_gives_the_same_result_on_either_backend(

@@ -57,6 +57,21 @@ def test_story_list_story_page_and_article_page(site):
     assert re.search(rf'class="s used[^"]*" id="s-{cited["sentence"]}"', article.text)
 
 
+def test_an_article_page_lists_similar_coverage(site):
+    client, story = site
+    first, second = story["articles"]
+    page = client.get(f"/articles/{first}")
+    assert "Similar coverage" in page.text
+    section = page.text.split("Similar coverage", 1)[1]
+    assert section.index(f"/articles/{second}") < section.index("/articles/hostile-1")
+    assert "same story" in section and "&lt;script&gt;" in section
+
+    similar = client.get(f"/api/articles/{first}").json()["similar"]
+    assert [s["id"] for s in similar] == [second, "hostile-1"]
+    assert similar[0]["story"] == story["id"] and similar[1]["story"] != story["id"]
+    assert 1 > similar[0]["similarity"] > similar[1]["similarity"]
+
+
 def test_story_list_sorts_filters_and_pages(site):
     client, story = site
     by_conflicts = client.get("/api/stories", params={"sort": "conflicts"}).json()

@@ -36,6 +36,7 @@ from storyline.model import Annotation, Article
 from storyline.store.errors import ID_CHUNK, ArticleRejected, StoreError, chunks, reason
 from storyline.store.migrations import SchemaTooNew, migrate
 from storyline.store.schema import annotations, articles, vectors
+from storyline.store.similar import SimilarArticlesMixin
 from storyline.store.story_tables import StoryTablesMixin
 
 DEFAULT_DB = "storyline.db"
@@ -79,7 +80,7 @@ def database_url(db: str | Path) -> str:
     return db
 
 
-class Store(StoryTablesMixin):
+class Store(StoryTablesMixin, SimilarArticlesMixin):
     """Articles and, as the pipeline grows, everything derived from them.
 
     Open with `Store(db)`, where `db` is a file path (SQLite) or a SQLAlchemy URL
@@ -337,7 +338,14 @@ class Store(StoryTablesMixin):
             }
             for digest, matrix in items
         ]
-        self._replace(vectors, rows, vectors.c.encoder == encoder)
+        # The article vectors (their means) go in the same transaction: a search never
+        # misses an article whose sentence vectors are stored.
+        self._replace(
+            vectors,
+            rows,
+            vectors.c.encoder == encoder,
+            also=lambda conn: self._put_article_vectors(conn, items, encoder),
+        )
 
     def get_vectors(self, hashes: Sequence[str], encoder: str) -> dict[str, np.ndarray]:
         """Sentence-vector matrices by content hash. Read as raw float32, never unpickled."""
@@ -365,7 +373,13 @@ class Store(StoryTablesMixin):
             with self._read() as conn:
                 yield from conn.execute(stmt).all()
 
-    def _replace(self, table, rows: list[dict[str, Any]], condition) -> None:
+    def _replace(
+        self,
+        table,
+        rows: list[dict[str, Any]],
+        condition,
+        also: Callable[[Any], None] | None = None,
+    ) -> None:
         if not rows:
             return
         try:
@@ -373,6 +387,8 @@ class Store(StoryTablesMixin):
                 for chunk in chunks([r["content_hash"] for r in rows]):
                     conn.execute(table.delete().where(condition, table.c.content_hash.in_(chunk)))
                 conn.execute(table.insert(), rows)
+                if also is not None:
+                    also(conn)
         except _SQLAlchemyError as exc:
             raise StoreError(f"the store failed: {reason(exc)}") from exc
 

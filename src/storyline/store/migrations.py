@@ -16,10 +16,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from sqlalchemy import Connection, inspect, select, text
+import numpy as np
+from sqlalchemy import Connection, inspect, select, text, tuple_
 
 from storyline.store.schema import (
     annotations,
+    article_vectors,
     articles,
     comparisons,
     duplicates,
@@ -110,6 +112,47 @@ def _v6_story_counts(conn: Connection) -> None:
         conn.execute(story_counts.insert(), rows)
 
 
+def _v7_article_vectors(conn: Connection) -> None:
+    """Article vectors (the mean of each revision's sentence vectors), filled from the
+    stored sentence vectors; on PostgreSQL with pgvector available, also as a
+    `vector` column with an HNSW index."""
+    from storyline.store.similar import (
+        add_pgvector_column,
+        article_vector_rows,
+        insert_article_vectors,
+        pgvector_available,
+    )
+
+    article_vectors.create(conn, checkfirst=True)
+    with_pgvector = pgvector_available(conn) and add_pgvector_column(conn)
+    key = tuple_(vectors.c.content_hash, vectors.c.encoder)
+    last = ("", "")
+    while True:  # in pages: the sentence vectors of a large store do not fit in memory
+        page = conn.execute(
+            select(
+                vectors.c.content_hash,
+                vectors.c.encoder,
+                vectors.c.rows,
+                vectors.c.dim,
+                vectors.c.data,
+            )
+            .where(key > tuple_(*last))
+            .order_by(vectors.c.content_hash, vectors.c.encoder)
+            .limit(200)
+        ).all()
+        if not page:
+            return
+        last = (page[-1][0], page[-1][1])
+        rows = [
+            row
+            for digest, encoder, count, dim, data in page
+            for row in article_vector_rows(
+                [(digest, np.frombuffer(data, "<f4").reshape(count, dim))], encoder
+            )
+        ]
+        insert_article_vectors(conn, rows, with_pgvector)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1_articles,
     _v2_language,
@@ -117,6 +160,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _v4_comparisons,
     _v5_summaries,
     _v6_story_counts,
+    _v7_article_vectors,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

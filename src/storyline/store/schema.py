@@ -74,6 +74,20 @@ vectors = Table(
     Column("data", LargeBinary, nullable=False),
 )
 
+#: Each revision's article vector for one encoder: the unit-length mean of its
+#: sentence vectors (float32, `dim` values), for "similar articles". On PostgreSQL
+#: with the pgvector extension the table also has an `embedding vector` column with
+#: an HNSW index (migration v7); it is not described here because other databases
+#: have no such type.
+article_vectors = Table(
+    "article_vectors",
+    metadata,
+    Column("content_hash", String(64), primary_key=True),
+    Column("encoder", String(64), primary_key=True),
+    Column("dim", Integer, nullable=False),
+    Column("mean", LargeBinary, nullable=False),
+)
+
 #: MinHash signatures of original texts (`NUM_PERM` little-endian uint32 values),
 #: kept so that a later run finds copies of what an earlier run stored.
 signatures = Table(

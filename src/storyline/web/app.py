@@ -35,6 +35,7 @@ from storyline.web.jobs import Jobs
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
+SIMILAR = 5  # articles listed as similar coverage on an article's page
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -228,7 +229,19 @@ def create_app(
             "annotation": annotation,
             "story": story_id,
             "duplicate_of": copy_of,
+            "similar": similar_to(article_id),
         }
+
+    def similar_to(article_id: str) -> list[dict[str, Any]]:
+        """The articles closest in meaning, with their metadata and story."""
+        nearest = dict(store.similar_articles(article_id, limit=SIMILAR))
+        found = {a.id: a for a in store.iter_articles(list(nearest))}
+        stories = store.story_of(list(found))
+        return [
+            {**found[i].summary_dict(), "similarity": value, "story": stories.get(i)}
+            for i, value in nearest.items()
+            if i in found
+        ]
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: str):
@@ -250,6 +263,7 @@ def create_app(
             duplicate_of=data["duplicate_of"],
             used=used,
             facts=facts,
+            similar=data["similar"],
         )
 
     @app.get("/api/articles/{article_id}", response_model=schemas.ArticleOut)
@@ -264,6 +278,7 @@ def create_app(
             "story": data["story"],
             "text": article.text,
             "sentences": sentences,
+            "similar": data["similar"],
         }
 
     def search(q: str, page_number: int) -> dict[str, Any]:

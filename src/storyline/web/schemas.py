@@ -92,24 +92,27 @@ class StoryListOut(BaseModel):
     stories: list[StoryRowOut]
 
 
-class ArticleOut(BaseModel):
-    id: str
-    source: str | None
-    title: str | None
-    published: str | None
-    url: str | None
-    duplicate_of: str | None = None
-    story: str | None = None
-    text: str
-    sentences: list[str] = []
-
-
 class ArticleRowOut(BaseModel):
     id: str
     source: str | None
     title: str | None
     published: str | None
     url: str | None
+
+
+class SimilarOut(ArticleRowOut):
+    """An article close in meaning: cosine similarity of the mean sentence vectors."""
+
+    similarity: float
+    story: str | None = None
+
+
+class ArticleOut(ArticleRowOut):
+    duplicate_of: str | None = None
+    story: str | None = None
+    text: str
+    sentences: list[str] = []
+    similar: list[SimilarOut] = []
 
 
 class SearchOut(BaseModel):
