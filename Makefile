@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/compare.py
 	$(BIN)/python benchmarks/summaries.py
 	$(BIN)/python benchmarks/web.py
+	$(BIN)/python benchmarks/similar.py
 
 clean:
 	rm -rf $(VENV) storyline-demo .pytest_cache .ruff_cache .hypothesis
