@@ -25,6 +25,8 @@ from storyline.store.schema import article_vectors, articles
 #: The HNSW index covers vectors of this length (all-MiniLM-L6-v2's); vectors of
 #: other encoders are still searched, by a scan.
 INDEXED_DIM = 384
+#: pgvector's HNSW search list for a query (its default is 40).
+EF_SEARCH = 100
 
 
 def article_vector_rows(items: Sequence[tuple[str, np.ndarray]], encoder: str) -> list[dict]:
@@ -170,6 +172,9 @@ class SimilarArticlesMixin:
         self, conn: Connection, encoder: str, dim: int, query: np.ndarray, want: int
     ) -> list[tuple[float, str]]:
         cast = f"vector({int(dim)})"  # the HNSW index is on this expression
+        # The index's search list (default 40) bounds both the results and their
+        # recall; a longer one costs little at this size of query.
+        conn.execute(text(f"SET LOCAL hnsw.ef_search = {max(EF_SEARCH, want)}"))
         rows = conn.execute(
             text(
                 f"SELECT content_hash, 1 - (embedding::{cast} <=> CAST(:q AS {cast})) "
@@ -183,7 +188,7 @@ class SimilarArticlesMixin:
     def _nearest_scanned(
         self, encoder: str, dim: int, query: np.ndarray, want: int
     ) -> list[tuple[float, str]]:
-        best: list[tuple[float, str]] = []  # a min-heap of the `want` best so far
+        best: list[tuple[float, str]] = []  # the `want` best so far, best first
         key = tuple_(article_vectors.c.encoder, article_vectors.c.content_hash)
         stmt = select(article_vectors.c.content_hash, article_vectors.c.mean).where(
             article_vectors.c.encoder == encoder, article_vectors.c.dim == dim
@@ -200,13 +205,10 @@ class SimilarArticlesMixin:
                 break
             last = page[-1][0]
             matrix = np.frombuffer(b"".join(row[1] for row in page), "<f4").reshape(-1, dim)
-            for digest, similarity in zip((r[0] for r in page), matrix @ query, strict=True):
-                item = (float(similarity), digest)
-                if len(best) < want:
-                    heapq.heappush(best, item)
-                elif item > best[0]:
-                    heapq.heapreplace(best, item)
-        return sorted(best, reverse=True)
+            scores = matrix @ query
+            top = np.argpartition(-scores, want)[:want] if len(scores) > want else range(len(page))
+            best = heapq.nlargest(want, best + [(float(scores[i]), page[i][0]) for i in top])
+        return best
 
     def _current_ids(
         self, conn: Connection, nearest: list[tuple[float, str]], limit: int
