@@ -305,3 +305,17 @@ def test_only_plain_jsonl_is_cut_into_parts(tmp_path):
         [source] = list(expand_inputs([str(path)]))
         limit = 10**9 if path is small else 100
         assert list(split_input(source, part_bytes=limit)) == [source], path.name
+
+
+def test_the_last_part_reads_what_the_file_grew_by(tmp_path):
+    path = tmp_path / "growing.jsonl"
+    lines = _jsonl_lines(60)
+    path.write_bytes(b"".join(lines[:40]).rstrip(b"\n"))  # no newline at the end yet
+    [source] = list(expand_inputs([str(path)]))
+    parts = list(split_input(source, part_bytes=700))
+    with path.open("ab") as more:  # a writer finishes the line and adds more
+        more.write(b"\n" + b"".join(lines[40:]))
+
+    in_parts = [item for part in parts for item in read_input(part)]
+    assert in_parts == list(read_inputs([str(path)]))
+    assert [i.id for i in in_parts if isinstance(i, Article)][-1] == "a58"  # line 60 is bad

@@ -268,6 +268,13 @@ def test_similar_articles_rank_by_meaning_on_every_backend(store):
         "election-2",
     ]
     assert store.similar_articles("election-1") == []  # no sentences, no vector
+    # another encoder's vectors for one article: the store's main encoder is searched
+    store.put_vectors([(hashes["floods-1"], np.ones((2, 384), np.float32))], "other/test")
+    assert [i for i, _ in store.similar_articles("floods-1", limit=3)] == [
+        "floods-2",
+        "floods-3",
+        "election-2",
+    ]
     assert store.similar_articles("unknown") == []
 
 

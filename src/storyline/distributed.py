@@ -4,8 +4,9 @@
 Reading (`read_on`): each local input file is a task, and a large plain JSONL
 file is cut at line ends into parts of `PART_BYTES`; a worker reads and cleans
 its part and sends the articles back, which the driver stores in input order.
-Standard input and URLs are read on the driver. Workers open the files by path,
-so a remote cluster must see them at the same paths.
+Standard input, URLs and files over `WHOLE_FILE_BYTES` that cannot be cut are
+read on the driver. Workers open the files by absolute path, so a remote cluster
+must see them at the same paths.
 
 The language stage (`run_language_on`): the driver reads articles from the
 store in windows, sends those whose annotation or vectors are missing to the
@@ -43,6 +44,8 @@ from storyline.model import Annotation, Article, ReadItem, Skipped
 CONNECT_SECONDS = 10
 #: A plain JSONL file larger than this is read in parts of about this size.
 PART_BYTES = 8 * 1024 * 1024
+#: Other files up to this size are read whole on a worker; larger ones on the driver.
+WHOLE_FILE_BYTES = 64 * 1024 * 1024
 
 
 class DaskUnavailable(Exception):
@@ -111,17 +114,28 @@ def read_on(
     the same items in the same order. Inputs that are not local files, and with
     `fetch_links` every input (the fetching stays on the driver), are read here."""
     ahead = _ahead(client)
-    waiting: deque[tuple[Any, int]] = deque()
+    waiting: deque[tuple[Any, Input]] = deque()
 
     def oldest() -> list[ReadItem]:
-        future, size = waiting.popleft()
-        items = future.result()
+        future, part = waiting.popleft()
+        try:
+            items = future.result()
+        except Exception as exc:  # a lost worker or a reader crash: this part alone fails
+            where = f"{part.origin}:{part.first_line}" if part.jsonl else part.origin
+            failure = f"reading on a worker failed: {type(exc).__name__}: {exc}"
+            items = [Skipped(where, failure, internal=True)]
         if on_bytes:
-            on_bytes(size)
+            on_bytes(part.size or 0)
         return items
 
     for source in expand_inputs(specs, fetcher):
         if isinstance(source, Skipped) or source.local_file is None or fetch_links:
+            parts = []
+        else:
+            parts = list(split_input(source, part_bytes))
+            if parts == [source] and (source.size or 0) > WHOLE_FILE_BYTES:
+                parts = []  # cannot be cut, and a worker's list of its articles would be large
+        if not parts:
             while waiting:  # keep the input order
                 yield from oldest()
             yield from read_entry(
@@ -132,9 +146,9 @@ def read_on(
                 on_bytes=on_bytes,
             )
             continue
-        for part in split_input(source, part_bytes):
+        for part in parts:
             future = client.submit(read_part, part, max_document_bytes, pure=False)
-            waiting.append((future, part.size or 0))
+            waiting.append((future, part))
             while len(waiting) >= ahead:
                 yield from oldest()
     while waiting:

@@ -191,7 +191,11 @@ def split_input(source: Input, part_bytes: int) -> Iterator[Input]:
         except OSError:
             head = b""  # read_input reports it
         if not head.startswith(GZIP_MAGIC) and sniff(head, source.origin) is Format.JSONL:
-            yield from line_parts(source, part_bytes)
+            try:
+                parts = line_parts(source, part_bytes)
+            except OSError:
+                parts = [source]  # reading it whole reports the problem
+            yield from parts
             return
     yield source
 

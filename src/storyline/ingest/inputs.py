@@ -99,34 +99,54 @@ class _Limited(io.RawIOBase):
         super().close()
 
 
-def line_parts(source: Input, part_bytes: int) -> Iterator[Input]:
+def line_parts(source: Input, part_bytes: int) -> list[Input]:
     """`source` cut at line ends into parts of about `part_bytes` each, every part
-    numbered from its first line; `source` itself unless it is a local file larger
-    than `part_bytes`. The caller says the file holds lines (JSONL): gzip and other
-    formats cannot be cut. Cost: one read through the file, counting newlines."""
+    numbered from its first line; `[source]` unless it is a local file larger than
+    `part_bytes`. The last part runs to the end of the file, whatever it has grown
+    to. The caller says the file holds lines (JSONL): gzip and other formats cannot
+    be cut. Cost: one read through the file counting newlines, in 1 MB blocks (a
+    line of any length costs no more memory). Raises OSError when the file cannot
+    be read."""
     where = source.local_file
     if where is None or where.end is not None or (source.size or 0) <= part_bytes:
-        yield source
-        return
+        return [source]
+    parts: list[Input] = []
     start, line = 0, 1
     with open(where.path, "rb") as handle:
         while True:
-            handle.seek(start + part_bytes)
-            handle.readline()  # finish the line the cut falls in
-            end = min(handle.tell(), source.size or handle.tell())
-            handle.seek(start)
-            newlines = _count_newlines(handle, end - start)
-            yield Input(
-                source.origin,
-                FileRange(where.path, start, end),
-                size=end - start,
-                id_base=source.id_base,
-                first_line=line,
-                jsonl=True,
+            cut = _end_of_line(handle, start + part_bytes)
+            if cut is None:
+                end, size = None, max(0, (source.size or 0) - start)
+            else:
+                end, size = cut, cut - start
+            parts.append(
+                Input(
+                    source.origin,
+                    FileRange(where.path, start, end),
+                    size=size,
+                    id_base=source.id_base,
+                    first_line=line,
+                    jsonl=True,
+                )
             )
-            if end >= (source.size or end) or end == start:
-                return
-            start, line = end, line + newlines
+            if cut is None:
+                return parts
+            handle.seek(start)
+            start, line = cut, line + _count_newlines(handle, cut - start)
+
+
+def _end_of_line(handle: BinaryIO, position: int) -> int | None:
+    """The offset just after the first newline at or after `position`; None when the
+    file ends first."""
+    handle.seek(position)
+    while True:
+        block = handle.read(1 << 20)
+        if not block:
+            return None
+        found = block.find(b"\n")
+        if found >= 0:
+            return position + found + 1
+        position += len(block)
 
 
 def _count_newlines(handle: BinaryIO, size: int) -> int:
@@ -189,7 +209,7 @@ def _walk(root: Path) -> Iterator[Input]:
 def _file_input(path: Path, root: Path) -> Input:
     return Input(
         str(path),
-        FileRange(str(path)),
+        FileRange(os.path.abspath(path)),  # workers of a cluster may have another cwd
         size=_size(path),
         id_base=_id_base(path.relative_to(root)),
     )

@@ -118,13 +118,20 @@ def _v7_article_vectors(conn: Connection) -> None:
     `vector` column with an HNSW index."""
     from storyline.store.similar import (
         add_pgvector_column,
-        article_vector_rows,
-        insert_article_vectors,
+        index_pgvector_column,
         pgvector_available,
     )
 
     article_vectors.create(conn, checkfirst=True)
     with_pgvector = pgvector_available(conn) and add_pgvector_column(conn)
+    _fill_article_vectors(conn, with_pgvector)
+    if with_pgvector:
+        index_pgvector_column(conn)  # after the fill: one build, not one insert at a time
+
+
+def _fill_article_vectors(conn: Connection, with_pgvector: bool) -> None:
+    from storyline.store.similar import article_vector_rows, insert_article_vectors
+
     key = tuple_(vectors.c.content_hash, vectors.c.encoder)
     last = ("", "")
     while True:  # in pages: the sentence vectors of a large store do not fit in memory
@@ -141,7 +148,7 @@ def _v7_article_vectors(conn: Connection) -> None:
             .limit(200)
         ).all()
         if not page:
-            return
+            break
         last = (page[-1][0], page[-1][1])
         rows = [
             row

@@ -13,10 +13,11 @@ reads them in pages: exact, and linear in the number of stored articles.
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Sequence
 
 import numpy as np
-from sqlalchemy import Connection, bindparam, select, text, tuple_
+from sqlalchemy import Connection, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from storyline.store.errors import ID_CHUNK, chunks, store_errors
@@ -38,7 +39,7 @@ def article_vector_rows(items: Sequence[tuple[str, np.ndarray]], encoder: str) -
             continue
         mean = np.asarray(matrix, dtype=np.float32).mean(axis=0)
         norm = float(np.linalg.norm(mean))
-        if norm == 0:
+        if not math.isfinite(norm) or norm == 0:  # pgvector refuses NaN and infinities
             continue
         rows.append(
             {
@@ -62,22 +63,25 @@ def pgvector_available(conn: Connection) -> bool:
 
 
 def add_pgvector_column(conn: Connection) -> bool:
-    """Enable pgvector and add the indexed `embedding` column; False (and nothing
-    changed) when the database refuses, e.g. the user may not create extensions."""
+    """Enable pgvector and add the `embedding` column; False (and nothing changed)
+    when the database refuses, e.g. the user may not create extensions."""
     try:
         with conn.begin_nested():  # a refusal must not abort the migration's transaction
             conn.execute(text("CREATE EXTENSION IF NOT EXISTS vector"))
             conn.execute(text("ALTER TABLE article_vectors ADD COLUMN embedding vector"))
-            conn.execute(
-                text(
-                    "CREATE INDEX ix_article_vectors_hnsw ON article_vectors USING hnsw "
-                    f"((embedding::vector({INDEXED_DIM})) vector_cosine_ops) "
-                    f"WHERE dim = {INDEXED_DIM}"
-                )
-            )
     except SQLAlchemyError:  # any refusal means: keep the arrays
         return False
     return True
+
+
+def index_pgvector_column(conn: Connection) -> None:
+    """The HNSW index (cosine) over the `embedding` column's vectors of `INDEXED_DIM`."""
+    conn.execute(
+        text(
+            "CREATE INDEX ix_article_vectors_hnsw ON article_vectors USING hnsw "
+            f"((embedding::vector({INDEXED_DIM})) vector_cosine_ops) WHERE dim = {INDEXED_DIM}"
+        )
+    )
 
 
 def insert_article_vectors(conn: Connection, rows: list[dict], with_pgvector: bool) -> None:
@@ -145,20 +149,23 @@ class SimilarArticlesMixin:
         article vector of the same encoder, in pages (about 1.5 KB an article).
         """
         with store_errors(), self._read() as conn:
-            own = conn.execute(
+            mine = conn.execute(
                 select(
-                    article_vectors.c.content_hash,
                     article_vectors.c.encoder,
+                    article_vectors.c.content_hash,
                     article_vectors.c.dim,
                     article_vectors.c.mean,
                 )
                 .join(articles, articles.c.content_hash == article_vectors.c.content_hash)
                 .where(articles.c.article_id == article_id, articles.c.current.is_(True))
-                .order_by(article_vectors.c.encoder)
-            ).first()
-            if own is None:
+            ).all()
+            if not mine:
                 return []
-            own_hash, encoder, dim, mean = own
+            # Vectors of one encoder are comparable only with each other: take the one
+            # that embedded most of the store (an earlier run may have used another).
+            by_encoder = {row[0]: row[1:] for row in mine}
+            encoder = max(by_encoder, key=lambda e: (self._vectors_of(conn, e), e))
+            own_hash, dim, mean = by_encoder[encoder]
             query = np.frombuffer(mean, "<f4")
             want = 3 * limit + 4  # room for itself and texts that are no current article's
             if self.uses_pgvector:
@@ -168,20 +175,28 @@ class SimilarArticlesMixin:
             nearest = [(value, digest) for value, digest in nearest if digest != own_hash]
             return self._current_ids(conn, nearest, limit)
 
+    def _vectors_of(self, conn: Connection, encoder: str) -> int:
+        return conn.execute(
+            select(func.count()).where(article_vectors.c.encoder == encoder)
+        ).scalar_one()
+
     def _nearest_indexed(
         self, conn: Connection, encoder: str, dim: int, query: np.ndarray, want: int
     ) -> list[tuple[float, str]]:
         cast = f"vector({int(dim)})"  # the HNSW index is on this expression
         # The index's search list (default 40) bounds both the results and their
         # recall; a longer one costs little at this size of query.
-        conn.execute(text(f"SET LOCAL hnsw.ef_search = {max(EF_SEARCH, want)}"))
+        # (pgvector accepts at most 1,000.)
+        conn.execute(text(f"SET LOCAL hnsw.ef_search = {min(1000, max(EF_SEARCH, want))}"))
+        # `dim` is written into the query, not bound, so that the planner always sees
+        # the partial index's condition.
         rows = conn.execute(
             text(
                 f"SELECT content_hash, 1 - (embedding::{cast} <=> CAST(:q AS {cast})) "
-                "FROM article_vectors WHERE encoder = :encoder AND dim = :dim "
+                f"FROM article_vectors WHERE encoder = :encoder AND dim = {int(dim)} "
                 f"ORDER BY embedding::{cast} <=> CAST(:q AS {cast}) LIMIT :want"
             ),
-            {"q": _literal(query), "encoder": encoder, "dim": int(dim), "want": want},
+            {"q": _literal(query), "encoder": encoder, "want": want},
         ).all()
         return [(float(similarity), digest) for digest, similarity in rows]
 
@@ -189,16 +204,15 @@ class SimilarArticlesMixin:
         self, encoder: str, dim: int, query: np.ndarray, want: int
     ) -> list[tuple[float, str]]:
         best: list[tuple[float, str]] = []  # the `want` best so far, best first
-        key = tuple_(article_vectors.c.encoder, article_vectors.c.content_hash)
         stmt = select(article_vectors.c.content_hash, article_vectors.c.mean).where(
             article_vectors.c.encoder == encoder, article_vectors.c.dim == dim
         )
         last = ""
-        while True:
+        while True:  # keyset pages along the primary key (content_hash, encoder)
             with self._read() as conn:
                 page = conn.execute(
-                    stmt.where(key > tuple_(bindparam("e", encoder), bindparam("h", last)))
-                    .order_by(article_vectors.c.encoder, article_vectors.c.content_hash)
+                    stmt.where(article_vectors.c.content_hash > last)
+                    .order_by(article_vectors.c.content_hash)
                     .limit(4 * ID_CHUNK)
                 ).all()
             if not page:

@@ -27,7 +27,7 @@ from storyline.language import ANNOTATOR_VERSION
 from storyline.report.html import template_environment, used_sentence_keys
 from storyline.report.result_json import story_document
 from storyline.report.views import story_view
-from storyline.store import Store
+from storyline.store import Store, StoreError
 from storyline.store.story_tables import STORY_SORTS
 from storyline.web import schemas
 from storyline.web.jobs import Jobs
@@ -234,7 +234,11 @@ def create_app(
 
     def similar_to(article_id: str) -> list[dict[str, Any]]:
         """The articles closest in meaning, with their metadata and story."""
-        nearest = dict(store.similar_articles(article_id, limit=SIMILAR))
+        try:
+            nearest = dict(store.similar_articles(article_id, limit=SIMILAR))
+        except StoreError as exc:  # the page is still worth showing without them
+            log.warning("similar articles of %s: %s", article_id, exc)
+            return []
         found = {a.id: a for a in store.iter_articles(list(nearest))}
         stories = store.story_of(list(found))
         return [
