@@ -666,6 +666,9 @@ def _run_language_on_dask(
     except (ModelUnavailable, EncoderUnavailable) as exc:
         err.print(_plain(f"error: {exc}", "red"))
         raise typer.Exit(EXIT_MODEL) from exc
+    except OSError as exc:  # dask's closed connections are OSErrors
+        err.print(_plain(f"error: lost the Dask cluster at {where}: {exc}", "red"))
+        raise typer.Exit(EXIT_USAGE) from exc
     if not quiet:
         err.print(
             _plain(
