@@ -38,6 +38,7 @@ from rich.text import Text
 
 from storyline import __version__, engine
 from storyline.batching import batched
+from storyline.ingest import read_inputs
 from storyline.ingest.dates import normalize_date
 from storyline.ingest.inputs import estimate_size
 from storyline.language import (
@@ -172,7 +173,7 @@ def _run_ingest(
     quiet: bool,
     verbose: bool,
     collect_ids: bool = False,
-    reader: Callable[..., Iterable[ReadItem]] | None = None,
+    reader: Callable[..., Iterable[ReadItem]] = read_inputs,
 ) -> engine.IngestSummary:
     listed = 0
 
@@ -189,9 +190,8 @@ def _run_ingest(
         "fetch_links": fetch,
         "max_document_bytes": int(max_doc_mb * 1024 * 1024),
         "collect_ids": collect_ids,
+        "reader": reader,
     }
-    if reader is not None:
-        options["reader"] = reader
     with _progress(quiet, estimate_size(inputs)) as (on_bytes, on_item):
 
         def on_each(item: ReadItem) -> None:
@@ -832,7 +832,7 @@ def _analyze(
     with _open_store(db) as store, _cluster(scheduler, workers) as client:
         summary = None
         if inputs:
-            reader = None
+            reader = read_inputs
             if client is not None:
                 from storyline.distributed import read_on
 

@@ -133,7 +133,7 @@ def read_on(
             parts = []
         else:
             parts = list(split_input(source, part_bytes))
-            if parts == [source] and (source.size or 0) > WHOLE_FILE_BYTES:
+            if parts[0] is source and (source.size or 0) > WHOLE_FILE_BYTES:
                 parts = []  # cannot be cut, and a worker's list of its articles would be large
         if not parts:
             while waiting:  # keep the input order

@@ -184,7 +184,7 @@ def split_input(source: Input, part_bytes: int) -> Iterator[Input]:
     numbers, anything else whole. Cost: a look at the file's head and, when it is
     cut, one read through it counting newlines."""
     where = source.local_file
-    if where is not None and (source.size or 0) > part_bytes:
+    if where is not None and where.end is None and (source.size or 0) > part_bytes:
         try:
             with where() as raw:
                 head = raw.read(_HEAD_BYTES)

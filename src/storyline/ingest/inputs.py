@@ -100,16 +100,15 @@ class _Limited(io.RawIOBase):
 
 
 def line_parts(source: Input, part_bytes: int) -> list[Input]:
-    """`source` cut at line ends into parts of about `part_bytes` each, every part
-    numbered from its first line; `[source]` unless it is a local file larger than
-    `part_bytes`. The last part runs to the end of the file, whatever it has grown
-    to. The caller says the file holds lines (JSONL): gzip and other formats cannot
-    be cut. Cost: one read through the file counting newlines, in 1 MB blocks (a
-    line of any length costs no more memory). Raises OSError when the file cannot
-    be read."""
+    """`source`, a whole local file (`source.local_file`), cut at line ends into parts
+    of about `part_bytes` each, every part numbered from its first line. The last
+    part runs to the end of the file, whatever it has grown to. The caller says the
+    file holds lines (JSONL): gzip and other formats cannot be cut. Cost: one read
+    through the file counting newlines, in 1 MB blocks (a line of any length costs
+    no more memory). Raises OSError when the file cannot be read."""
     where = source.local_file
-    if where is None or where.end is not None or (source.size or 0) <= part_bytes:
-        return [source]
+    if where is None or where.end is not None:
+        raise ValueError(f"line_parts cuts whole local files, not {source.origin}")
     parts: list[Input] = []
     start, line = 0, 1
     with open(where.path, "rb") as handle:

@@ -33,7 +33,14 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError, Statemen
 from sqlalchemy.exc import SQLAlchemyError as _SQLAlchemyError
 
 from storyline.model import Annotation, Article
-from storyline.store.errors import ID_CHUNK, ArticleRejected, StoreError, chunks, reason
+from storyline.store.errors import (
+    ID_CHUNK,
+    ArticleRejected,
+    StoreError,
+    chunks,
+    delete_by_hash,
+    reason,
+)
 from storyline.store.migrations import SchemaTooNew, migrate
 from storyline.store.schema import annotations, articles, vectors
 from storyline.store.similar import SimilarArticlesMixin
@@ -384,8 +391,7 @@ class Store(StoryTablesMixin, SimilarArticlesMixin):
             return
         try:
             with self._write() as conn:
-                for chunk in chunks([r["content_hash"] for r in rows]):
-                    conn.execute(table.delete().where(condition, table.c.content_hash.in_(chunk)))
+                delete_by_hash(conn, table, [r["content_hash"] for r in rows], condition)
                 conn.execute(table.insert(), rows)
                 if also is not None:
                     also(conn)
@@ -441,6 +447,19 @@ class Store(StoryTablesMixin, SimilarArticlesMixin):
                     raise
             # Not valid FTS5 syntax (a stray quote or operator): search the words as words.
             return conn.execute(build(_as_plain_words(query))).all()
+
+    def _paged(self, stmt: Any, key: Any) -> Iterator[Any]:
+        """The rows of `stmt` (whose first column is `key`), read in pages by `key`:
+        streams a table of any size."""
+        last = ""
+        while True:
+            page = stmt.where(key > last).order_by(key).limit(ID_CHUNK)
+            with self._read() as conn:
+                rows = conn.execute(page).all()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield from rows
 
     def _read(self):
         return self.engine.connect()

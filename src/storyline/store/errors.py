@@ -1,9 +1,11 @@
-"""What the store's modules share: its errors, and chunking under SQLite's parameter limit."""
+"""What the store's modules share: its errors, and chunking under SQLite's parameter limit
+(ID lists for ``IN (...)`` queries and deletes by content hash)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import SQLAlchemyError as _SQLAlchemyError
@@ -31,6 +33,12 @@ def chunks(items: Sequence[str]) -> Iterator[list[str]]:
     items = list(items)
     for start in range(0, len(items), ID_CHUNK):
         yield items[start : start + ID_CHUNK]
+
+
+def delete_by_hash(conn: Any, table: Any, hashes: Sequence[str], condition: Any) -> None:
+    """Delete `table`'s rows of `hashes` (its `content_hash` column) that meet `condition`."""
+    for chunk in chunks(hashes):
+        conn.execute(table.delete().where(condition, table.c.content_hash.in_(chunk)))
 
 
 @contextmanager

@@ -20,7 +20,8 @@ import numpy as np
 from sqlalchemy import Connection, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from storyline.store.errors import ID_CHUNK, chunks, store_errors
+from storyline.batching import batched
+from storyline.store.errors import ID_CHUNK, chunks, delete_by_hash, store_errors
 from storyline.store.schema import article_vectors, articles
 
 #: The HNSW index covers vectors of this length (all-MiniLM-L6-v2's); vectors of
@@ -130,15 +131,10 @@ class SimilarArticlesMixin:
     def _put_article_vectors(
         self, conn: Connection, items: Sequence[tuple[str, np.ndarray]], encoder: str
     ) -> None:
-        rows = article_vector_rows(items, encoder)
-        for chunk in chunks([digest for digest, _ in items]):
-            conn.execute(
-                article_vectors.delete().where(
-                    article_vectors.c.encoder == encoder,
-                    article_vectors.c.content_hash.in_(chunk),
-                )
-            )
-        insert_article_vectors(conn, rows, self.uses_pgvector)
+        delete_by_hash(
+            conn, article_vectors, [d for d, _ in items], article_vectors.c.encoder == encoder
+        )
+        insert_article_vectors(conn, article_vector_rows(items, encoder), self.uses_pgvector)
 
     def similar_articles(self, article_id: str, limit: int = 5) -> list[tuple[str, float]]:
         """The current articles closest in meaning to `article_id`'s current revision,
@@ -164,7 +160,9 @@ class SimilarArticlesMixin:
             # Vectors of one encoder are comparable only with each other: take the one
             # that embedded most of the store (an earlier run may have used another).
             by_encoder = {row[0]: row[1:] for row in mine}
-            encoder = max(by_encoder, key=lambda e: (self._vectors_of(conn, e), e))
+            encoder = next(iter(by_encoder))
+            if len(by_encoder) > 1:  # rare: counting costs a pass over the table
+                encoder = max(by_encoder, key=lambda e: (self._vectors_of(conn, e), e))
             own_hash, dim, mean = by_encoder[encoder]
             query = np.frombuffer(mean, "<f4")
             want = 3 * limit + 4  # room for itself and texts that are no current article's
@@ -207,17 +205,7 @@ class SimilarArticlesMixin:
         stmt = select(article_vectors.c.content_hash, article_vectors.c.mean).where(
             article_vectors.c.encoder == encoder, article_vectors.c.dim == dim
         )
-        last = ""
-        while True:  # keyset pages along the primary key (content_hash, encoder)
-            with self._read() as conn:
-                page = conn.execute(
-                    stmt.where(article_vectors.c.content_hash > last)
-                    .order_by(article_vectors.c.content_hash)
-                    .limit(4 * ID_CHUNK)
-                ).all()
-            if not page:
-                break
-            last = page[-1][0]
+        for page in batched(self._paged(stmt, article_vectors.c.content_hash), 4 * ID_CHUNK):
             matrix = np.frombuffer(b"".join(row[1] for row in page), "<f4").reshape(-1, dim)
             scores = matrix @ query
             top = np.argpartition(-scores, want)[:want] if len(scores) > want else range(len(page))

@@ -1,7 +1,7 @@
 """The store's side of near-duplicates and stories (mixed into `Store`).
 
 Kept apart from `database.py` so that each file reads as one concern; the
-methods use the store's connections (`_read`, `_write`) and nothing else of it.
+methods use the store's connections (`_read`, `_write`, `_paged`) and nothing else of it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 from sqlalchemy import Table, delete, func, or_, select, update
 
 from storyline.model import Comparison, Story, StoryProfile, Summary
-from storyline.store.errors import ID_CHUNK, chunks, store_errors
+from storyline.store.errors import chunks, store_errors
 from storyline.store.schema import (
     articles,
     comparisons,
@@ -405,19 +405,6 @@ class StoryTablesMixin:
             with self._read() as conn:
                 out.update(conn.execute(stmt).all())
         return out
-
-    def _paged(self, stmt: Any, key: Any) -> Iterator[Any]:
-        """The rows of `stmt` (whose first column is `key`), read in pages by `key`:
-        streams a table of any size."""
-        last = ""
-        while True:
-            page = stmt.where(key > last).order_by(key).limit(ID_CHUNK)
-            with self._read() as conn:
-                rows = conn.execute(page).all()
-            if not rows:
-                return
-            last = rows[-1][0]
-            yield from rows
 
     @contextmanager
     def _guarded_write(self):
