@@ -52,7 +52,7 @@ def analyze(path: Path, workdir: Path, extra: list[str]) -> tuple[float, float]:
 def models_alone(path: Path) -> tuple[float, int, int]:
     """(seconds, articles, sentences) of spaCy's pipeline plus the encoder over `path`."""
     from storyline.ingest import read_inputs
-    from storyline.language import load_encoder
+    from storyline.language import ANNOTATE_BATCH, load_encoder
     from storyline.language.nlp import load_nlp
     from storyline.language.sentences import split_sentences
     from storyline.model import Article
@@ -61,7 +61,7 @@ def models_alone(path: Path) -> tuple[float, int, int]:
     nlp = load_nlp()
     started = time.perf_counter()
     sentences = []
-    for doc in nlp.pipe([a.text for a in articles], n_process=2, batch_size=8):
+    for doc in nlp.pipe([a.text for a in articles], n_process=2, batch_size=ANNOTATE_BATCH):
         sentences.extend(s.text for s in split_sentences(doc))
     load_encoder("auto").encode(sentences)
     return time.perf_counter() - started, len(articles), len(sentences)

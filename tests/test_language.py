@@ -9,10 +9,15 @@ import pytest
 
 from storyline import engine
 from storyline.ingest.clean import clean_article
-from storyline.language import ANNOTATOR_VERSION, Annotator, annotate_doc
-from storyline.language.encoders import LexicalEncoder, OnnxMiniLM, load_encoder
+from storyline.language import ANNOTATOR_VERSION, Annotator, annotate_doc, embed_annotations
+from storyline.language.encoders import (
+    LexicalEncoder,
+    OnnxMiniLM,
+    int8_model_path,
+    load_encoder,
+)
 from storyline.language.nlp import load_nlp
-from storyline.model import Article, Quantity
+from storyline.model import Annotation, Article, Quantity, Sentence
 
 
 @pytest.fixture(scope="module")
@@ -235,6 +240,66 @@ def test_language_stage_caches_and_recomputes_nothing(store):
     assert set(store.get_annotations(hashes, ANNOTATOR_VERSION)) == set(hashes)
     vectors = store.get_vectors(hashes, engine.vectors_key(encoder.name))
     assert all(v.shape == (1, 384) for v in vectors.values())
+
+
+def test_workers_embed_what_they_annotate_and_the_driver_the_rest(store):
+    texts = [
+        '"We will rebuild," the mayor said on Monday. Some 300 homes were flooded.',
+        "US troops began leaving Syria for Iraq on Sunday.",
+        "Floods cut off northern villages. Some 300 homes were flooded.",
+    ]
+    store.add_articles([Article(f"a{i}", t, published="2019-10-22") for i, t in enumerate(texts)])
+    encoder = OnnxMiniLM()
+    first = engine.run_language(store, None, workers=2, encoder=encoder)
+    assert (first.annotated, first.embedded, first.sentences_embedded) == (3, 3, 5)
+    hashes = [a.content_hash for a in store.iter_articles()]
+    annotations = store.get_annotations(hashes, ANNOTATOR_VERSION)
+    from_workers = store.get_vectors(hashes, engine.vectors_key(encoder.name))
+    here = embed_annotations(annotations, encoder)
+    for digest in hashes:
+        assert np.allclose(from_workers[digest], here[digest], atol=1e-4)
+    # A second encoder finds everything annotated: the driver embeds from the store.
+    lexical = engine.run_language(store, None, workers=2, encoder=LexicalEncoder())
+    assert (lexical.annotated, lexical.embedded, lexical.sentences_embedded) == (0, 3, 5)
+
+
+def test_a_repeated_sentence_is_encoded_once():
+    seen: list[int] = []
+
+    class Counting(LexicalEncoder):
+        def encode(self, texts, batch_size=16):
+            seen.append(len(texts))
+            return super().encode(texts, batch_size)
+
+    annotations = [
+        Annotation("a", "h1", sentences=[Sentence(0, 0, 28, "Some 300 homes were flooded.", 0)]),
+        Annotation(
+            "b",
+            "h2",
+            sentences=[
+                Sentence(0, 0, 42, "LONDON (AP) _ Some 300 homes were flooded.", 0),
+                Sentence(1, 43, 60, "Rain is forecast.", 1),
+            ],
+        ),
+    ]
+    vectors = embed_annotations({a.content_hash: a for a in annotations}, Counting())
+    assert seen == [2]  # the dateline is left out, so the first sentences are one text
+    assert vectors["h1"].shape == (1, 1024) and vectors["h2"].shape == (2, 1024)
+    assert np.array_equal(vectors["h1"][0], vectors["h2"][0])
+    assert not np.array_equal(vectors["h2"][0], vectors["h2"][1])
+
+
+def test_int8_graph_is_built_once_and_cached(tmp_path, monkeypatch):
+    monkeypatch.setenv("STORYLINE_CACHE", str(tmp_path / "cache"))
+    built = int8_model_path()
+    assert built.parent == tmp_path / "cache" and built.stat().st_size > 10_000_000
+    stamp = built.stat().st_mtime_ns
+    assert int8_model_path() == built and built.stat().st_mtime_ns == stamp
+    # A cache that cannot be written: a private temporary copy, and no error.
+    (tmp_path / "blocked").write_text("not a directory")
+    monkeypatch.setenv("STORYLINE_CACHE", str(tmp_path / "blocked"))
+    fallback = int8_model_path()
+    assert fallback.is_file() and not fallback.is_relative_to(tmp_path)
 
 
 def test_entities_are_unified_across_a_story(nlp):

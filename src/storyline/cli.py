@@ -607,17 +607,17 @@ def _run_language(
         err.print(_plain(f"error: {exc}", "red"))
         raise typer.Exit(EXIT_MODEL) from exc
     if not quiet:
-        line = (
-            f"Annotated {summary.annotated:,} articles in {summary.annotate_seconds:.1f} s"
-            f" ({summary.articles - summary.annotated:,} of {summary.articles:,} were done before)"
-        )
+        line = f"Annotated {summary.annotated:,} articles"
         if summary.encoder:
             line += (
-                f"; embedded {summary.sentences_embedded:,} sentences of "
-                f"{summary.embedded:,} articles with {summary.encoder} in "
-                f"{summary.embed_seconds:.1f} s"
+                f" and embedded {summary.sentences_embedded:,} sentences of "
+                f"{summary.embedded:,} articles with {summary.encoder}"
             )
-        err.print(_plain(line + "."))
+        line += (
+            f" in {summary.seconds:.1f} s ({summary.articles - summary.annotated:,} of "
+            f"{summary.articles:,} were annotated before)."
+        )
+        err.print(_plain(line))
     return summary
 
 
@@ -673,7 +673,7 @@ def _run_language_on_dask(
         err.print(
             _plain(
                 f"On {where}: annotated {summary.annotated:,} and embedded "
-                f"{summary.embedded:,} articles in {summary.annotate_seconds:.1f} s "
+                f"{summary.embedded:,} articles in {summary.seconds:.1f} s "
                 f"({summary.articles - summary.annotated:,} of {summary.articles:,} were done "
                 "before)."
             )

@@ -35,7 +35,7 @@ from storyline.batching import batched
 from storyline.ingest import Input, expand_inputs, read_entry, read_input, split_input
 from storyline.ingest.base import DEFAULT_MAX_DOCUMENT_BYTES
 from storyline.ingest.fetch import Fetcher
-from storyline.language import ANNOTATOR_VERSION, annotate_batch, load_encoder
+from storyline.language import ANNOTATOR_VERSION, annotate_batch, embed_annotations, load_encoder
 from storyline.language.encoders import Encoder
 from storyline.language.nlp import load_nlp
 from storyline.model import Annotation, Article, ReadItem, Skipped
@@ -177,8 +177,6 @@ def process_articles(
     """Runs on a worker: the articles' annotations and, with `encoder` (a spec such
     as ``auto`` or ``onnx``), their sentence vectors by content hash, and the
     encoder's name."""
-    from storyline.engine import embed_annotations
-
     annotations = annotate_batch(_worker_nlp(), articles)
     if encoder is None:
         return annotations, {}, None
@@ -253,5 +251,5 @@ def run_language_on(
             collect(next(pending))
     for future in pending:
         collect(future)
-    summary.annotate_seconds = time.perf_counter() - started
+    summary.seconds = time.perf_counter() - started
     return summary

@@ -27,7 +27,7 @@ from storyline.dedupe import DEFAULT_THRESHOLD, DuplicateFinder, signature
 from storyline.ingest import read_inputs
 from storyline.ingest.base import DEFAULT_MAX_DOCUMENT_BYTES
 from storyline.ingest.fetch import Fetcher
-from storyline.language import ANNOTATOR_VERSION, Annotator, Encoder, without_dateline
+from storyline.language import ANNOTATOR_VERSION, Annotator, Encoder, embed_annotations
 from storyline.model import Annotation, Article, Note, ReadItem, Skipped, Story, Summary
 from storyline.relations import ModelMismatch, RelationModel
 from storyline.report.result_json import result_document, write_atomic, write_json
@@ -182,8 +182,7 @@ class LanguageSummary:
     embedded: int = 0
     sentences_embedded: int = 0
     encoder: str | None = None
-    annotate_seconds: float = 0.0
-    embed_seconds: float = 0.0
+    seconds: float = 0.0
 
 
 def run_language(
@@ -199,39 +198,45 @@ def run_language(
 
     Only what the store lacks is computed: annotations are cached per content
     hash and annotator version, vectors per content hash and encoder. Works in
-    windows of `window` articles, so memory does not grow with the store; all
-    annotation happens before the encoder starts (its threads must not be
-    forked). `on_article` is called with the number of articles done.
+    windows of `window` articles, so memory does not grow with the store. An
+    article that needs annotating is embedded by the same worker; one annotated
+    before but lacking this encoder's vectors is embedded here from its stored
+    annotation. `on_article` is called with the number of articles done.
     """
     summary = LanguageSummary(encoder=encoder.name if encoder else None)
+    key = vectors_key(encoder.name) if encoder else None
     ids = list(dict.fromkeys(ids)) if ids is not None else None
     started = time.perf_counter()
-    with Annotator(workers) as annotator:
+    with Annotator(workers, encoder=encoder) as annotator:
         for chunk in batched(store.iter_articles(ids), window):
             summary.articles += len(chunk)
-            done = store.annotated([a.content_hash for a in chunk], ANNOTATOR_VERSION)
-            # One annotation per revision, however many ids share its text.
+            # One annotation and one set of vectors per revision, however many ids share its text.
+            hashes = list(dict.fromkeys(a.content_hash for a in chunk))
+            done = store.annotated(hashes, ANNOTATOR_VERSION)
+            embedded = store.embedded(hashes, key) if key else set()
             todo = list({a.content_hash: a for a in chunk if a.content_hash not in done}.values())
+            vectors: dict[str, np.ndarray] = {}
             if todo:
-                store.put_annotations(annotator.annotate(todo), ANNOTATOR_VERSION)
+                results = annotator.annotate_and_embed(todo)
+                store.put_annotations([a for a, _ in results], ANNOTATOR_VERSION)
                 summary.annotated += len(todo)
-            if on_article:
-                on_article(len(chunk))
-    summary.annotate_seconds = time.perf_counter() - started
-    if encoder is not None:
-        started = time.perf_counter()
-        key = vectors_key(encoder.name)
-        for chunk in batched(store.iter_articles(ids), window):
-            hashes = [a.content_hash for a in chunk]
-            present = store.embedded(hashes, key)
-            missing = [h for h in dict.fromkeys(hashes) if h not in present]
-            if missing:
-                annotations = store.get_annotations(missing, ANNOTATOR_VERSION)
-                vectors = embed_annotations(annotations, encoder)
+                vectors = {
+                    a.content_hash: m
+                    for a, m in results
+                    if m is not None and a.content_hash not in embedded
+                }
+            if encoder is not None:
+                later = [h for h in hashes if h in done and h not in embedded]
+                if later:
+                    annotations = store.get_annotations(later, ANNOTATOR_VERSION)
+                    vectors.update(embed_annotations(annotations, encoder))
+            if vectors:
                 store.put_vectors(list(vectors.items()), key)
                 summary.embedded += len(vectors)
                 summary.sentences_embedded += sum(m.shape[0] for m in vectors.values())
-        summary.embed_seconds = time.perf_counter() - started
+            if on_article:
+                on_article(len(chunk))
+    summary.seconds = time.perf_counter() - started
     return summary
 
 
@@ -252,22 +257,6 @@ def without_copies(store: Store, ids: list[str] | None) -> list[str]:
     ids = _unique(store, ids)
     links = store.duplicate_links(ids)
     return [i for i in ids if i not in links]
-
-
-def embed_annotations(
-    annotations: dict[str, Annotation], encoder: Encoder, batch_size: int = 64
-) -> dict[str, np.ndarray]:
-    """Sentence vectors for each annotation, encoded in one batched call for all of them."""
-    # A dateline ("LONDON (AP) _") opens many wire sentences and would pull their
-    # vectors towards each other and away from the same statement without one.
-    texts = [without_dateline(s.text) for a in annotations.values() for s in a.sentences]
-    matrix = encoder.encode(texts, batch_size=batch_size) if texts else np.zeros((0, encoder.dim))
-    out, row = {}, 0
-    for digest, annotation in annotations.items():
-        count = len(annotation.sentences)
-        out[digest] = matrix[row : row + count].astype(np.float32)
-        row += count
-    return out
 
 
 @dataclass(slots=True)

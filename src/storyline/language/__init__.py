@@ -1,9 +1,10 @@
 """The language stage: sentences, entities, quotes, quantities, times, and embeddings.
 
 `Annotator` turns articles into `Annotation`s (spaCy's parser and entity
-recogniser plus storyline's rules), spreading the work over worker processes;
-`load_encoder` gives the sentence encoder. Both run offline from installed
-packages and say which package to install when one is missing.
+recogniser plus storyline's rules) and, given an encoder, their sentence
+vectors, spreading the work over worker processes; `load_encoder` gives the
+sentence encoder. Both run offline from installed packages and say which
+package to install when one is missing.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import multiprocessing
 import os
 from collections.abc import Iterable
 
+import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from storyline.batching import batched
-from storyline.language.encoders import Encoder, EncoderUnavailable, load_encoder
+from storyline.language.encoders import BATCH_SIZE, Encoder, EncoderUnavailable, load_encoder
 from storyline.language.entities import entity_mentions
 from storyline.language.nlp import ModelUnavailable, load_nlp, without_dateline
 from storyline.language.quantities import find_quantities
@@ -26,6 +28,7 @@ from storyline.language.timex import find_times
 from storyline.model import Annotation, Article
 
 __all__ = [
+    "ANNOTATE_BATCH",
     "ANNOTATOR_VERSION",
     "Annotator",
     "Encoder",
@@ -33,12 +36,16 @@ __all__ = [
     "ModelUnavailable",
     "annotate_batch",
     "annotate_doc",
+    "embed_annotations",
     "load_encoder",
     "without_dateline",
 ]
 
 #: Bump when the rules change: cached annotations of an older version are redone.
 ANNOTATOR_VERSION = "2"
+#: Articles per spaCy call in a worker: 16 parsed about an eighth faster than 8 on
+#: multinews-val (2 processes), and larger batches no faster (BENCHMARKS.md).
+ANNOTATE_BATCH = 16
 
 
 def annotate_doc(doc: Doc, article: Article, headline: Doc | None = None) -> Annotation:
@@ -58,20 +65,54 @@ def annotate_doc(doc: Doc, article: Article, headline: Doc | None = None) -> Ann
     )
 
 
+def embed_annotations(
+    annotations: dict[str, Annotation], encoder: Encoder, batch_size: int = BATCH_SIZE
+) -> dict[str, np.ndarray]:
+    """Sentence vectors for each annotation (keyed as given), one (sentences, dim)
+    float32 array each, from one batched call; a sentence text that occurs several
+    times (boilerplate, a shared wire paragraph) is encoded once."""
+    # A dateline ("LONDON (AP) _") opens many wire sentences and would pull their
+    # vectors towards each other and away from the same statement without one.
+    texts = [without_dateline(s.text) for a in annotations.values() for s in a.sentences]
+    distinct = list(dict.fromkeys(texts))
+    if distinct:
+        encoded = encoder.encode(distinct, batch_size=batch_size)
+        row_of = {text: row for row, text in enumerate(distinct)}
+        matrix = encoded[[row_of[t] for t in texts]]
+    else:
+        matrix = np.zeros((0, encoder.dim), dtype=np.float32)
+    out, row = {}, 0
+    for key, annotation in annotations.items():
+        count = len(annotation.sentences)
+        out[key] = matrix[row : row + count].astype(np.float32)
+        row += count
+    return out
+
+
 class Annotator:
-    """Annotates articles with `workers` processes (default: every core).
+    """Annotates articles, and embeds their sentences when given an `encoder`,
+    with `workers` processes (default: every core).
 
     Use as a context manager: the model loads and the worker pool starts at the
-    first `annotate` (forked from this process, which loads the model once), and
-    the pool stops on exit. `annotate` returns
-    annotations in the order of the articles given. With one worker everything
-    runs in this process. Cost: dominated by spaCy's parser and entity
-    recogniser, roughly 4 to 6 news articles per second per core.
+    first call (forked from this process, which loads the spaCy model once), and
+    the pool stops on exit. Each worker embeds the sentences it annotated with
+    its own single-threaded copy of `encoder` (a new instance of the same class),
+    which on two cores beat one two-threaded encoder by about a tenth. Results
+    come in the order of the articles given. With one worker everything runs in
+    this process. Cost: spaCy's parser and entity recogniser, roughly 8 news
+    articles per second per core, plus the encoder, about 200 sentences per
+    second per core.
     """
 
-    def __init__(self, workers: int | None = None, batch_size: int = 8):
+    def __init__(
+        self,
+        workers: int | None = None,
+        batch_size: int = ANNOTATE_BATCH,
+        encoder: Encoder | None = None,
+    ):
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.batch_size = batch_size
+        self.encoder = encoder
         self._nlp: Language | None = None
         self._pool = None
 
@@ -80,32 +121,50 @@ class Annotator:
 
     def _start(self) -> Language:
         """Load the model, and fork the workers, on first use (nothing to do costs nothing)."""
-        global _WORKER_NLP
+        global _WORKER_NLP, _WORKER_ENCODER_TYPE
         if self._nlp is None:
             self._nlp = load_nlp()
             if self.workers > 1 and "fork" in multiprocessing.get_all_start_methods():
                 # Forked workers inherit the loaded model and need no importable __main__.
-                # Fork before anything in this process starts threads (encoders do).
+                # They must not use this process's encoder (its thread pool is not
+                # forked), so each builds its own.
                 _WORKER_NLP = self._nlp
+                _WORKER_ENCODER_TYPE = type(self.encoder) if self.encoder else None
                 self._pool = multiprocessing.get_context("fork").Pool(self.workers)
         return self._nlp
 
     def __exit__(self, *exc: object) -> None:
-        global _WORKER_NLP
+        global _WORKER_NLP, _WORKER_ENCODER_TYPE
         if self._pool is not None:
             self._pool.close()
             self._pool.join()
             self._pool = None
-        # Let the model go: the stages after this one (embedding) need the memory.
+        # Let the model go: the stages after this one need the memory.
         self._nlp = None
         _WORKER_NLP = None
+        _WORKER_ENCODER_TYPE = None
 
     def annotate(self, articles: Iterable[Article]) -> list[Annotation]:
+        """The articles' annotations, without vectors."""
+        return [annotation for annotation, _ in self._run(articles, embed=False)]
+
+    def annotate_and_embed(
+        self, articles: Iterable[Article]
+    ) -> list[tuple[Annotation, np.ndarray | None]]:
+        """Each article's annotation with its sentence vectors (None without an encoder)."""
+        return self._run(articles, embed=self.encoder is not None)
+
+    def _run(
+        self, articles: Iterable[Article], embed: bool
+    ) -> list[tuple[Annotation, np.ndarray | None]]:
         nlp = self._start()
-        batches = list(batched(articles, self.batch_size))
+        batches = [(batch, embed) for batch in batched(articles, self.batch_size)]
         if self._pool is None:
-            return [a for batch in batches for a in annotate_batch(nlp, batch)]
-        return [a for done in self._pool.imap(_worker_batch, batches) for a in done]
+            encoder = self.encoder if embed else None
+            return [
+                pair for batch, _ in batches for pair in _annotate_and_embed(nlp, encoder, batch)
+            ]
+        return [pair for done in self._pool.imap(_worker_batch, batches) for pair in done]
 
 
 def annotate_batch(nlp: Language, batch: list[Article]) -> list[Annotation]:
@@ -117,10 +176,29 @@ def annotate_batch(nlp: Language, batch: list[Article]) -> list[Annotation]:
     ]
 
 
-# The model forked workers inherit from the process that started them.
+def _annotate_and_embed(
+    nlp: Language, encoder: Encoder | None, batch: list[Article]
+) -> list[tuple[Annotation, np.ndarray | None]]:
+    annotations = annotate_batch(nlp, batch)
+    if encoder is None:
+        return [(a, None) for a in annotations]
+    vectors = embed_annotations(dict(enumerate(annotations)), encoder)
+    return [(a, vectors[i]) for i, a in enumerate(annotations)]
+
+
+# What forked workers inherit from the process that started them: the spaCy
+# model, and the class of the encoder each builds for itself on first use.
 _WORKER_NLP: Language | None = None
+_WORKER_ENCODER_TYPE: type | None = None
+_WORKER_ENCODER: Encoder | None = None
 
 
-def _worker_batch(batch: list[Article]) -> list[Annotation]:
+def _worker_batch(task: tuple[list[Article], bool]) -> list[tuple[Annotation, np.ndarray | None]]:
+    global _WORKER_ENCODER
+    batch, embed = task
     assert _WORKER_NLP is not None
-    return annotate_batch(_WORKER_NLP, batch)
+    if embed and _WORKER_ENCODER is None:
+        assert _WORKER_ENCODER_TYPE is not None
+        # One thread: the pool already keeps every core busy.
+        _WORKER_ENCODER = _WORKER_ENCODER_TYPE(threads=1)
+    return _annotate_and_embed(_WORKER_NLP, _WORKER_ENCODER if embed else None, batch)
