@@ -263,6 +263,22 @@ def test_workers_embed_what_they_annotate_and_the_driver_the_rest(store):
     assert (lexical.annotated, lexical.embedded, lexical.sentences_embedded) == (0, 3, 5)
 
 
+def test_windows_overlap_yet_each_text_is_done_once(store):
+    # Two ids share a text, in different windows: the second window starts while the
+    # first is unsaved, and must neither redo nor drop that text.
+    texts = ["Floods cut off northern villages.", "US troops left Syria.", "Rain is forecast."]
+    rows = [Article(f"a{i}", texts[i % 3], published="2019-10-22") for i in range(5)]
+    store.add_articles(rows)
+    encoder = LexicalEncoder()
+    summary = engine.run_language(store, None, workers=2, encoder=encoder, window=2)
+    assert (summary.articles, summary.annotated, summary.embedded) == (5, 3, 3)
+    hashes = {a.content_hash for a in store.iter_articles()}
+    assert set(store.get_vectors(list(hashes), engine.vectors_key(encoder.name))) == hashes
+    # Vectors for another encoder, over annotations that exist: each text once again.
+    again = engine.run_language(store, None, workers=2, encoder=OnnxMiniLM(), window=2)
+    assert (again.annotated, again.embedded) == (0, 3)
+
+
 def test_a_repeated_sentence_is_encoded_once():
     seen: list[int] = []
 

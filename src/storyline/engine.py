@@ -207,35 +207,51 @@ def run_language(
     key = vectors_key(encoder.name) if encoder else None
     ids = list(dict.fromkeys(ids)) if ids is not None else None
     started = time.perf_counter()
+    in_flight: set[str] = set()  # hashes a submitted, not yet stored window works on
+
+    def finish(count: int, collect: Callable[[], list], embedded: set[str], later: list[str]):
+        results = collect()
+        vectors: dict[str, np.ndarray] = {}
+        if results:
+            store.put_annotations([a for a, _ in results], ANNOTATOR_VERSION)
+            summary.annotated += len(results)
+            vectors = {
+                a.content_hash: m
+                for a, m in results
+                if m is not None and a.content_hash not in embedded
+            }
+            in_flight.difference_update(a.content_hash for a, _ in results)
+        if later:
+            annotations = store.get_annotations(later, ANNOTATOR_VERSION)
+            vectors.update(embed_annotations(annotations, encoder))
+            in_flight.difference_update(later)
+        if vectors:
+            store.put_vectors(list(vectors.items()), key)
+            summary.embedded += len(vectors)
+            summary.sentences_embedded += sum(m.shape[0] for m in vectors.values())
+        if on_article:
+            on_article(count)
+
     with Annotator(workers, encoder=encoder) as annotator:
+        waiting = None
         for chunk in batched(store.iter_articles(ids), window):
             summary.articles += len(chunk)
-            # One annotation and one set of vectors per revision, however many ids share its text.
-            hashes = list(dict.fromkeys(a.content_hash for a in chunk))
+            # One annotation and one set of vectors per revision, however many ids share
+            # its text, and none for a revision an earlier window is still working on.
+            hashes = [h for h in dict.fromkeys(a.content_hash for a in chunk) if h not in in_flight]
             done = store.annotated(hashes, ANNOTATOR_VERSION)
             embedded = store.embedded(hashes, key) if key else set()
-            todo = list({a.content_hash: a for a in chunk if a.content_hash not in done}.values())
-            vectors: dict[str, np.ndarray] = {}
-            if todo:
-                results = annotator.annotate_and_embed(todo)
-                store.put_annotations([a for a, _ in results], ANNOTATOR_VERSION)
-                summary.annotated += len(todo)
-                vectors = {
-                    a.content_hash: m
-                    for a, m in results
-                    if m is not None and a.content_hash not in embedded
-                }
-            if encoder is not None:
-                later = [h for h in hashes if h in done and h not in embedded]
-                if later:
-                    annotations = store.get_annotations(later, ANNOTATOR_VERSION)
-                    vectors.update(embed_annotations(annotations, encoder))
-            if vectors:
-                store.put_vectors(list(vectors.items()), key)
-                summary.embedded += len(vectors)
-                summary.sentences_embedded += sum(m.shape[0] for m in vectors.values())
-            if on_article:
-                on_article(len(chunk))
+            fresh = set(hashes) - done
+            todo = list({a.content_hash: a for a in chunk if a.content_hash in fresh}.values())
+            later = [h for h in hashes if h in done and h not in embedded] if key else []
+            in_flight.update(fresh, later)
+            # This window starts before the previous one is stored: the workers never wait.
+            step = (len(chunk), annotator.submit(todo), embedded, later)
+            if waiting:
+                finish(*waiting)
+            waiting = step
+        if waiting:
+            finish(*waiting)
     summary.seconds = time.perf_counter() - started
     return summary
 

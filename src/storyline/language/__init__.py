@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 from spacy.language import Language
@@ -146,25 +146,30 @@ class Annotator:
 
     def annotate(self, articles: Iterable[Article]) -> list[Annotation]:
         """The articles' annotations, without vectors."""
-        return [annotation for annotation, _ in self._run(articles, embed=False)]
+        return [annotation for annotation, _ in self._submit(articles, embed=False)()]
 
-    def annotate_and_embed(
+    def submit(
         self, articles: Iterable[Article]
-    ) -> list[tuple[Annotation, np.ndarray | None]]:
-        """Each article's annotation with its sentence vectors (None without an encoder)."""
-        return self._run(articles, embed=self.encoder is not None)
+    ) -> Callable[[], list[tuple[Annotation, np.ndarray | None]]]:
+        """Start annotating (and, with an encoder, embedding) `articles`; the returned
+        function waits for and gives each article's annotation with its sentence
+        vectors (None without an encoder), in order. Submitting the next articles
+        before collecting these keeps the workers busy while the caller stores them;
+        in a single process the work is done here, before returning."""
+        return self._submit(articles, embed=self.encoder is not None)
 
-    def _run(
+    def _submit(
         self, articles: Iterable[Article], embed: bool
-    ) -> list[tuple[Annotation, np.ndarray | None]]:
+    ) -> Callable[[], list[tuple[Annotation, np.ndarray | None]]]:
         nlp = self._start()
-        batches = [(batch, embed) for batch in batched(articles, self.batch_size)]
+        batches = list(batched(articles, self.batch_size))
         if self._pool is None:
             encoder = self.encoder if embed else None
-            return [
-                pair for batch, _ in batches for pair in _annotate_and_embed(nlp, encoder, batch)
-            ]
-        return [pair for done in self._pool.imap(_worker_batch, batches) for pair in done]
+            done = [pair for batch in batches for pair in _annotate_and_embed(nlp, encoder, batch)]
+            return lambda: done
+        pool = self._pool
+        handles = [pool.apply_async(_worker_batch, ((batch, embed),)) for batch in batches]
+        return lambda: [pair for handle in handles for pair in handle.get()]
 
 
 def annotate_batch(nlp: Language, batch: list[Article]) -> list[Annotation]:
