@@ -228,12 +228,17 @@ def test_lexical_fallback_is_loud(caplog, monkeypatch):
     assert "falls back to lexical vectors" in caplog.text and "pip install" in caplog.text
 
 
-def test_language_stage_caches_and_recomputes_nothing(store):
+def test_language_stage_caches_and_recomputes_nothing(store, monkeypatch):
     texts = ['"We will rebuild," the mayor said on Monday.', "More than 300 homes were flooded."]
     store.add_articles([Article(f"a{i}", t, published="2019-10-22") for i, t in enumerate(texts)])
     encoder = OnnxMiniLM()
     first = engine.run_language(store, None, workers=1, encoder=encoder)
     assert (first.annotated, first.embedded, first.sentences_embedded) == (2, 2, 2)
+
+    def no_spacy():
+        raise AssertionError("spaCy was loaded with nothing to annotate")
+
+    monkeypatch.setattr("storyline.language.load_nlp", no_spacy)
     again = engine.run_language(store, None, workers=1, encoder=encoder)
     assert (again.annotated, again.embedded) == (0, 0)
     hashes = [a.content_hash for a in store.iter_articles()]

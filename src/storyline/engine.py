@@ -246,7 +246,8 @@ def run_language(
             later = [h for h in hashes if h in done and h not in embedded] if key else []
             in_flight.update(fresh, later)
             # This window starts before the previous one is stored: the workers never wait.
-            step = (len(chunk), annotator.submit(todo), embedded, later)
+            # (Nothing to annotate must not load spaCy or start the workers.)
+            step = (len(chunk), annotator.submit(todo) if todo else list, embedded, later)
             if waiting:
                 finish(*waiting)
             waiting = step
