@@ -323,6 +323,19 @@ def test_int8_graph_is_built_once_and_cached(tmp_path, monkeypatch):
     assert fallback.is_file() and not fallback.is_relative_to(tmp_path)
 
 
+def test_a_failed_int8_rewrite_is_a_missing_encoder(tmp_path, monkeypatch):
+    import storyline.language.encoders as encoders
+
+    def broken(source, target):
+        raise ValueError("unsupported opset")
+
+    monkeypatch.setenv("STORYLINE_CACHE", str(tmp_path))
+    monkeypatch.setattr(encoders, "_rewrite_int8", broken)
+    with pytest.raises(encoders.EncoderUnavailable, match=r"could not rewrite.*unsupported opset"):
+        OnnxMiniLM()
+    assert not list(tmp_path.iterdir())  # nothing half-built is left to be found later
+
+
 def test_entities_are_unified_across_a_story(nlp):
     from storyline.language.entities import unify_entities
 

@@ -132,8 +132,10 @@ def cache_dir() -> Path:
 
 def int8_model_path() -> Path:
     """The MiniLM graph with int8 matrix products, built once per model and library
-    versions and cached (`cache_dir`; a private temporary file when that is not
-    writable). Cost: about 2 s and 90 MB of temporary disk to build, nothing after.
+    versions and cached (`cache_dir`; when that is not writable, a private file in
+    the system's temporary directory, 22 MB, built again by each process and left
+    for the system to clean). Cost: about 2 s and 90 MB of temporary disk to build,
+    nothing after.
     """
     try:
         import onnx
@@ -160,13 +162,33 @@ def int8_model_path() -> Path:
         _write_int8_model(source, target)
     except OSError as exc:
         fallback = Path(tempfile.mkdtemp(prefix="storyline-")) / name
-        log.info("cannot cache the int8 encoder graph in %s (%s); using %s", target, exc, fallback)
+        log.warning(
+            "cannot cache the int8 encoder graph in %s (%s): building it in %s for this run; "
+            "set STORYLINE_CACHE to a writable directory to build it once",
+            target,
+            exc,
+            fallback,
+        )
         _write_int8_model(source, fallback)
         return fallback
     return target
 
 
 def _write_int8_model(source: Path, target: Path) -> None:
+    """`_rewrite_int8` with a library failure reported as a missing encoder, so that
+    ``auto`` moves on to the next one; a disk problem stays an OSError."""
+    try:
+        _rewrite_int8(source, target)
+    except OSError:
+        raise
+    except Exception as exc:  # the quantiser's own errors have no common base class
+        raise EncoderUnavailable(
+            f"could not rewrite the ONNX encoder for int8 ({type(exc).__name__}: {exc}); "
+            "pip install -U onnx onnxruntime, or use --encoder torch"
+        ) from exc
+
+
+def _rewrite_int8(source: Path, target: Path) -> None:
     """Fold the package's int8-to-float weight casts into float weights (onnxruntime's
     basic graph optimisation), then quantise every product with a constant weight
     matrix dynamically; written next to `target` and renamed, so a reader never
