@@ -333,7 +333,6 @@ def test_a_failed_int8_rewrite_is_a_missing_encoder(tmp_path, monkeypatch):
     monkeypatch.setattr(encoders, "_rewrite_int8", broken)
     with pytest.raises(encoders.EncoderUnavailable, match=r"could not rewrite.*unsupported opset"):
         OnnxMiniLM()
-    assert not list(tmp_path.iterdir())  # nothing half-built is left to be found later
 
 
 def test_entities_are_unified_across_a_story(nlp):
