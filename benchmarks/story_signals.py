@@ -141,6 +141,10 @@ def main() -> None:
                     a.id: a for a in store.iter_articles(engine.without_copies(store, None))
                 }
                 copies = store.duplicate_links([a.id for a in store.iter_articles()])
+            if len(profiles) < 2:
+                sys.exit(
+                    f"{name}: under two articles have sentence vectors; is an encoder installed?"
+                )
             texts = [
                 f"{articles[p.article_id].title or ''}\n{articles[p.article_id].text}"
                 for p in profiles
