@@ -132,6 +132,26 @@ def test_untrusted_text_is_not_interpreted_as_markup(tmp_path):
     assert "\x1b" not in shown.stdout
 
 
+def test_bidirectional_overrides_cannot_disguise_a_name(tmp_path):
+    # "report\u202egnp.exe" would display as "reportexe.png".
+    db = str(tmp_path / "s.db")
+    line = {
+        "id": "b1",
+        "source": "news\u202egro.example",
+        "title": "Totally\u2066 safe\u2069 title",
+        "text": STORY[0] + " \u202eReversed\u202c words.",
+        "published": "2024-01-02",
+    }
+    (tmp_path / "bidi.jsonl").write_text(json.dumps(line))
+    invoke("ingest", str(tmp_path / "bidi.jsonl"), "--db", db)
+    [stored] = json.loads(invoke("articles", "--db", db, "--json").stdout)["articles"]
+    assert stored["source"] == "newsgro.example"
+    assert stored["title"] == "Totally safe title"
+    shown = invoke("show", "b1", "--db", db).stdout
+    assert "Reversed words." in shown
+    assert not set(shown) & set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def test_help_and_version_work_as_a_real_command():
     for args in (["--help"], ["ingest", "--help"], ["articles", "--help"], ["--version"]):
         done = subprocess.run(

@@ -298,6 +298,30 @@ def test_relate_command_classifies_and_skips_bad_lines(tmp_path: Path):
     assert "pairs.jsonl:3: b must be non-empty text" in result.stderr
 
 
+def test_relate_reports_undecodable_lines_and_keeps_every_good_pair(tmp_path: Path):
+    good = {"id": "g", "a": "The dog is running", "b": "The dog is not running"}
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_bytes(
+        b"\xef\xbb\xbf"  # a byte-order mark before the first line is not an error
+        + json.dumps(good).encode()
+        + b'\n{"id": "latin", "a": "caf\xe9 open", "b": "closed"}\n'  # Latin-1, not UTF-8
+        + b'{"id": "s", "a": "\\ud800 The dog runs", "b": "A dog runs\\u202e"}\n'  # escapes
+        + b'{"id": {"x": 1}, "a": "x", "b": "y"}\n'
+        + b'{"id": 7, "a": "A child reads", "b": "A kid reads"}\n'
+        + b'{"a": "\\u0007", "b": "A kid reads"}\n'
+    )
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["relate", str(pairs), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    # The lone surrogate and the bidi override are cleaned away, as ingest does.
+    assert [line["id"] for line in lines] == ["g", "s", "7"]
+    assert "pairs.jsonl:2: not UTF-8" in result.stderr
+    assert "pairs.jsonl:4: id must be text or a whole number" in result.stderr
+    assert "pairs.jsonl:6: a must be non-empty text" in result.stderr
+    assert "skipped 3 bad lines" in result.stderr
+
+
 @pytest.mark.parametrize("size", [50, 300])
 def test_candidate_pairs_are_bounded_and_match_the_index(size, monkeypatch):
     rng = np.random.default_rng(7)

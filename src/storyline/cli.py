@@ -8,9 +8,9 @@ interpreted as markup.
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
-import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
@@ -52,6 +52,7 @@ from storyline.relations import ModelMismatch, RelationModel, classify
 from storyline.store import DEFAULT_DB, Store, StoreError
 from storyline.store.story_tables import STORY_SORTS
 from storyline.summarize import DEFAULT_WORDS, SummaryParams
+from storyline.untrusted import UNSAFE, displayable
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_STORE, EXIT_MODEL = 0, 1, 2, 3, 4
 EXIT_CODES = (
@@ -94,12 +95,9 @@ InputsArgument = Annotated[
 ]
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def _plain(value: object, style: str = "") -> Text:
     """Untrusted text for the terminal: never markup, never escape sequences."""
-    return Text(_CONTROL.sub("", "" if value is None else str(value)), style=style)
+    return Text(displayable(value), style=style)
 
 
 def _version(value: bool) -> None:
@@ -1107,7 +1105,8 @@ def relate(
         raise typer.Exit(EXIT_MODEL) from exc
     problems = written = 0
     try:
-        source = sys.stdin if str(pairs_path) == "-" else pairs_path.open(encoding="utf-8")
+        # Bytes, decoded line by line: one line that is not UTF-8 is reported, not fatal.
+        source = sys.stdin.buffer if str(pairs_path) == "-" else pairs_path.open("rb")
     except OSError as exc:
         err.print(_plain(f"error: cannot read {pairs_path}: {exc.strerror or exc}", "red"))
         raise typer.Exit(EXIT_NOTHING) from exc
@@ -1129,31 +1128,44 @@ def relate(
                 handle.write(json.dumps(line, ensure_ascii=False) + "\n")
                 written += 1
     if not quiet:
-        err.print(_plain(f"Classified {written:,} pairs; skipped {problems:,} bad lines."))
+        lines = "line" if problems == 1 else "lines"
+        err.print(_plain(f"Classified {written:,} pairs; skipped {problems:,} bad {lines}."))
     if written == 0:
         raise typer.Exit(EXIT_NOTHING)
 
 
-def _statement_pairs(lines, path: Path):
-    """(id, a, b) for each good line, or a message saying what is wrong with a bad one."""
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
+def _statement_pairs(lines: Iterable[bytes], path: Path):
+    """(id, a, b) for each good line, or a message saying what is wrong with a bad one.
+
+    A pair without an id is named by its line number. Text is cleaned as ingest cleans
+    articles (a JSON escape can still carry a control character or a lone surrogate)."""
+    for number, raw in enumerate(lines, 1):
+        if number == 1:
+            raw = raw.removeprefix(codecs.BOM_UTF8)
+        if not raw.strip():
             continue
         where = f"{path}:{number}"
         try:
-            item = json.loads(line)
+            item = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            yield f"{where}: not UTF-8 (byte {exc.start + 1} of the line)"
+            continue
         except json.JSONDecodeError as exc:
             yield f"{where}: not JSON ({exc.msg})"
             continue
         if not isinstance(item, dict):
             yield f"{where}: expected an object with id, a and b"
             continue
-        missing = [k for k in ("a", "b") if not isinstance(item.get(k), str) or not item[k].strip()]
+        pair_id = item.get("id", number)
+        if isinstance(pair_id, bool) or not isinstance(pair_id, str | int):
+            yield f"{where}: id must be text or a whole number"
+            continue
+        texts = {k: UNSAFE.sub("", v) for k in ("a", "b") if isinstance(v := item.get(k), str)}
+        missing = [k for k in ("a", "b") if not texts.get(k, "").strip()]
         if missing:
             yield f"{where}: {' and '.join(missing)} must be non-empty text"
             continue
-        pair_id = item.get("id")
-        yield (str(pair_id) if pair_id is not None else str(number), item["a"], item["b"])
+        yield (str(pair_id), texts["a"], texts["b"])
 
 
 @app.command()

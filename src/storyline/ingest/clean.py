@@ -20,13 +20,11 @@ from typing import Any
 from storyline.ingest.base import content_id
 from storyline.ingest.dates import normalize_date
 from storyline.model import Article
+from storyline.untrusted import UNSAFE
 
 # Characters that only ever carry layout or tracking: drop them.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"))
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-# C0/C1 controls (terminal escape sequences start with one) and lone surrogates,
-# which no encoder or database accepts.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 
 _TERMINAL = (".", "!", "?", '"', "'", "”", "’", ":", ")", "…", "»")
@@ -130,7 +128,7 @@ def normalize_unicode(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = _LINE_BREAKS.sub("\n", text).translate(_INVISIBLE)
     text = text.replace("\t", " ")
-    return _CONTROL.sub("", text)
+    return UNSAFE.sub("", text)
 
 
 def paragraphs(text: str) -> list[str]:
@@ -304,9 +302,9 @@ def clean_article(article: Article) -> Article:
 def _clean_value(value: Any) -> Any:
     """Metadata with every string cleaned like a field (no controls, no surrogates)."""
     if isinstance(value, str):
-        return _CONTROL.sub("", value)
+        return UNSAFE.sub("", value)
     if isinstance(value, dict):
-        return {_CONTROL.sub("", str(k)): _clean_value(v) for k, v in value.items()}
+        return {UNSAFE.sub("", str(k)): _clean_value(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_clean_value(v) for v in value]
     return value

@@ -7,16 +7,16 @@ import re
 from collections.abc import Iterable
 
 from storyline.report.views import StoryView
+from storyline.untrusted import displayable
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _MARK = {"shared": "✓", "only": "●", "disputed": "✗", "": " "}
 
 
 def md(text: object) -> str:
     """Plain text safe inside Markdown: specials escaped, control characters and
     line breaks removed."""
-    flat = _CONTROL.sub("", " ".join(str(text if text is not None else "").split()))
+    flat = " ".join(displayable(text).split())
     return _SPECIAL.sub(r"\\\1", flat)
 
 
