@@ -117,8 +117,16 @@ def main(
 
 
 @contextmanager
-def _open_store(db: str):
-    """The store, with its failures turned into a clear message and exit code 3."""
+def _open_store(db: str, *, existing: bool = False):
+    """The store, with its failures turned into a clear message and exit code 3.
+
+    `existing`: for commands that only read, a store file that is not there is an
+    error (a mistyped --db), not a new empty store."""
+    if existing and "://" not in db and not Path(db).exists():
+        err.print(
+            _plain(f"error: no store at {db}: pass --db, or run storyline analyze first", "red")
+        )
+        raise typer.Exit(EXIT_STORE)
     try:
         store = Store(db)
     except StoreError as exc:
@@ -265,7 +273,7 @@ def list_articles(
     """List stored articles, newest first (best match first with --query)."""
     since_iso, until_iso = _date_option(since, "--since"), _date_option(until, "--until")
     filters = {"source": source, "since": since_iso, "until": until_iso, "query": query}
-    with _open_store(db) as store:
+    with _open_store(db, existing=True) as store:
         total = store.count_articles(**filters)
         found = store.list_articles(limit=limit, offset=offset, **filters)
     if as_json:
@@ -432,7 +440,7 @@ def list_stories(
     """List the stories in the store (run `storyline analyze` to make them)."""
     if sort not in STORY_SORTS:
         raise typer.BadParameter(f"choose one of {', '.join(STORY_SORTS)}", param_hint="--sort")
-    with _open_store(db) as store:
+    with _open_store(db, existing=True) as store:
         total = store.count_stories()
         found = store.list_stories(sort=sort, limit=limit, offset=offset, source=source)
     if as_json:
@@ -473,7 +481,7 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """Show one article (its metadata and full cleaned text) or one story."""
-    with _open_store(db) as store:
+    with _open_store(db, existing=True) as store:
         stored = store.get_article(item_id, revision)
         if stored is None and revision is None and (story := store.get_story(item_id)):
             members = {a.id: a for a in store.iter_articles(story.articles)}
@@ -1018,7 +1026,7 @@ def report(
 ) -> None:
     """Write a report of every story in the store: one self-contained HTML file (no
     scripts, no external assets), or Markdown when --out ends in .md."""
-    with _open_store(db) as store:
+    with _open_store(db, existing=True) as store:
         if store.count_stories() == 0:
             err.print(_plain(f"error: no stories in {db}: run `storyline analyze` first", "red"))
             raise typer.Exit(EXIT_NOTHING)
