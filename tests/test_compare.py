@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from storyline import engine
 from storyline.cli import app
 from storyline.compare import compare_story
+from storyline.contradictions import Statement, polarity_clash
 from storyline.language import load_encoder
 from storyline.model import Article, Comparison, Story
 from storyline.neighbours import candidate_pairs
@@ -152,6 +153,49 @@ def test_opposite_polarity_is_a_conflict(store):
     assert not conflict.revision
     assert "City Herald" in conflict.explanation and "Evening Post" in conflict.explanation
     assert _fact_with(comparison, "did not approve", "council approved").status == "conflict"
+
+
+@pytest.mark.parametrize(
+    ("text", "negative"),
+    [
+        ("The council did not approve the stadium plan.", True),
+        ("There is no permission granted for these forces to stay.", True),
+        ("The ministry denied that the dam had been damaged.", True),
+        ("The storm not only flooded the valley but also destroyed the bridge.", False),
+        ("The authority did not deny that the dam had been damaged.", False),
+        ("Officials never refused the request, and it was approved.", False),
+        ("Not only was the request refused, the visit was cancelled.", True),
+    ],
+)
+def test_statement_polarity_reads_negation_in_context(text, negative):
+    assert Statement.of("a", 0, text).negative is negative
+
+
+def test_cancelled_negations_are_no_polarity_conflict():
+    def clash(a: str, b: str):
+        return polarity_clash(Statement.of("a", 0, a), Statement.of("b", 0, b), min_shared=2)
+
+    assert (
+        clash(
+            "The storm not only flooded the valley but also destroyed the old bridge.",
+            "The storm flooded the valley and destroyed the old bridge.",
+        )
+        is None
+    )
+    assert (
+        clash(
+            "The water authority did not deny that the dam had been damaged.",
+            "The water authority confirmed that the dam had been damaged.",
+        )
+        is None
+    )
+    assert (
+        clash(
+            "The water authority denied that the dam had been damaged.",
+            "The water authority confirmed that the dam had been damaged.",
+        ).kind
+        == "polarity"
+    )
 
 
 def test_a_paraphrase_from_another_source_is_consensus(store):

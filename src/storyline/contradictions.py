@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from storyline.language.entities import name_key
 from storyline.model import Quantity, Quote, TimeExpression
-from storyline.relations import NEGATIONS, negated, words
+from storyline.relations import NEGATIONS, words
 from storyline.stories import content_terms
 
 # Words that grant or refuse: mapped to one concept, so "no permission" and
@@ -37,6 +37,9 @@ _REPORTING = frozenset(
     "said says say saying told tells according reported reports reporting added adds "
     "stated statement announced asked".split()
 )
+# "not only ... but also", "not least": a negation word that negates nothing.
+_NOT_NEGATING = frozenset({"only", "just", "merely", "least", "simply"})
+_NEGATION_REACH = 3  # words after a negation within which a refusal word is negated too
 _DAYS_PER = {"minute": 1 / 1440, "hour": 1 / 24, "day": 1, "week": 7, "month": 30.4, "year": 365}
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
 _CONTEXT_CHARS = 60
@@ -105,7 +108,7 @@ class Statement:
             quantities=quantities or [],
             times=times or [],
             quotes=quotes or [],
-            negative=negated(tokens) or any(t in _REFUSING for t in tokens),
+            negative=says_not(tokens),
             terms=frozenset(terms),
             topic=frozenset(terms - names),
             granted=frozenset(granted),
@@ -185,6 +188,26 @@ def _explicit_dates(times: list[TimeExpression]) -> list[TimeExpression]:
         for t in times
         if t.start and t.end and _EXPLICIT_DATE.search(t.text) and not _SPANS.search(t.text)
     ]
+
+
+def says_not(tokens: list[str]) -> bool:
+    """Whether a statement (its `words`) denies or refuses: a negation or a refusal word
+    that is not cancelled. "Not only" negates nothing, and a negated refusal ("did not
+    deny", "never refused") affirms. Cost: linear in the tokens."""
+    cancelled: set[int] = set()
+    for at, token in enumerate(tokens):
+        if token not in NEGATIONS or at in cancelled:
+            continue
+        following = tokens[at + 1 : at + 1 + _NEGATION_REACH]
+        if following[:1] and following[0] in _NOT_NEGATING:
+            cancelled.add(at)
+            continue
+        refusal = next((at + 1 + i for i, t in enumerate(following) if t in _REFUSING), None)
+        if refusal is not None:
+            cancelled |= {at, refusal}
+    return any(
+        (t in NEGATIONS or t in _REFUSING) and at not in cancelled for at, t in enumerate(tokens)
+    )
 
 
 def polarity_clash(a: Statement, b: Statement, min_shared: int) -> Finding | None:
