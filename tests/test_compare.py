@@ -156,6 +156,43 @@ def test_opposite_polarity_is_a_conflict(store):
 
 
 @pytest.mark.parametrize(
+    ("first", "second", "conflict"),
+    [
+        # A figure inside a reported range agrees with it; one outside does not.
+        ("Between three and five million", "Four million", None),
+        (
+            "Between three and five million",
+            "About eight million",
+            "between 3,000,000 and 5,000,000",
+        ),
+        # A scale written onto the figure is read.
+        ("Some £2bn in aid for the 12 million", "Some £2 billion in aid for the 12 million", None),
+        (
+            "Some £2bn in aid for the 12 million",
+            "Some £2 million in aid for the 12 million",
+            "2,000,000",
+        ),
+    ],
+)
+def test_ranges_and_written_on_scales_in_comparison(store, first, second, conflict):
+    lead = "people who have fled the fighting in the northern province, the United Nations said."
+    comparison = _compare(
+        store,
+        [
+            _article("un-1", "Wire One", "2024-05-02", f"{first} {lead}", BACKGROUND_A),
+            _article("un-2", "Wire Two", "2024-05-02", f"{second} {lead}", BACKGROUND_B),
+        ],
+    )
+    found = [c for c in comparison.conflicts if c.kind == "quantity"]
+    if conflict is None:
+        assert not found
+        assert _fact_with(comparison, first, second).status == "consensus"
+    else:
+        [clash] = found
+        assert conflict in clash.explanation
+
+
+@pytest.mark.parametrize(
     ("text", "negative"),
     [
         ("The council did not approve the stadium plan.", True),

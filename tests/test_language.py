@@ -384,6 +384,33 @@ def test_quantity_edge_cases(nlp, text, expected):
     assert (found[0].value, found[0].kind) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The deal is worth $2bn, officials said.", (2e9, None, "money", "USD")),
+        ("The club paid £5m for the striker.", (5e6, None, "money", "GBP")),
+        ("It cost $2.5bn to build.", (2.5e9, None, "money", "USD")),
+        ("The wall is 5m high.", (5, None, "measure", "m")),
+        ("Between three and five million people fled.", (3e6, 5e6, "count", None)),
+        ("Between 3 and 5 million people fled the fighting.", (3e6, 5e6, "count", None)),
+        ("Some 3-5 million people fled.", (3e6, 5e6, "count", None)),
+        ("Between 300,000 and 1 million people fled.", (3e5, 1e6, "count", None)),
+        ("The 2-3 day delay angered travellers.", (2, 3, "duration", "day")),
+    ],
+)
+def test_scales_written_onto_figures_and_ranges(nlp, text, expected):
+    [quantity] = annotate(nlp, text).quantities
+    assert (quantity.value, quantity.high, quantity.kind, quantity.unit) == expected
+    if quantity.high is not None:
+        assert quantity.qualifier == "between"
+        assert quantity.bounds() == (quantity.value, quantity.high)
+
+
+def test_a_rise_is_two_figures_not_a_range(nlp):
+    found = annotate(nlp, "Casualties rose from 200 to 300 soldiers.").quantities
+    assert [(q.value, q.high) for q in found] == [(200, None), (300, None)]
+
+
 def test_no_counted_noun_from_a_verb_or_a_name(nlp):
     assert all(q.what != "crashed" for q in annotate(nlp, "The Boeing 747 crashed.").quantities)
 

@@ -313,14 +313,19 @@ def _overlap(qa: Quantity, qb: Quantity) -> bool:
 
 
 def _figure(quantity: Quantity) -> str:
-    qualifier = f"{quantity.qualifier} " if quantity.qualifier else ""
-    value = (
-        f"{quantity.value:,.0f}" if quantity.value == int(quantity.value) else f"{quantity.value:,}"
-    )
+    def number(value: float) -> str:
+        return f"{value:,.0f}" if value == int(value) else f"{value:,}"
+
+    if quantity.qualifier == "between" and quantity.high is not None:
+        value = f"between {number(quantity.value)} and {number(quantity.high)}"
+    else:
+        qualifier = f"{quantity.qualifier} " if quantity.qualifier else ""
+        value = qualifier + number(quantity.value)
     noun = quantity.what or quantity.unit or ""
     if quantity.kind == "duration":
-        noun = quantity.unit + ("s" if quantity.value != 1 else "") if quantity.unit else ""
-    return f"{qualifier}{value} {noun}".strip()
+        plural = "s" if (quantity.high or quantity.value) != 1 else ""
+        noun = quantity.unit + plural if quantity.unit else ""
+    return f"{value} {noun}".strip()
 
 
 def _when(time: TimeExpression) -> str:

@@ -143,7 +143,9 @@ class Quantity:
 
     `value` is in the unit given (a duration of four weeks is 4, unit "week").
     `qualifier` is one of: None (exact), "about", "more than", "at least",
-    "less than", "at most", "up to"; `bounds` turns it into an interval.
+    "less than", "at most", "up to", or "between" for a range ("between 3 and 5
+    million", "3-5 million"), whose upper end is `high`; `bounds` turns it into an
+    interval.
     """
 
     value: float
@@ -153,10 +155,13 @@ class Quantity:
     kind: str  # "count" | "duration" | "age" | "money" | "percent" | "measure"
     text: str
     sentence: int
+    high: float | None = None
 
     def bounds(self, tolerance: float = 0.1) -> tuple[float, float]:
         """The interval of values the statement allows ("around 5,000": ±10 %)."""
         value, inf = self.value, float("inf")
+        if self.qualifier == "between" and self.high is not None:
+            return (value, self.high)
         return {
             None: (value, value),
             "about": (value * (1 - tolerance), value * (1 + tolerance)),

@@ -131,6 +131,10 @@ QUALIFIERS = {
 _QUALIFIERS = {phrase: q for q, phrases in QUALIFIERS.items() for phrase in phrases.split("|")}
 _FILLER = {"a", "an", "the", "time", "frame", "period", "total", "of"}
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
+# A scale written onto the number: "2bn", "2.5bn", "20k", "5m".
+_ATTACHED_SCALE = re.compile(r"^(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(bn|m|k)$")
+# Words that join the two ends of a range: "between 3 and 5", "3-5", "200 to 300".
+_RANGE_JOINS = {"and", "to", "-", "–"}
 # Numbers inside these are dates, or parts of names ("Boeing 747", "Catch-22").
 _SKIP_ENTITIES = {"DATE", "TIME", "ORDINAL", "PRODUCT", "WORK_OF_ART", "LAW", "FAC"}
 # Dependency roles a counted noun can have (no tagger runs, so the parse says what is a noun).
@@ -166,6 +170,15 @@ def find_quantities(doc: Doc, sentences: list[Sentence]) -> list[Quantity]:
             continue
         numbers = doc[i:value_end]
         value = _value([t.lower_ for t in numbers])
+        high = None
+        if (range_end := _range_end(doc, i, value_end)) is not None:
+            upper = [t.lower_ for t in doc[value_end + 1 : range_end]]
+            high = _value(upper)
+            value = _range_low(value, [t.lower_ for t in numbers], upper)
+            if value is None or high is None or value >= high:
+                high = None  # not a range after all: "from 300 to 200" is a fall
+            else:
+                numbers, value_end = doc[i:range_end], range_end
         unit_token = doc[value_end] if value_end < len(doc) else None
         if unit_token is not None and unit_token.text in "-–" and value_end + 1 < len(doc):
             unit_token = doc[value_end + 1]  # "five-day"
@@ -193,15 +206,19 @@ def find_quantities(doc: Doc, sentences: list[Sentence]) -> list[Quantity]:
             else numbers[-1]
         )
         text = source[_start_with_symbol(doc, i) : end_token.idx + len(end_token.text)]
+        qualifier = "between" if high is not None else None
+        if high is not None and i > 0 and doc[i - 1].lower_ in ("between", "from"):
+            text = source[doc[i - 1].idx : end_token.idx + len(end_token.text)]
         found.append(
             Quantity(
                 value,
                 unit,
                 what,
-                _qualifier(source[max(0, token.idx - 60) : token.idx]),
+                qualifier or _qualifier(source[max(0, token.idx - 60) : token.idx]),
                 kind,
                 text,
                 sentence,
+                high,
             )
         )
         i = value_end
@@ -209,25 +226,67 @@ def find_quantities(doc: Doc, sentences: list[Sentence]) -> list[Quantity]:
 
 
 def _number_end(doc: Doc, start: int) -> int:
-    """Index after the number starting at `start` ("One thousand", "3.5 million", "1,000")."""
+    """Index after the number starting at `start` ("One thousand", "3.5 million", "1,000",
+    "£5m", "$2bn")."""
+    money = start > 0 and _currency(doc[start - 1].lower_) is not None
     end = start
     while end < len(doc):
         word = doc[end].lower_
         is_number = bool(_DIGITS.match(word)) or word in SMALL or word in SCALES
-        if word in ("a", "m", "k", "bn"):
+        if attached := _ATTACHED_SCALE.match(word):
+            # "5m" is five million pounds after "£", but may be five metres elsewhere.
+            is_number = end == start and (attached.group(2) != "m" or money)
+        elif word == "a":
             # "a million" is a number; the "a" of "$2 million a year" is not.
+            is_number = end == start and end + 1 < len(doc) and doc[end + 1].lower_ in SCALES
+        elif word in ("m", "k", "bn"):
+            # Only written onto a figure ("5 m" is metres): "£5m" tokenises as "5", "m".
             is_number = (
-                word == "a"
-                and end == start
-                and end + 1 < len(doc)
-                and (doc[end + 1].lower_ in SCALES)
+                end > start
+                and doc[end - 1].whitespace_ == ""
+                and bool(_DIGITS.match(doc[end - 1].lower_))
+                and (word != "m" or money)
             )
-        if word == "and" and end > start and end + 1 < len(doc) and doc[end + 1].lower_ in SMALL:
-            is_number = True  # "one hundred and fifty"
+        if (
+            word == "and"
+            and end > start
+            and doc[end - 1].lower_ in ("hundred", "thousand")
+            and end + 1 < len(doc)
+            and doc[end + 1].lower_ in SMALL
+        ):
+            is_number = True  # "one hundred and fifty"; "three and five million" is a range
         if not is_number:
             break
         end += 1
     return end
+
+
+def _range_end(doc: Doc, start: int, end: int) -> int | None:
+    """Where a range that opens with the number doc[start:end] ends, if it is one:
+    "between 3 and 5 million", "3-5 million", "200 to 300". A rise "from 200 to 300" is
+    left as two figures, so is anything after "and" without "between"."""
+    if end + 1 >= len(doc) or doc[end].lower_ not in _RANGE_JOINS:
+        return None
+    join = doc[end].lower_
+    before = doc[start - 1].lower_ if start > 0 else ""
+    if join == "and" and before != "between":
+        return None
+    if join == "to" and before == "from":
+        return None
+    if join in ("-", "–") and (doc[end - 1].whitespace_ or doc[end].whitespace_):
+        return None  # "3 - 5" in running text is rarely a range
+    upper_end = _number_end(doc, end + 1)
+    return upper_end if upper_end > end + 1 else None
+
+
+def _range_low(low: float | None, lower: list[str], upper: list[str]) -> float | None:
+    """The low end of a range, with the scale that only the high end writes out:
+    "3 to 5 million" runs from 3 million, "300,000 to 1 million" from 300,000."""
+    scales = [SCALES[w] for w in upper if w in SCALES and SCALES[w] > 100]
+    if low is None or not scales or any(w in SCALES for w in lower):
+        return low
+    coefficient = _value([w for w in upper if w not in SCALES])
+    return low * scales[-1] if coefficient is not None and low <= coefficient else low
 
 
 def _value(words: list[str]) -> float | None:
@@ -235,7 +294,10 @@ def _value(words: list[str]) -> float | None:
     for word in words:
         if word == "and":
             continue
-        if _DIGITS.match(word):
+        if attached := _ATTACHED_SCALE.match(word):
+            total += float(attached.group(1).replace(",", "")) * SCALES[attached.group(2)]
+            seen = True
+        elif _DIGITS.match(word):
             current += float(word.replace(",", ""))
             seen = True
         elif word in SMALL:
@@ -292,6 +354,8 @@ def _unit(doc: Doc, start: int, unit_token: Token | None) -> tuple[str, str | No
 def _is_date_or_label(numbers, kind: str) -> bool:
     if kind in ("duration", "money", "percent", "measure", "age"):
         return False
+    if any(SCALES.get(t.lower_, 0) >= 1_000_000 for t in numbers):
+        return False  # "3 million" is no date, whatever the entity recogniser thinks
     if any(t.ent_type_ in _SKIP_ENTITIES for t in numbers):
         return True
     first = numbers[0].lower_
