@@ -308,6 +308,25 @@ def test_a_later_report_that_changes_a_figure_is_a_revision(store):
     assert fact.status == "updated" and "40 people" in fact.text  # the latest state wins
 
 
+def test_the_same_words_from_two_speakers_stay_a_conflict_a_day_later(store):
+    quote = '"We will rebuild every school that the flood destroyed before the winter," said'
+    comparison = _compare(
+        store,
+        [
+            _article(
+                "q-1", "Wire One", "2024-03-04", f"{quote} John Harlow, the governor.", BACKGROUND_A
+            ),
+            _article(
+                "q-2", "Wire Two", "2024-03-05", f"{quote} Maria Costa, the minister.", BACKGROUND_B
+            ),
+        ],
+    )
+    [clash] = [c for c in comparison.conflicts if c.kind == "speaker"]
+    assert not clash.revision and "Both cannot be true" in clash.explanation
+    assert "John Harlow" in clash.explanation and "Maria Costa" in clash.explanation
+    assert _fact_with(comparison, "John Harlow", "Maria Costa").status == "conflict"
+
+
 def test_seeds_revision_and_consensus(shared_data: Path, store):
     from storyline.ingest import read_inputs
 

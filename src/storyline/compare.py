@@ -314,11 +314,16 @@ def _mention(statement: Statement) -> Mention:
 
 
 def _conflict(a: Statement, b: Statement, finding: Finding, fact_id: str) -> Conflict:
-    """Earlier mention first; a later report is a revision of the earlier one."""
+    """Earlier mention first; a report from a later day revises the earlier one, except
+    on who said some words: that does not change as a story develops, so two
+    attributions are a conflict whenever they were published."""
     if (b.published or "") < (a.published or ""):
         a, b = b, a
         finding = Finding(finding.kind, finding.says_b, finding.says_a)
-    revision = bool(a.published and b.published and a.published[:10] < b.published[:10])
+    revision = (
+        finding.kind != "speaker"
+        and bool(a.published and b.published and a.published[:10] < b.published[:10])
+    )
     who_a = a.source or f"article {a.article}"
     who_b = b.source or f"article {b.article}"
     if a.source and a.source == b.source:
