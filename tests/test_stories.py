@@ -142,6 +142,23 @@ def test_a_copy_in_a_later_run_updates_its_story_listing(store):
     assert listed["end"] == "2023-09-15"
 
 
+def test_a_revised_article_updates_its_story_listing(store):
+    _analyze(
+        store,
+        [
+            _article("storm-1", STORM, "Taipei Times", "2023-09-03"),
+            _article("storm-2", STORM_OTHER_OUTLET, "Focus Taiwan", "2023-09-03"),
+        ],
+    )
+    # The second outlet's piece comes again, corrected and re-dated, under a new source name.
+    revised = STORM_OTHER_OUTLET.replace("Thousands fled", "More than 4,000 people fled")
+    _analyze(store, [_article("storm-2", revised, "CNA", "2023-09-04")])
+    [listed] = store.list_stories()
+    assert listed["articles"] == 2
+    assert set(listed["sources"]) == {"Taipei Times", "CNA"}
+    assert (listed["start"], listed["end"]) == ("2023-09-03", "2023-09-04")
+
+
 def test_near_duplicates_need_most_of_the_text():
     finder = DuplicateFinder()
     assert finder.check("a", signature(STORM)) is None

@@ -320,9 +320,8 @@ def _conflict(a: Statement, b: Statement, finding: Finding, fact_id: str) -> Con
     if (b.published or "") < (a.published or ""):
         a, b = b, a
         finding = Finding(finding.kind, finding.says_b, finding.says_a)
-    revision = (
-        finding.kind != "speaker"
-        and bool(a.published and b.published and a.published[:10] < b.published[:10])
+    revision = finding.kind != "speaker" and bool(
+        a.published and b.published and a.published[:10] < b.published[:10]
     )
     who_a = a.source or f"article {a.article}"
     who_b = b.source or f"article {b.article}"

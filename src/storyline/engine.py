@@ -358,7 +358,9 @@ def run_stories(
     encoder's name) the sentence vectors of the language stage, and clustered in publication
     order; copies join their original's story. Stories that could still
     continue (within `cold_days` of the new articles) are loaded from the
-    store, the rest stay on disk. Articles already in a story are skipped.
+    store, the rest stay on disk. Articles already in a story stay there, but
+    the listing of their story (sources, first and last report) is recomputed:
+    a new revision may have changed its source or date.
     Memory: the loaded stories' profiles and one window of articles.
     """
     params = params or ClusterParams()
@@ -366,8 +368,10 @@ def run_stories(
     started = time.perf_counter()
     dates = store.published_dates(_unique(store, ids))
     placed = store.story_of(list(dates))
+    revisited = set(placed.values()) if ids is not None else set()
     todo = sorted((i for i in dates if i not in placed), key=lambda i: dates[i] or "")
     if not todo:
+        store.relist_stories(revisited)
         summary.seconds = time.perf_counter() - started
         return summary
     links = store.duplicate_links(todo)
@@ -417,7 +421,7 @@ def run_stories(
         merged,
         clusterer.documents,
         clusterer.changed_frequencies(),
-        relisted=set(members.values()),
+        relisted=set(members.values()) | {clusterer.resolve(s) for s in revisited},
     )
     summary.new_stories = sum(1 for s in touched if s.story_id not in stored)
     summary.extended_stories = len(touched) - summary.new_stories

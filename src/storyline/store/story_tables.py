@@ -196,6 +196,16 @@ class StoryTablesMixin:
                 )
             _set_meta(conn, _DOCUMENTS_KEY, str(documents))
 
+    def relist_stories(self, story_ids: Iterable[str]) -> None:
+        """Recompute the count, sources and first/last report of `story_ids` from their
+        current members (after members were revised). Cost: one query per 500 stories."""
+        wanted = sorted(set(story_ids))
+        if not wanted:
+            return
+        with self._guarded_write() as conn:
+            for chunk in _chunks(wanted):
+                _refresh_listing(conn, chunk)
+
     def member_titles(self, story_id: str) -> list[str]:
         """The headlines of a story's current articles."""
         stmt = (
