@@ -260,3 +260,12 @@ def test_cli_lists_and_shows_stories(tmp_path):
     assert [a["id"] for a in json.loads(shown.stdout)["articles"]] == story["articles"]
     bad = runner.invoke(app, ["stories", "--db", db, "--sort", "sideways"])
     assert bad.exit_code == 2
+    # An article may carry a story's id: the article is shown, with a note, and --story
+    # reaches the story.
+    impostor = tmp_path / "impostor.jsonl"
+    impostor.write_text(json.dumps({"id": story["id"], "text": FOOTBALL, "source": "x.example"}))
+    assert runner.invoke(app, ["ingest", str(impostor), "--db", db]).exit_code == 0
+    shown = runner.invoke(app, ["show", story["id"], "--db", db])
+    assert "Manchester United" in shown.stdout and "--story" in shown.stderr
+    shown = runner.invoke(app, ["show", story["id"], "--story", "--db", db, "--json"])
+    assert [a["id"] for a in json.loads(shown.stdout)["articles"]] == story["articles"]

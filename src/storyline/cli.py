@@ -478,12 +478,16 @@ def show(
     item_id: Annotated[str, typer.Argument(metavar="ID", help="An article or story id.")],
     db: DbOption = DEFAULT_DB,
     revision: Annotated[int | None, typer.Option(help="An earlier revision.")] = None,
+    story_only: Annotated[
+        bool, typer.Option("--story", help="ID is a story's, even if an article has it too.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Show one article (its metadata and full cleaned text) or one story."""
     with _open_store(db, existing=True) as store:
-        stored = store.get_article(item_id, revision)
-        if stored is None and revision is None and (story := store.get_story(item_id)):
+        stored = None if story_only else store.get_article(item_id, revision)
+        story = store.get_story(item_id) if revision is None else None
+        if stored is None and story is not None:
             members = {a.id: a for a in store.iter_articles(story.articles)}
             comparison = store.get_comparisons([story.id]).get(story.id)
             summary = store.get_summaries([story.id]).get(story.id)
@@ -495,8 +499,11 @@ def show(
             else None
         )
     if stored is None:
-        err.print(_plain(f"error: no article or story with id {item_id!r} in {db}", "red"))
+        what = "story" if story_only else "article or story"
+        err.print(_plain(f"error: no {what} with id {item_id!r} in {db}", "red"))
         raise typer.Exit(EXIT_NOTHING)
+    if story is not None:
+        err.print(_plain(f"note: a story has this id too; `show {item_id} --story` shows it"))
     article = stored.article
     if as_json:
         data = article.summary_dict() | {
