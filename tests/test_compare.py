@@ -202,6 +202,8 @@ def test_ranges_and_written_on_scales_in_comparison(store, first, second, confli
         ("The authority did not deny that the dam had been damaged.", False),
         ("Officials never refused the request, and it was approved.", False),
         ("Not only was the request refused, the visit was cancelled.", True),
+        ("A professor doubted that Pinochet was entitled to diplomatic immunity.", True),
+        ("There is no doubt that Pinochet was entitled to diplomatic immunity.", False),
     ],
 )
 def test_statement_polarity_reads_negation_in_context(text, negative):

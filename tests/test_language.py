@@ -396,6 +396,8 @@ def test_quantity_edge_cases(nlp, text, expected):
         ("Some 3-5 million people fled.", (3e6, 5e6, "count", None)),
         ("Between 300,000 and 1 million people fled.", (3e5, 1e6, "count", None)),
         ("The 2-3 day delay angered travellers.", (2, 3, "duration", "day")),
+        ("The repairs will cost £2-3m.", (2e6, 3e6, "money", "GBP")),
+        ("Between $1.5bn and $2bn was spent.", (1.5e9, 2e9, "money", "USD")),
     ],
 )
 def test_scales_written_onto_figures_and_ranges(nlp, text, expected):

@@ -37,6 +37,8 @@ _REPORTING = frozenset(
     "said says say saying told tells according reported reports reporting added adds "
     "stated statement announced asked".split()
 )
+# Doubt negates what follows ("doubts that he was entitled"), and "no doubt" affirms.
+_DOUBTING = frozenset("doubt doubts doubted doubtful unlikely".split())
 # "not only ... but also", "not least": a negation word that negates nothing.
 _NOT_NEGATING = frozenset({"only", "just", "merely", "least", "simply"})
 _NEGATION_REACH = 3  # words after a negation within which a refusal word is negated too
@@ -45,7 +47,10 @@ _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
 _CONTEXT_CHARS = 60
 _QUOTE_WORDS = 5  # shorter quotes ("no comment") are said by many
 _OBJECT_WORDS = 6  # words after "allowed", "denied" ... that say what is allowed or denied
-_SPANS = re.compile(r"\b(for|within|since|over|during|past|next|last|ago)\b", re.IGNORECASE)
+_SPANS = re.compile(
+    r"\b(for|within|since|over|during|past|next|last|ago|until|till|through|before|after)\b",
+    re.IGNORECASE,
+)
 _DATE_SLACK = timedelta(days=1)  # reports a day apart often resolve "yesterday" differently
 _CLASH_CONTEXT = 0.3  # context overlap for two different figures to be of one thing
 _EXPLICIT_DATE = re.compile(
@@ -182,7 +187,8 @@ def _near(ta: TimeExpression, tb: TimeExpression) -> bool:
 def _explicit_dates(times: list[TimeExpression]) -> list[TimeExpression]:
     """Dates written out ("March 3", "in 2014"). Relative ones ("on Sunday") are resolved
     against the publication date and may point a week off, and spans ("for 14
-    years", "since 1984") say how long rather than when, so neither ever clashes."""
+    years", "since 1984") and bounds ("until March", "before 2020") say how long or by
+    when rather than when, so none of them ever clashes."""
     return [
         t
         for t in times
@@ -191,9 +197,11 @@ def _explicit_dates(times: list[TimeExpression]) -> list[TimeExpression]:
 
 
 def says_not(tokens: list[str]) -> bool:
-    """Whether a statement (its `words`) denies or refuses: a negation or a refusal word
-    that is not cancelled. "Not only" negates nothing, and a negated refusal ("did not
-    deny", "never refused") affirms. Cost: linear in the tokens."""
+    """Whether a statement (its `words`) denies, refuses or doubts: a negation, refusal
+    or doubt word that is not cancelled. "Not only" negates nothing, and a negated
+    refusal or doubt ("did not deny", "never refused", "no doubt") affirms. Cost: linear
+    in the tokens."""
+    denying = _REFUSING | _DOUBTING
     cancelled: set[int] = set()
     for at, token in enumerate(tokens):
         if token not in NEGATIONS or at in cancelled:
@@ -202,11 +210,11 @@ def says_not(tokens: list[str]) -> bool:
         if following[:1] and following[0] in _NOT_NEGATING:
             cancelled.add(at)
             continue
-        refusal = next((at + 1 + i for i, t in enumerate(following) if t in _REFUSING), None)
-        if refusal is not None:
-            cancelled |= {at, refusal}
+        denial = next((at + 1 + i for i, t in enumerate(following) if t in denying), None)
+        if denial is not None:
+            cancelled |= {at, denial}
     return any(
-        (t in NEGATIONS or t in _REFUSING) and at not in cancelled for at, t in enumerate(tokens)
+        (t in NEGATIONS or t in denying) and at not in cancelled for at, t in enumerate(tokens)
     )
 
 

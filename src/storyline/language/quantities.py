@@ -169,12 +169,12 @@ def find_quantities(doc: Doc, sentences: list[Sentence]) -> list[Quantity]:
             i += 1
             continue
         numbers = doc[i:value_end]
-        value = _value([t.lower_ for t in numbers])
+        value = _value([_word(t) for t in numbers])
         high = None
         if (range_end := _range_end(doc, i, value_end)) is not None:
-            upper = [t.lower_ for t in doc[value_end + 1 : range_end]]
+            upper = [_word(t) for t in doc[value_end + 1 : range_end] if not _currency(t.lower_)]
             high = _value(upper)
-            value = _range_low(value, [t.lower_ for t in numbers], upper)
+            value = _range_low(value, [_word(t) for t in numbers], upper)
             if value is None or high is None or value >= high:
                 high = None  # not a range after all: "from 300 to 200" is a fall
             else:
@@ -207,8 +207,11 @@ def find_quantities(doc: Doc, sentences: list[Sentence]) -> list[Quantity]:
         )
         text = source[_start_with_symbol(doc, i) : end_token.idx + len(end_token.text)]
         qualifier = "between" if high is not None else None
-        if high is not None and i > 0 and doc[i - 1].lower_ in ("between", "from"):
-            text = source[doc[i - 1].idx : end_token.idx + len(end_token.text)]
+        if high is not None and _word_before(doc, i) == "between":
+            symbol = _start_with_symbol(doc, i) != doc[i].idx  # "between $2bn and $3bn"
+            opening = doc[i - 2] if symbol else doc[i - 1]
+            text = source[opening.idx : end_token.idx + len(end_token.text)]
+        text = text.removesuffix(".") if end_token.lower_ in ("m.", "k.", "bn.") else text
         found.append(
             Quantity(
                 value,
@@ -225,13 +228,14 @@ def find_quantities(doc: Doc, sentences: list[Sentence]) -> list[Quantity]:
     return found
 
 
-def _number_end(doc: Doc, start: int) -> int:
+def _number_end(doc: Doc, start: int, money: bool | None = None) -> int:
     """Index after the number starting at `start` ("One thousand", "3.5 million", "1,000",
-    "£5m", "$2bn")."""
-    money = start > 0 and _currency(doc[start - 1].lower_) is not None
+    "£5m", "$2bn"). `money`: whether a currency goes with it (else: one just before)."""
+    if money is None:
+        money = start > 0 and _currency(doc[start - 1].lower_) is not None
     end = start
     while end < len(doc):
-        word = doc[end].lower_
+        word = _word(doc[end])
         is_number = bool(_DIGITS.match(word)) or word in SMALL or word in SCALES
         if attached := _ATTACHED_SCALE.match(word):
             # "5m" is five million pounds after "£", but may be five metres elsewhere.
@@ -261,6 +265,20 @@ def _number_end(doc: Doc, start: int) -> int:
     return end
 
 
+def _word_before(doc: Doc, start: int) -> str:
+    """The word before the number at `start`, past a currency symbol ("between $2bn")."""
+    at = start - 1
+    if at >= 0 and _currency(doc[at].lower_) and not doc[at].is_alpha:
+        at -= 1
+    return doc[at].lower_ if at >= 0 else ""
+
+
+def _word(token: Token) -> str:
+    """A token as a number word: lower case, and "m." at a sentence's end read as "m"."""
+    word = token.lower_
+    return word[:-1] if word in ("m.", "k.", "bn.") else word
+
+
 def _range_end(doc: Doc, start: int, end: int) -> int | None:
     """Where a range that opens with the number doc[start:end] ends, if it is one:
     "between 3 and 5 million", "3-5 million", "200 to 300". A rise "from 200 to 300" is
@@ -268,25 +286,35 @@ def _range_end(doc: Doc, start: int, end: int) -> int | None:
     if end + 1 >= len(doc) or doc[end].lower_ not in _RANGE_JOINS:
         return None
     join = doc[end].lower_
-    before = doc[start - 1].lower_ if start > 0 else ""
+    before = _word_before(doc, start)
     if join == "and" and before != "between":
         return None
     if join == "to" and before == "from":
         return None
     if join in ("-", "–") and (doc[end - 1].whitespace_ or doc[end].whitespace_):
         return None  # "3 - 5" in running text is rarely a range
-    upper_end = _number_end(doc, end + 1)
-    return upper_end if upper_end > end + 1 else None
+    money = start > 0 and _currency(doc[start - 1].lower_) is not None  # "£2-3m"
+    upper = end + 1
+    if money and upper + 1 < len(doc) and _currency(doc[upper].lower_):
+        upper += 1  # "between $1.5bn and $2bn"
+    upper_end = _number_end(doc, upper, money)
+    return upper_end if upper_end > upper else None
 
 
 def _range_low(low: float | None, lower: list[str], upper: list[str]) -> float | None:
     """The low end of a range, with the scale that only the high end writes out:
-    "3 to 5 million" runs from 3 million, "300,000 to 1 million" from 300,000."""
-    scales = [SCALES[w] for w in upper if w in SCALES and SCALES[w] > 100]
-    if low is None or not scales or any(w in SCALES for w in lower):
+    "3 to 5 million" runs from 3 million, "£2-3bn" from £2bn, "300,000 to 1 million" from
+    300,000."""
+    if low is None or not upper or any(w in SCALES or _ATTACHED_SCALE.match(w) for w in lower):
         return low
-    coefficient = _value([w for w in upper if w not in SCALES])
-    return low * scales[-1] if coefficient is not None and low <= coefficient else low
+    if attached := _ATTACHED_SCALE.match(upper[-1]):
+        scale, coefficient = SCALES[attached.group(2)], float(attached.group(1).replace(",", ""))
+    else:
+        scales = [SCALES[w] for w in upper if w in SCALES and SCALES[w] > 100]
+        if not scales:
+            return low
+        scale, coefficient = scales[-1], _value([w for w in upper if w not in SCALES])
+    return low * scale if coefficient is not None and low <= coefficient else low
 
 
 def _value(words: list[str]) -> float | None:
