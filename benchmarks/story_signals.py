@@ -31,8 +31,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import stories as bench  # the benchmark next door prepares the sets
 
 THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.025), 3)
-# storyline's own (embedding, terms, entities) weights, from ClusterParams.
-MIXTURE = (0.3, 0.5, 0.2)
 
 
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:
@@ -60,7 +58,9 @@ def similarities(profiles, texts: list[str]) -> dict[str, np.ndarray]:
         "TF-IDF of words (storyline's terms)": tfidf([dict(p.terms) for p in profiles]),
         "TF-IDF of entities": tfidf([dict(p.entities) or {"": 1} for p in profiles]),
     }
-    w_vec, w_terms, w_ents = MIXTURE
+    from storyline.stories import ClusterParams
+
+    w_vec, w_terms, w_ents = ClusterParams().weights
     out["storyline's mixture, batch IDF"] = (
         w_vec * out["sentence vectors (mean)"]
         + w_terms * out["TF-IDF of words (storyline's terms)"]

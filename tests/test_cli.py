@@ -207,8 +207,9 @@ def test_a_missing_encoder_is_exit_code_4(tmp_path, monkeypatch):
 
 def test_reading_commands_do_not_create_a_store_at_a_mistyped_path(tmp_path):
     typo = tmp_path / "stroyline.db"
-    for args in (["articles"], ["stories"], ["show", "any-id"], ["report"]):
-        result = invoke(*args, "--db", str(typo))
-        assert result.exit_code == 3, (args, result.output)
-        assert "no store at" in result.stderr
+    for db in (str(typo), f"sqlite:///{typo}"):
+        for args in (["articles"], ["stories"], ["show", "any-id"], ["report"]):
+            result = invoke(*args, "--db", db)
+            assert result.exit_code == 3, (args, result.output)
+            assert "no store at" in result.stderr
     assert not typo.exists()

@@ -204,6 +204,8 @@ def test_ranges_and_written_on_scales_in_comparison(store, first, second, confli
         ("Not only was the request refused, the visit was cancelled.", True),
         ("A professor doubted that Pinochet was entitled to diplomatic immunity.", True),
         ("There is no doubt that Pinochet was entitled to diplomatic immunity.", False),
+        ("There is little doubt that the dam on the river collapsed.", False),
+        ("The ministry did not comment, and rejected the request for more troops.", True),
     ],
 )
 def test_statement_polarity_reads_negation_in_context(text, negative):
@@ -225,6 +227,13 @@ def test_cancelled_negations_are_no_polarity_conflict():
         clash(
             "The water authority did not deny that the dam had been damaged.",
             "The water authority confirmed that the dam had been damaged.",
+        )
+        is None
+    )
+    assert (
+        clash(
+            "The ministry did not comment, and rejected the request for more troops.",
+            "The ministry rejected the request for more troops.",
         )
         is None
     )
@@ -409,15 +418,16 @@ def test_relate_reports_undecodable_lines_and_keeps_every_good_pair(tmp_path: Pa
         + b'\n{"id": "latin", "a": "caf\xe9 open", "b": "closed"}\n'  # Latin-1, not UTF-8
         + b'{"id": "s", "a": "\\ud800 The dog runs", "b": "A dog runs\\u202e"}\n'  # escapes
         + b'{"id": {"x": 1}, "a": "x", "b": "y"}\n'
-        + b'{"id": 7, "a": "A child reads", "b": "A kid reads"}\n'
+        + b'{"id": 42, "a": "A child reads", "b": "A kid reads"}\n'
         + b'{"a": "\\u0007", "b": "A kid reads"}\n'
+        + b'{"id": null, "a": "A child reads", "b": "A kid reads"}\n'  # named by its line
     )
     out = tmp_path / "out.jsonl"
     result = CliRunner().invoke(app, ["relate", str(pairs), "--out", str(out)])
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     # The lone surrogate and the bidi override are cleaned away, as ingest does.
-    assert [line["id"] for line in lines] == ["g", "s", "7"]
+    assert [line["id"] for line in lines] == ["g", "s", "42", "7"]
     assert "pairs.jsonl:2: not UTF-8" in result.stderr
     assert "pairs.jsonl:4: id must be text or a whole number" in result.stderr
     assert "pairs.jsonl:6: a must be non-empty text" in result.stderr

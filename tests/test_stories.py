@@ -157,6 +157,12 @@ def test_a_revised_article_updates_its_story_listing(store):
     assert listed["articles"] == 2
     assert set(listed["sources"]) == {"Taipei Times", "CNA"}
     assert (listed["start"], listed["end"]) == ("2023-09-03", "2023-09-04")
+    # Ingested alone, then analysed with no inputs (every current article), the same holds.
+    store.add_articles([_article("storm-2", STORM_OTHER_OUTLET, "Focus Taiwan", "2023-09-05")])
+    engine.run_stories(store, None, encoder=load_encoder("auto").name)
+    [listed] = store.list_stories()
+    assert set(listed["sources"]) == {"Taipei Times", "Focus Taiwan"}
+    assert listed["end"] == "2023-09-05"
 
 
 def test_near_duplicates_need_most_of_the_text():

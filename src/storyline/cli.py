@@ -49,7 +49,7 @@ from storyline.language import (
 )
 from storyline.model import Annotation, Article, Comparison, ReadItem, Skipped, Story, Summary
 from storyline.relations import ModelMismatch, RelationModel, classify
-from storyline.store import DEFAULT_DB, Store, StoreError
+from storyline.store import DEFAULT_DB, Store, StoreError, store_exists
 from storyline.store.story_tables import STORY_SORTS
 from storyline.summarize import DEFAULT_WORDS, SummaryParams
 from storyline.untrusted import UNSAFE, displayable
@@ -122,7 +122,7 @@ def _open_store(db: str, *, existing: bool = False):
 
     `existing`: for commands that only read, a store file that is not there is an
     error (a mistyped --db), not a new empty store."""
-    if existing and "://" not in db and not Path(db).exists():
+    if existing and not store_exists(db):
         err.print(
             _plain(f"error: no store at {db}: pass --db, or run storyline analyze first", "red")
         )
@@ -1152,8 +1152,9 @@ def relate(
 def _statement_pairs(lines: Iterable[bytes], path: Path):
     """(id, a, b) for each good line, or a message saying what is wrong with a bad one.
 
-    A pair without an id is named by its line number. Text is cleaned as ingest cleans
-    articles (a JSON escape can still carry a control character or a lone surrogate)."""
+    A pair without an id is named by its line number. Characters that ingest strips
+    from articles are stripped from ids and texts too (a JSON escape can still carry a
+    control character, a bidi override or a lone surrogate)."""
     for number, raw in enumerate(lines, 1):
         if number == 1:
             raw = raw.removeprefix(codecs.BOM_UTF8)
@@ -1171,7 +1172,8 @@ def _statement_pairs(lines: Iterable[bytes], path: Path):
         if not isinstance(item, dict):
             yield f"{where}: expected an object with id, a and b"
             continue
-        pair_id = item.get("id", number)
+        pair_id = item.get("id")
+        pair_id = number if pair_id is None else pair_id
         if isinstance(pair_id, bool) or not isinstance(pair_id, str | int):
             yield f"{where}: id must be text or a whole number"
             continue
@@ -1180,7 +1182,7 @@ def _statement_pairs(lines: Iterable[bytes], path: Path):
         if missing:
             yield f"{where}: {' and '.join(missing)} must be non-empty text"
             continue
-        yield (str(pair_id), texts["a"], texts["b"])
+        yield (UNSAFE.sub("", str(pair_id)), texts["a"], texts["b"])
 
 
 @app.command()

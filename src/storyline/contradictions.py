@@ -42,6 +42,9 @@ _DOUBTING = frozenset("doubt doubts doubted doubtful unlikely".split())
 # "not only ... but also", "not least": a negation word that negates nothing.
 _NOT_NEGATING = frozenset({"only", "just", "merely", "least", "simply"})
 _NEGATION_REACH = 3  # words after a negation within which a refusal word is negated too
+_AFFIRMING_DOUBT = frozenset({"little", "beyond"})  # "little doubt" affirms
+# A negation reaches no further than its clause: "did not comment, and rejected" rejects.
+_CLAUSES = re.compile(r"[,;:—–]|\b(?:and|but|while|whereas|although)\b", re.IGNORECASE)
 _DAYS_PER = {"minute": 1 / 1440, "hour": 1 / 24, "day": 1, "week": 7, "month": 30.4, "year": 365}
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
 _CONTEXT_CHARS = 60
@@ -113,7 +116,7 @@ class Statement:
             quantities=quantities or [],
             times=times or [],
             quotes=quotes or [],
-            negative=says_not(tokens),
+            negative=says_not(text),
             terms=frozenset(terms),
             topic=frozenset(terms - names),
             granted=frozenset(granted),
@@ -196,14 +199,20 @@ def _explicit_dates(times: list[TimeExpression]) -> list[TimeExpression]:
     ]
 
 
-def says_not(tokens: list[str]) -> bool:
-    """Whether a statement (its `words`) denies, refuses or doubts: a negation, refusal
-    or doubt word that is not cancelled. "Not only" negates nothing, and a negated
-    refusal or doubt ("did not deny", "never refused", "no doubt") affirms. Cost: linear
-    in the tokens."""
+def says_not(text: str) -> bool:
+    """Whether a statement denies, refuses or doubts: it has a negation, refusal or
+    doubt word that is not cancelled. "Not only" negates nothing; a negated refusal or
+    doubt in the same clause ("did not deny", "never refused", "no doubt", "little
+    doubt") affirms. Cost: linear in the text."""
+    return any(_clause_denies(words(clause)) for clause in _CLAUSES.split(text))
+
+
+def _clause_denies(tokens: list[str]) -> bool:
     denying = _REFUSING | _DOUBTING
     cancelled: set[int] = set()
     for at, token in enumerate(tokens):
+        if token in _DOUBTING and at > 0 and tokens[at - 1] in _AFFIRMING_DOUBT:
+            cancelled.add(at)  # "little doubt", "beyond doubt"
         if token not in NEGATIONS or at in cancelled:
             continue
         following = tokens[at + 1 : at + 1 + _NEGATION_REACH]
@@ -240,7 +249,7 @@ def polarity_clash(a: Statement, b: Statement, min_shared: int) -> Finding | Non
 
 def _cues(statement: Statement, negative: bool) -> str:
     """The words that carry a statement's polarity, quoted: "not … permission", "allowed"."""
-    wanted = (NEGATIONS | _REFUSING | _GRANTING) if negative else _GRANTING
+    wanted = (NEGATIONS | _REFUSING | _DOUBTING | _GRANTING) if negative else _GRANTING
     found = [t for t in words(statement.text) if t in wanted]
     return "“" + " … ".join(dict.fromkeys(found[:3])) + "”" if found else "“…”"
 

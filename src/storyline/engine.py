@@ -368,7 +368,7 @@ def run_stories(
     started = time.perf_counter()
     dates = store.published_dates(_unique(store, ids))
     placed = store.story_of(list(dates))
-    revisited = set(placed.values()) if ids is not None else set()
+    revisited = set(placed.values())
     todo = sorted((i for i in dates if i not in placed), key=lambda i: dates[i] or "")
     if not todo:
         store.relist_stories(revisited)

@@ -1,7 +1,9 @@
 """Characters that untrusted text (every article, every input line) may not carry.
 
-One definition serves ingest (what is stored) and every output (terminal, Markdown),
-so that a character judged unsafe in one place is unsafe everywhere.
+One definition serves ingest (what is stored, hence the result JSON, the HTML report
+and the web app) and the plain-text outputs (terminal, Markdown), so that a character
+judged unsafe in one place is unsafe everywhere. Text stored before a character was
+added here keeps it until the article is ingested again.
 """
 
 from __future__ import annotations

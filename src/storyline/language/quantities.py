@@ -135,6 +135,15 @@ _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
 _ATTACHED_SCALE = re.compile(r"^(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(bn|m|k)$")
 # Words that join the two ends of a range: "between 3 and 5", "3-5", "200 to 300".
 _RANGE_JOINS = {"and", "to", "-", "–"}
+# "rose 12 to 340", "by 500 to 2,000": a change and where it ended, not a range.
+_CHANGES = frozenset(
+    "by from rose risen rise rises fell fallen fall falls jumped jump jumps climbed climb "
+    "increased increase decreased decrease dropped drop grew grow cut raised lowered up down "
+    "gained lost added slipped soared surged plunged doubled".split()
+)
+_MAX_RANGE_RATIO = 10  # "12 to 340" is no range; "5 to 10 years" and "3 to 5 million" are
+# One token holding a whole range: "3–5", "£2m-£3m", "2m-3m" (the tokenizer keeps them whole).
+_DASHED_RANGE = re.compile(r"^[$£€]?([\d.,]+(?:bn|m|k)?)[-–][$£€]?([\d.,]+(?:bn|m|k)?)$")
 # Numbers inside these are dates, or parts of names ("Boeing 747", "Catch-22").
 _SKIP_ENTITIES = {"DATE", "TIME", "ORDINAL", "PRODUCT", "WORK_OF_ART", "LAW", "FAC"}
 # Dependency roles a counted noun can have (no tagger runs, so the parse says what is a noun).
@@ -165,13 +174,17 @@ def find_quantities(doc: Doc, sentences: list[Sentence]) -> list[Quantity]:
     while i < len(doc):
         token = doc[i]
         value_end = _number_end(doc, i)
-        if value_end == i:
+        dashed = _dashed_range(doc, i) if value_end == i else None
+        if value_end == i and dashed is None:
             i += 1
             continue
         numbers = doc[i:value_end]
         value = _value([_word(t) for t in numbers])
         high = None
-        if (range_end := _range_end(doc, i, value_end)) is not None:
+        if dashed is not None:
+            (value, high), value_end = dashed
+            numbers = doc[i:value_end]
+        elif (range_end := _range_end(doc, i, value_end)) is not None:
             upper = [_word(t) for t in doc[value_end + 1 : range_end] if not _currency(t.lower_)]
             high = _value(upper)
             value = _range_low(value, [_word(t) for t in numbers], upper)
@@ -190,10 +203,12 @@ def find_quantities(doc: Doc, sentences: list[Sentence]) -> list[Quantity]:
             and (doc[unit_token.i + 1].text in "-–" and doc[unit_token.i + 2].lower_ == "old")
         ):
             kind = "age"  # "a 42-year-old man"
-        if value is None or _is_date_or_label(numbers, kind):
+        what = _counted(numbers, unit_token, kind) if value is not None else None
+        # A range that counts something ("between two and three hundred people") is no
+        # date, whatever the entity recogniser says.
+        if value is None or ((high is None or what is None) and _is_date_or_label(numbers, kind)):
             i = value_end
             continue
-        what = _counted(numbers, unit_token, kind)
         sentence = max(0, bisect.bisect_right(starts, token.idx) - 1)
         end_token = (
             unit_token
@@ -211,7 +226,7 @@ def find_quantities(doc: Doc, sentences: list[Sentence]) -> list[Quantity]:
             symbol = _start_with_symbol(doc, i) != doc[i].idx  # "between $2bn and $3bn"
             opening = doc[i - 2] if symbol else doc[i - 1]
             text = source[opening.idx : end_token.idx + len(end_token.text)]
-        text = text.removesuffix(".") if end_token.lower_ in ("m.", "k.", "bn.") else text
+        text = text.removesuffix(".") if _word(end_token) != end_token.lower_ else text
         found.append(
             Quantity(
                 value,
@@ -237,6 +252,8 @@ def _number_end(doc: Doc, start: int, money: bool | None = None) -> int:
     while end < len(doc):
         word = _word(doc[end])
         is_number = bool(_DIGITS.match(word)) or word in SMALL or word in SCALES
+        if word in SCALES and end == start:
+            is_number = False  # a bare "million" is no figure: "one and a half million" is
         if attached := _ATTACHED_SCALE.match(word):
             # "5m" is five million pounds after "£", but may be five metres elsewhere.
             is_number = end == start and (attached.group(2) != "m" or money)
@@ -259,10 +276,38 @@ def _number_end(doc: Doc, start: int, money: bool | None = None) -> int:
             and doc[end + 1].lower_ in SMALL
         ):
             is_number = True  # "one hundred and fifty"; "three and five million" is a range
+        if (
+            word == "and"
+            and end > start
+            and [t.lower_ for t in doc[end + 1 : end + 3]] == ["a", "half"]
+        ):
+            end += 3  # "one and a half million"
+            continue
         if not is_number:
             break
         end += 1
     return end
+
+
+def _dashed_range(doc: Doc, start: int) -> tuple[tuple[float, float], int] | None:
+    """((low, high), end) for a range written as one token ("3–5", "£2m-£3m"), with a
+    scale word after it ("3–5 million"), or None."""
+    match = _DASHED_RANGE.match(_word(doc[start]))
+    if not match:
+        return None
+    lower, upper = [match.group(1)], [match.group(2)]
+    end = start + 1
+    while end < len(doc) and (word := _word(doc[end])) in SCALES and SCALES[word] >= 100:
+        if word in ("m", "k", "bn") and doc[end - 1].whitespace_:
+            break  # "3-5 m" is metres; "£2–3m" is millions
+        upper.append(word)
+        end += 1
+    if not all(_DIGITS.match(w) or _ATTACHED_SCALE.match(w) for w in (lower[0], upper[0])):
+        return None
+    low, high = _range_low(_value(lower), lower, upper), _value(upper)
+    if low is None or high is None or not low < high:
+        return None
+    return (low, high), end
 
 
 def _word_before(doc: Doc, start: int) -> str:
@@ -274,9 +319,12 @@ def _word_before(doc: Doc, start: int) -> str:
 
 
 def _word(token: Token) -> str:
-    """A token as a number word: lower case, and "m." at a sentence's end read as "m"."""
+    """A token as a number word: lower case, and "m." or "5m." at a sentence's end read
+    without the full stop."""
     word = token.lower_
-    return word[:-1] if word in ("m.", "k.", "bn.") else word
+    if word.endswith(".") and (word[:-1] in ("m", "k", "bn") or _ATTACHED_SCALE.match(word[:-1])):
+        return word[:-1]
+    return word
 
 
 def _range_end(doc: Doc, start: int, end: int) -> int | None:
@@ -289,7 +337,7 @@ def _range_end(doc: Doc, start: int, end: int) -> int | None:
     before = _word_before(doc, start)
     if join == "and" and before != "between":
         return None
-    if join == "to" and before == "from":
+    if join == "to" and before in _CHANGES:
         return None
     if join in ("-", "–") and (doc[end - 1].whitespace_ or doc[end].whitespace_):
         return None  # "3 - 5" in running text is rarely a range
@@ -298,7 +346,16 @@ def _range_end(doc: Doc, start: int, end: int) -> int | None:
     if money and upper + 1 < len(doc) and _currency(doc[upper].lower_):
         upper += 1  # "between $1.5bn and $2bn"
     upper_end = _number_end(doc, upper, money)
-    return upper_end if upper_end > upper else None
+    if upper_end == upper:
+        return None
+    if join == "to" and before != "between":
+        # Without "between", a far larger second figure is where a change ended.
+        low = _value([_word(t) for t in doc[start:end]])
+        high = _value([_word(t) for t in doc[upper:upper_end]])
+        scaled = any(t.lower_ in SCALES for t in doc[upper:upper_end])
+        if low and high and high > _MAX_RANGE_RATIO * low and not scaled:
+            return None
+    return upper_end
 
 
 def _range_low(low: float | None, lower: list[str], upper: list[str]) -> float | None:
@@ -310,7 +367,7 @@ def _range_low(low: float | None, lower: list[str], upper: list[str]) -> float |
     if attached := _ATTACHED_SCALE.match(upper[-1]):
         scale, coefficient = SCALES[attached.group(2)], float(attached.group(1).replace(",", ""))
     else:
-        scales = [SCALES[w] for w in upper if w in SCALES and SCALES[w] > 100]
+        scales = [SCALES[w] for w in upper if w in SCALES and SCALES[w] >= 100]
         if not scales:
             return low
         scale, coefficient = scales[-1], _value([w for w in upper if w not in SCALES])
@@ -320,7 +377,15 @@ def _range_low(low: float | None, lower: list[str], upper: list[str]) -> float |
 def _value(words: list[str]) -> float | None:
     total, current, seen = 0.0, 0.0, False
     for word in words:
-        if word == "and":
+        if word in ("and", "a"):
+            # "a" counts one only as a number's first word ("a million"), never in
+            # "one and a half".
+            if word == "a" and not seen:
+                current, seen = 1.0, True
+            continue
+        if word == "half":
+            current += 0.5
+            seen = True
             continue
         if attached := _ATTACHED_SCALE.match(word):
             total += float(attached.group(1).replace(",", "")) * SCALES[attached.group(2)]

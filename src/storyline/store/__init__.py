@@ -8,6 +8,7 @@ from storyline.store.database import (
     StoredArticle,
     StoreError,
     database_url,
+    store_exists,
 )
 from storyline.store.migrations import SCHEMA_VERSION
 
@@ -20,4 +21,5 @@ __all__ = [
     "StoreError",
     "StoredArticle",
     "database_url",
+    "store_exists",
 ]

@@ -29,6 +29,7 @@ from sqlalchemy import (
     table,
     update,
 )
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
 from sqlalchemy.exc import SQLAlchemyError as _SQLAlchemyError
 
@@ -85,6 +86,16 @@ def database_url(db: str | Path) -> str:
     if scheme in ("postgresql", "postgres"):
         return f"postgresql+psycopg://{rest}"
     return db
+
+
+def store_exists(db: str | Path) -> bool:
+    """Whether the store `db` names is there to be read: a SQLite file that exists (an
+    in-memory one counts). A server's database is assumed to be there; opening it says
+    otherwise. Cost: one file-system check."""
+    url = make_url(database_url(db))
+    if url.get_backend_name() != "sqlite":
+        return True
+    return url.database in (None, "", ":memory:") or Path(url.database).exists()
 
 
 class Store(StoryTablesMixin, SimilarArticlesMixin):
