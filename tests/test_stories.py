@@ -165,6 +165,23 @@ def test_a_revised_article_updates_its_story_listing(store):
     assert listed["end"] == "2023-09-05"
 
 
+def test_clearing_stories_and_clustering_again_gives_the_same_stories(store):
+    articles = [
+        _article("storm-1", STORM, "Taipei Times", "2023-09-03"),
+        _article("rates-1", RATES, "Reuters", "2023-09-14"),
+        _article("storm-2", STORM_OTHER_OUTLET, "Focus Taiwan", "2023-09-03"),
+        _article("match-1", FOOTBALL, "BBC", "2023-09-16"),
+    ]
+    _analyze(store, articles)
+    ids = [a.id for a in articles]
+    first = store.story_of(ids)
+    store.clear_stories()
+    assert store.count_stories() == 0 and store.term_frequencies() == (0, {})
+    assert store.story_of(ids) == {}
+    engine.run_stories(store, ids, encoder=load_encoder("auto").name)
+    assert store.story_of(ids) == first
+
+
 def test_near_duplicates_need_most_of_the_text():
     finder = DuplicateFinder()
     assert finder.check("a", signature(STORM)) is None

@@ -235,7 +235,9 @@ class StoryClusterer:
         """
         p = self.params
         merged: dict[str, str] = {}
-        for story_id in sorted(self.touched, key=lambda s: -self.stories[s].size):
+        # Ties in size go by id: a set's order changes from run to run (hash seeds), and
+        # the order of merges must not.
+        for story_id in sorted(self.touched, key=lambda s: (-self.stories[s].size, s)):
             state = self.stories.get(story_id)
             if state is None:
                 continue

@@ -196,6 +196,17 @@ class StoryTablesMixin:
                 )
             _set_meta(conn, _DOCUMENTS_KEY, str(documents))
 
+    def clear_stories(self) -> None:
+        """Forget every story and what was derived from them (members, comparisons,
+        summaries, counts, and the clusterer's term statistics with their document
+        count), keeping articles and the language stage: the next run clusters from
+        nothing. Cost: one transaction."""
+        with self._guarded_write() as conn:
+            derived = (story_articles, story_counts, comparisons, summaries, stories, term_stats)
+            for table in derived:
+                conn.execute(delete(table))
+            conn.execute(delete(store_meta).where(store_meta.c.key == _DOCUMENTS_KEY))
+
     def relist_stories(self, story_ids: Iterable[str]) -> None:
         """Recompute the count, sources and first/last report of `story_ids` from their
         current members (after members were revised). Cost: one query per 500 stories."""
