@@ -83,14 +83,18 @@ def test_the_two_seeds_form_one_story(store):
     assert story.title in {a.title for a in seeds}
 
 
-def test_unrelated_articles_stay_apart_and_one_event_from_two_outlets_joins(store):
-    articles = [
+def _three_events() -> list[Article]:
+    """Four articles: one storm from two outlets, a rate decision and a football match."""
+    return [
         _article("storm-1", STORM, "Taipei Times", "2023-09-03"),
         _article("rates-1", RATES, "Frankfurt Daily", "2023-09-03"),
         _article("storm-2", STORM_OTHER_OUTLET, "Island Wire", "2023-09-04"),
         _article("football-1", FOOTBALL, "Northern Post", "2023-09-04"),
     ]
-    _, ids = _analyze(store, articles)
+
+
+def test_unrelated_articles_stay_apart_and_one_event_from_two_outlets_joins(store):
+    _, ids = _analyze(store, _three_events())
     placed = store.story_of(ids)
     assert placed["storm-1"] == placed["storm-2"]
     assert len({placed["storm-1"], placed["rates-1"], placed["football-1"]}) == 3
@@ -166,14 +170,7 @@ def test_a_revised_article_updates_its_story_listing(store):
 
 
 def test_clearing_stories_and_clustering_again_gives_the_same_stories(store):
-    articles = [
-        _article("storm-1", STORM, "Taipei Times", "2023-09-03"),
-        _article("rates-1", RATES, "Reuters", "2023-09-14"),
-        _article("storm-2", STORM_OTHER_OUTLET, "Focus Taiwan", "2023-09-03"),
-        _article("match-1", FOOTBALL, "BBC", "2023-09-16"),
-    ]
-    _analyze(store, articles)
-    ids = [a.id for a in articles]
+    _, ids = _analyze(store, _three_events())
     first = store.story_of(ids)
     store.clear_stories()
     assert store.count_stories() == 0 and store.term_frequencies() == (0, {})
