@@ -39,6 +39,7 @@ _REPORTING = frozenset(
 )
 # Doubt negates what follows ("doubts that he was entitled"), and "no doubt" affirms.
 _DOUBTING = frozenset("doubt doubts doubted doubtful unlikely".split())
+_DENYING = _REFUSING | _DOUBTING
 # "not only ... but also", "not least": a negation word that negates nothing.
 _NOT_NEGATING = frozenset({"only", "just", "merely", "least", "simply"})
 _NEGATION_REACH = 3  # words after a negation within which a refusal word is negated too
@@ -208,7 +209,6 @@ def says_not(text: str) -> bool:
 
 
 def _clause_denies(tokens: list[str]) -> bool:
-    denying = _REFUSING | _DOUBTING
     cancelled: set[int] = set()
     for at, token in enumerate(tokens):
         if token in _DOUBTING and at > 0 and tokens[at - 1] in _AFFIRMING_DOUBT:
@@ -219,11 +219,11 @@ def _clause_denies(tokens: list[str]) -> bool:
         if following[:1] and following[0] in _NOT_NEGATING:
             cancelled.add(at)
             continue
-        denial = next((at + 1 + i for i, t in enumerate(following) if t in denying), None)
+        denial = next((at + 1 + i for i, t in enumerate(following) if t in _DENYING), None)
         if denial is not None:
             cancelled |= {at, denial}
     return any(
-        (t in NEGATIONS or t in denying) and at not in cancelled for at, t in enumerate(tokens)
+        (t in NEGATIONS or t in _DENYING) and at not in cancelled for at, t in enumerate(tokens)
     )
 
 
@@ -249,7 +249,7 @@ def polarity_clash(a: Statement, b: Statement, min_shared: int) -> Finding | Non
 
 def _cues(statement: Statement, negative: bool) -> str:
     """The words that carry a statement's polarity, quoted: "not … permission", "allowed"."""
-    wanted = (NEGATIONS | _REFUSING | _DOUBTING | _GRANTING) if negative else _GRANTING
+    wanted = (NEGATIONS | _DENYING | _GRANTING) if negative else _GRANTING
     found = [t for t in words(statement.text) if t in wanted]
     return "“" + " … ".join(dict.fromkeys(found[:3])) + "”" if found else "“…”"
 

@@ -174,24 +174,14 @@ def find_quantities(doc: Doc, sentences: list[Sentence]) -> list[Quantity]:
     while i < len(doc):
         token = doc[i]
         value_end = _number_end(doc, i)
-        dashed = _dashed_range(doc, i) if value_end == i else None
-        if value_end == i and dashed is None:
+        spanned = _dashed_range(doc, i) if value_end == i else _spaced_range(doc, i, value_end)
+        if value_end == i and spanned is None:
             i += 1
             continue
+        value, high = _value([_word(t) for t in doc[i:value_end]]), None
+        if spanned is not None:
+            value, high, value_end = spanned
         numbers = doc[i:value_end]
-        value = _value([_word(t) for t in numbers])
-        high = None
-        if dashed is not None:
-            (value, high), value_end = dashed
-            numbers = doc[i:value_end]
-        elif (range_end := _range_end(doc, i, value_end)) is not None:
-            upper = [_word(t) for t in doc[value_end + 1 : range_end] if not _currency(t.lower_)]
-            high = _value(upper)
-            value = _range_low(value, [_word(t) for t in numbers], upper)
-            if value is None or high is None or value >= high:
-                high = None  # not a range after all: "from 300 to 200" is a fall
-            else:
-                numbers, value_end = doc[i:range_end], range_end
         unit_token = doc[value_end] if value_end < len(doc) else None
         if unit_token is not None and unit_token.text in "-–" and value_end + 1 < len(doc):
             unit_token = doc[value_end + 1]  # "five-day"
@@ -289,8 +279,8 @@ def _number_end(doc: Doc, start: int, money: bool | None = None) -> int:
     return end
 
 
-def _dashed_range(doc: Doc, start: int) -> tuple[tuple[float, float], int] | None:
-    """((low, high), end) for a range written as one token ("3–5", "£2m-£3m"), with a
+def _dashed_range(doc: Doc, start: int) -> tuple[float, float, int] | None:
+    """(low, high, end) for a range written as one token ("3–5", "£2m-£3m"), with a
     scale word after it ("3–5 million"), or None."""
     match = _DASHED_RANGE.match(_word(doc[start]))
     if not match:
@@ -304,10 +294,8 @@ def _dashed_range(doc: Doc, start: int) -> tuple[tuple[float, float], int] | Non
         end += 1
     if not all(_DIGITS.match(w) or _ATTACHED_SCALE.match(w) for w in (lower[0], upper[0])):
         return None
-    low, high = _range_low(_value(lower), lower, upper), _value(upper)
-    if low is None or high is None or not low < high:
-        return None
-    return (low, high), end
+    ends = _range_ends(lower, upper)
+    return (*ends, end) if ends else None
 
 
 def _word_before(doc: Doc, start: int) -> str:
@@ -327,10 +315,11 @@ def _word(token: Token) -> str:
     return word
 
 
-def _range_end(doc: Doc, start: int, end: int) -> int | None:
-    """Where a range that opens with the number doc[start:end] ends, if it is one:
-    "between 3 and 5 million", "3-5 million", "200 to 300". A rise "from 200 to 300" is
-    left as two figures, so is anything after "and" without "between"."""
+def _spaced_range(doc: Doc, start: int, end: int) -> tuple[float, float, int] | None:
+    """(low, high, end) when the number doc[start:end] opens a range written in several
+    tokens ("between 3 and 5 million", "3-5 million", "200 to 300"), or None. A change
+    ("from 200 to 300", "rose 12 to 340") is two figures, so is "3 and 5" without
+    "between"."""
     if end + 1 >= len(doc) or doc[end].lower_ not in _RANGE_JOINS:
         return None
     join = doc[end].lower_
@@ -348,14 +337,22 @@ def _range_end(doc: Doc, start: int, end: int) -> int | None:
     upper_end = _number_end(doc, upper, money)
     if upper_end == upper:
         return None
-    if join == "to" and before != "between":
-        # Without "between", a far larger second figure is where a change ended.
-        low = _value([_word(t) for t in doc[start:end]])
-        high = _value([_word(t) for t in doc[upper:upper_end]])
-        scaled = any(t.lower_ in SCALES for t in doc[upper:upper_end])
-        if low and high and high > _MAX_RANGE_RATIO * low and not scaled:
-            return None
-    return upper_end
+    upper_words = [_word(t) for t in doc[upper:upper_end]]
+    ends = _range_ends([_word(t) for t in doc[start:end]], upper_words)
+    if ends is None:
+        return None
+    low, high = ends
+    unscaled = not any(w in SCALES for w in upper_words)
+    if join == "to" and before != "between" and unscaled and high > _MAX_RANGE_RATIO * low:
+        return None  # without "between", a far larger second figure is where a change ended
+    return low, high, upper_end
+
+
+def _range_ends(lower: list[str], upper: list[str]) -> tuple[float, float] | None:
+    """(low, high) of a range from the words of its two ends, or None when they do not
+    make one (the low end not below the high: "from 300 to 200" is a fall)."""
+    low, high = _range_low(_value(lower), lower, upper), _value(upper)
+    return (low, high) if low is not None and high is not None and low < high else None
 
 
 def _range_low(low: float | None, lower: list[str], upper: list[str]) -> float | None:
