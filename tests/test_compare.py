@@ -290,6 +290,42 @@ def test_a_wire_copy_is_not_a_second_source(store):
     assert {s for f in comparison.facts for s in f.sources} == {"AP"}
 
 
+@pytest.mark.parametrize(
+    ("when", "conflict"),
+    [
+        (" in 1966", False),  # another moment: the figures may differ
+        (" in November 2031", False),  # a forecast
+        (" on Saturday", True),  # this week: the same moment
+        ("", True),
+    ],
+)
+def test_a_figure_dated_to_another_moment_is_no_conflict(store, when, conflict):
+    comparison = _compare(
+        store,
+        [
+            _article(
+                "sky-1",
+                "Sky Watch",
+                "2024-11-18",
+                f"Observers counted 100,000 meteors an hour during the Leonid shower over "
+                f"Arizona{when}.",
+                BACKGROUND_A,
+            ),
+            _article(
+                "sky-2",
+                "Star News",
+                "2024-11-18",
+                "Observers counted 2,000 meteors an hour during the Leonid shower over Arizona.",
+                BACKGROUND_B,
+            ),
+        ],
+    )
+    found = [c for c in comparison.conflicts if c.kind == "quantity"]
+    assert bool(found) == conflict
+    if conflict:  # the figures as written, not the dictionary form "meteor"
+        assert "100,000 meteors" in found[0].explanation
+
+
 def test_a_later_report_that_changes_a_figure_is_a_revision(store):
     comparison = _compare(
         store,

@@ -32,6 +32,7 @@ from storyline.contradictions import (
     Finding,
     Statement,
     about_permission,
+    another_moment,
     date_clash,
     polarity_clash,
     quantity_agreement,
@@ -208,30 +209,28 @@ def _clash(
     a: Statement, b: Statement, cosine: float, contradiction: float, params: CompareParams
 ) -> Finding | None:
     """The first disagreement found, most specific first."""
-    # Statements dated apart likely speak of different moments: their figures or
-    # polarity may differ without conflict, but their dates may clash.
+    # Statements dated apart, or one dated far from the other's report, likely speak of
+    # different moments: their figures or polarity may differ without conflict, but
+    # their dates may clash and their quotes still belong to one speaker.
     dated_apart = date_clash(a, b)
-    if cosine >= params.figures_clash_cosine and dated_apart is None:
+    if cosine >= params.dates_cosine and dated_apart is not None:
+        return dated_apart
+    apart = dated_apart is not None or another_moment(a, b)
+    if cosine >= params.figures_clash_cosine and not apart:
         found = quantity_clash(a, b)
         if found:
             return found
-    if cosine >= params.dates_cosine and dated_apart is not None:
-        return dated_apart
     found = speaker_clash(a, b)
+    if found or apart:
+        return found
+    # Grant against refusal of one thing is specific enough to trust at any candidate
+    # cosine; a bare negation needs close statements the classifier also finds at odds.
+    if about_permission(a, b):
+        found = polarity_clash(a, b, params.permission_shared)
+    elif cosine >= params.polarity_cosine and contradiction >= params.polarity_contradiction:
+        found = polarity_clash(a, b, params.polarity_shared)
     if found:
         return found
-    if dated_apart is None:
-        # Grant against refusal of one thing is specific enough to trust at any
-        # candidate cosine; a bare negation needs close statements the classifier
-        # also finds at odds.
-        if about_permission(a, b):
-            found = polarity_clash(a, b, params.permission_shared)
-        elif cosine >= params.polarity_cosine and contradiction >= params.polarity_contradiction:
-            found = polarity_clash(a, b, params.polarity_shared)
-        else:
-            found = None
-        if found:
-            return found
     if cosine >= params.contradiction_cosine and contradiction >= params.contradiction:
         return Finding(
             "contradiction",

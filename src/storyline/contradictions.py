@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from storyline.language.entities import name_key
 from storyline.model import Quantity, Quote, TimeExpression
 from storyline.relations import NEGATIONS, words
-from storyline.stories import content_terms
+from storyline.stories import content_terms, day_number
 
 # Words that grant or refuse: mapped to one concept, so "no permission" and
 # "allowed" are seen to speak of the same thing with opposite polarity.
@@ -56,6 +56,8 @@ _SPANS = re.compile(
     re.IGNORECASE,
 )
 _DATE_SLACK = timedelta(days=1)  # reports a day apart often resolve "yesterday" differently
+# A date this far from the other report's: the two statements speak of different moments.
+_ANOTHER_MOMENT = 30  # days
 _CLASH_CONTEXT = 0.3  # context overlap for two different figures to be of one thing
 _EXPLICIT_DATE = re.compile(
     r"\d|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
@@ -162,7 +164,7 @@ def quantity_clash(a: Statement, b: Statement) -> Finding | None:
                 continue
             if _same_measure(a, i, b, j, _CLASH_CONTEXT) and not _overlap(qa, qb):
                 kind = "duration" if qa.kind == "duration" else "quantity"
-                return Finding(kind, _figure(qa), _figure(qb))
+                return Finding(kind, _figure(qa, a.text), _figure(qb, b.text))
     return None
 
 
@@ -179,6 +181,27 @@ def date_clash(a: Statement, b: Statement) -> Finding | None:
     if any(_near(ta, tb) for ta in dated_a for tb in dated_b):
         return None
     return Finding("date", _when(dated_a[0]), _when(dated_b[0]))
+
+
+def another_moment(a: Statement, b: Statement) -> bool:
+    """Only one statement dates what it says, and every such date lies more than
+    `_ANOTHER_MOMENT` days from the other's report: "In 1966 up to 100,000 meteors an hour
+    fell" speaks of another moment than an undated "the shower peaked at 2,000 an
+    hour" published today, so their figures and polarity may differ without conflict.
+    The undated statement is taken to speak of its publication date (else of the
+    dated one's). Cost: one pass over the two statements' time expressions."""
+    dated_a, dated_b = _explicit_dates(a.times), _explicit_dates(b.times)
+    if bool(dated_a) == bool(dated_b):
+        return False  # both dated: `date_clash` compares them; neither: nothing to go on
+    dated, undated = (dated_a, b) if dated_a else (dated_b, a)
+    reference = day_number(undated.published) or day_number((b if dated_a else a).published)
+    if reference is None:
+        return False
+    return all(
+        day_number(t.end) < reference - _ANOTHER_MOMENT
+        or day_number(t.start) > reference + _ANOTHER_MOMENT
+        for t in dated
+    )
 
 
 def _near(ta: TimeExpression, tb: TimeExpression) -> bool:
@@ -329,7 +352,11 @@ def _overlap(qa: Quantity, qb: Quantity) -> bool:
     return low_a <= high_b and low_b <= high_a
 
 
-def _figure(quantity: Quantity) -> str:
+def _figure(quantity: Quantity, text: str = "") -> str:
+    """The figure as a reader says it: "about 5,000 troops", "between 3 and 5 million
+    people", "4 weeks". What it counts is taken as written in `text` when it follows
+    the figure there ("troops", not the dictionary form "troop")."""
+
     def number(value: float) -> str:
         return f"{value:,.0f}" if value == int(value) else f"{value:,}"
 
@@ -338,11 +365,21 @@ def _figure(quantity: Quantity) -> str:
     else:
         qualifier = f"{quantity.qualifier} " if quantity.qualifier else ""
         value = qualifier + number(quantity.value)
-    noun = quantity.what or quantity.unit or ""
+    noun = _as_written(quantity, text) or quantity.what or quantity.unit or ""
     if quantity.kind == "duration":
         plural = "s" if (quantity.high or quantity.value) != 1 else ""
         noun = quantity.unit + plural if quantity.unit else ""
     return f"{value} {noun}".strip()
+
+
+def _as_written(quantity: Quantity, text: str) -> str | None:
+    """The word for what `quantity` counts as `text` writes it, within a few words after
+    the figure ("5,000 US troops" gives "troops"), or None."""
+    at = text.find(quantity.text) if quantity.what else -1
+    if at < 0:
+        return None
+    after = words(text[at + len(quantity.text) :])[:_OBJECT_WORDS]
+    return next((w for w in after if w.startswith(quantity.what.lower())), None)
 
 
 def _when(time: TimeExpression) -> str:
