@@ -244,6 +244,14 @@ def test_cancelled_negations_are_no_polarity_conflict():
         ).kind
         == "polarity"
     )
+    # A cancelled refusal affirms, and the explanation quotes it, not a missing grant word.
+    finding = clash(
+        "The border police denied the convoy entry into the country on Monday.",
+        "The border police did not deny the convoy entry into the country on Monday.",
+    )
+    assert (
+        "refusal (“denied”)" in finding.says_a and finding.says_b == "says it is so (“not … deny”)"
+    )
 
 
 def test_a_paraphrase_from_another_source_is_consensus(store):

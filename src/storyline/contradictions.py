@@ -263,7 +263,13 @@ def polarity_clash(a: Statement, b: Statement, min_shared: int) -> Finding | Non
     if about_permission(a, b):
         about = ", ".join(sorted(a.granted & b.granted)[:4])
         no = f"reports a refusal ({_cues(a if a.negative else b, True)}) on {about}"
-        yes = f"reports it granted ({_cues(b if a.negative else a, False)})"
+        granting = _cues(b if a.negative else a, False)
+        # "did not deny" affirms without a word that grants: quote what it says instead.
+        yes = (
+            f"reports it granted ({granting})"
+            if granting
+            else f"says it is so ({_cues(b if a.negative else a, True)})"
+        )
     else:
         no = f"says it is not so ({_cues(a if a.negative else b, True)}) on {about}"
         yes = "says it is"
@@ -271,10 +277,14 @@ def polarity_clash(a: Statement, b: Statement, min_shared: int) -> Finding | Non
 
 
 def _cues(statement: Statement, negative: bool) -> str:
-    """The words that carry a statement's polarity, quoted: "not … permission", "allowed"."""
+    """The words that carry a statement's polarity, quoted: "not … permission", "allowed";
+    with `negative`, its negation, refusal and grant words, else only its grant words
+    ("" when it has none)."""
     wanted = (NEGATIONS | _DENYING | _GRANTING) if negative else _GRANTING
     found = [t for t in words(statement.text) if t in wanted]
-    return "“" + " … ".join(dict.fromkeys(found[:3])) + "”" if found else "“…”"
+    if not found:
+        return "" if not negative else "“…”"
+    return "“" + " … ".join(dict.fromkeys(found[:3])) + "”"
 
 
 def about_permission(a: Statement, b: Statement) -> bool:
