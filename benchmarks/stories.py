@@ -13,7 +13,10 @@ annotated and embedded (the language stage; cached in --cache when given), then:
    Each result is scored against the set's stories.jsonl: BCubed precision,
    recall and F1, and pairwise F1. An article the reader skipped counts as a
    story of its own.
-2. clustering speed, embeddings excluded: the clusterer alone over in-memory
+2. batch boundaries: the same clusterer fed the same profiles in memory as one stream
+   and in runs of 256 and 64 articles with a merge after each (as successive
+   `storyline analyze` runs do); the stories should not depend on where runs end.
+3. clustering speed, embeddings excluded: the clusterer alone over in-memory
    profiles of multinews-val grown 1x, 4x and 16x (repeated with shifted ids
    and dates), with articles/s and peak traced memory.
 """
@@ -172,6 +175,25 @@ def peers(profiles, copies: dict[str, str]):
     return out
 
 
+def in_runs(profiles, copies: dict[str, str], size: int | None) -> dict[str, str]:
+    """Labels from the clusterer fed `profiles` in runs of `size` (None: one run), with a
+    merge after each run; copies join their original's story."""
+    from storyline.stories import StoryClusterer
+
+    clusterer = StoryClusterer()
+    placed: dict[str, str] = {}
+    step = size or len(profiles)
+    for start in range(0, len(profiles), step):
+        for item in profiles[start : start + step]:
+            placed[item.article_id] = clusterer.add(item)
+        clusterer.merge()
+    found = {article: clusterer.resolve(story) for article, story in placed.items()}
+    for copy, original in copies.items():
+        if original in found:
+            found[copy] = found[original]
+    return found
+
+
 def scaling(profiles, factors=(1, 4, 16)) -> list[tuple[int, int, float, float, int]]:
     """(factor, articles, seconds, peak MB, stories) of the clusterer alone, profiles in memory."""
     from dataclasses import replace
@@ -225,6 +247,7 @@ def main() -> None:
         results: dict[str, list[tuple[str, tuple, float, float | None]]] = {}
         tuned: dict[str, dict[object, dict[str, tuple]]] = defaultdict(lambda: defaultdict(dict))
         multinews_profiles = None
+        boundaries: dict[str, list[tuple[str, tuple]]] = {}
         for name in SETS:
             store, gold = prepare(name, args.data, cache, args.workers)
             with store:
@@ -236,6 +259,13 @@ def main() -> None:
                 for threshold, (found, timing) in by_threshold.items():
                     tuned[peer][threshold][name] = (_scores(found, gold), timing)
             results[name] = rows
+            boundaries[name] = [
+                (
+                    f"{size} articles" if size else "one run",
+                    _scores(in_runs(profiles, copies, size), gold),
+                )
+                for size in (None, 256, 64)
+            ]
             if name == "multinews-val":
                 multinews_profiles = profiles
         for peer, by_threshold in tuned.items():
@@ -256,6 +286,12 @@ def main() -> None:
                 f"| {name} | {method} | {p:.3f} | {r:.3f} | {f:.3f} | {pf:.3f} "
                 f"| {seconds:.2f} | {memory} |"
             )
+    print(f"\n### Batch boundaries ({date})\n")
+    print("| set | runs of | BCubed P | BCubed R | BCubed F1 |")
+    print("|---|---|---:|---:|---:|")
+    for name in SETS:
+        for runs, (p, r, f, _) in boundaries[name]:
+            print(f"| {name} | {runs} | {p:.3f} | {r:.3f} | {f:.3f} |")
     print(f"\n### Clustering speed, embeddings excluded ({date})\n")
     print("| size | articles | seconds | articles/s | peak MB | stories |")
     print("|---|---:|---:|---:|---:|---:|")
