@@ -210,8 +210,8 @@ def _clash(
 ) -> Finding | None:
     """The first disagreement found, most specific first."""
     # Statements dated apart, or one dated far from the other's report, likely speak of
-    # different moments: their figures or polarity may differ without conflict, but
-    # their dates may clash and their quotes still belong to one speaker.
+    # different moments: their figures, polarity or claims may differ without conflict,
+    # but their dates may clash and their quotes still belong to one speaker.
     dated_apart = date_clash(a, b)
     if cosine >= params.dates_cosine and dated_apart is not None:
         return dated_apart

@@ -197,10 +197,12 @@ def another_moment(a: Statement, b: Statement) -> bool:
     reference = day_number(undated.published) or day_number((b if dated_a else a).published)
     if reference is None:
         return False
+    spans = [(day_number(t.start), day_number(t.end)) for t in dated]
     return all(
-        day_number(t.end) < reference - _ANOTHER_MOMENT
-        or day_number(t.start) > reference + _ANOTHER_MOMENT
-        for t in dated
+        start is not None
+        and end is not None
+        and (end < reference - _ANOTHER_MOMENT or start > reference + _ANOTHER_MOMENT)
+        for start, end in spans
     )
 
 
