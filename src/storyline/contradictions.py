@@ -193,8 +193,8 @@ def another_moment(a: Statement, b: Statement) -> bool:
     dated_a, dated_b = _explicit_dates(a.times), _explicit_dates(b.times)
     if bool(dated_a) == bool(dated_b):
         return False  # both dated: `date_clash` compares them; neither: nothing to go on
-    dated, undated = (dated_a, b) if dated_a else (dated_b, a)
-    reference = day_number(undated.published) or day_number((b if dated_a else a).published)
+    dated, (dated_side, undated) = (dated_a, (a, b)) if dated_a else (dated_b, (b, a))
+    reference = day_number(undated.published) or day_number(dated_side.published)
     if reference is None:
         return False
     spans = [(day_number(t.start), day_number(t.end)) for t in dated]

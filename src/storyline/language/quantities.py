@@ -237,7 +237,7 @@ def _number_end(doc: Doc, start: int, money: bool | None = None) -> int:
     """Index after the number starting at `start` ("One thousand", "3.5 million", "1,000",
     "£5m", "$2bn"). `money`: whether a currency goes with it (else: one just before)."""
     if money is None:
-        money = start > 0 and _currency(doc[start - 1].lower_) is not None
+        money = _currency_before(doc, start)
     end = start
     while end < len(doc):
         word = _word(doc[end])
@@ -300,9 +300,7 @@ def _dashed_range(doc: Doc, start: int) -> tuple[float, float, int] | None:
 
 def _word_before(doc: Doc, start: int) -> str:
     """The word before the number at `start`, past a currency symbol ("between $2bn")."""
-    at = start - 1
-    if at >= 0 and _currency(doc[at].lower_) and not doc[at].is_alpha:
-        at -= 1
+    at = start - 2 if _currency_before(doc, start, symbol=True) else start - 1
     return doc[at].lower_ if at >= 0 else ""
 
 
@@ -330,7 +328,7 @@ def _spaced_range(doc: Doc, start: int, end: int) -> tuple[float, float, int] | 
         return None
     if join in ("-", "–") and (doc[end - 1].whitespace_ or doc[end].whitespace_):
         return None  # "3 - 5" in running text is rarely a range
-    money = start > 0 and _currency(doc[start - 1].lower_) is not None  # "£2-3m"
+    money = _currency_before(doc, start)  # "£2-3m"
     upper = end + 1
     if money and upper + 1 < len(doc) and _currency(doc[upper].lower_):
         upper += 1  # "between $1.5bn and $2bn"
@@ -418,6 +416,15 @@ def _currency(word: str) -> str | None:
     return CURRENCIES.get(word) or CURRENCIES.get(_singular(word))
 
 
+def _currency_before(doc: Doc, start: int, *, symbol: bool = False) -> bool:
+    """Whether a currency ("£", "dollars") comes just before the number at `start`; with
+    `symbol`, only a symbol ("$2bn", not "USD 2bn")."""
+    if start == 0:
+        return False
+    token = doc[start - 1]
+    return _currency(token.lower_) is not None and not (symbol and token.is_alpha)
+
+
 def _unit(doc: Doc, start: int, unit_token: Token | None) -> tuple[str, str | None]:
     before = doc[start - 1].lower_ if start > 0 else ""
     if _currency(before):
@@ -492,6 +499,6 @@ def _qualifier(before: str) -> str | None:
 
 
 def _start_with_symbol(doc: Doc, start: int) -> int:
-    if start > 0 and _currency(doc[start - 1].lower_) and not doc[start - 1].is_alpha:
+    if _currency_before(doc, start, symbol=True):
         return doc[start - 1].idx
     return doc[start].idx
