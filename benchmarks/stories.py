@@ -175,18 +175,24 @@ def peers(profiles, copies: dict[str, str]):
     return out
 
 
-def in_runs(profiles, copies: dict[str, str], size: int | None) -> dict[str, str]:
-    """Labels from the clusterer fed `profiles` in runs of `size` (None: one run), with a
-    merge after each run; copies join their original's story."""
+def clustered(profiles, size: int | None = None):
+    """The clusterer fed `profiles` in runs of `size` (None: one run) with a merge after
+    each run, as successive `storyline analyze` runs do; and where each article went."""
     from storyline.stories import StoryClusterer
 
     clusterer = StoryClusterer()
     placed: dict[str, str] = {}
-    step = size or len(profiles)
+    step = size or max(len(profiles), 1)
     for start in range(0, len(profiles), step):
         for item in profiles[start : start + step]:
             placed[item.article_id] = clusterer.add(item)
         clusterer.merge()
+    return clusterer, placed
+
+
+def in_runs(profiles, copies: dict[str, str], size: int | None) -> dict[str, str]:
+    """Story labels from `clustered`; copies join their original's story."""
+    clusterer, placed = clustered(profiles, size)
     found = {article: clusterer.resolve(story) for article, story in placed.items()}
     for copy, original in copies.items():
         if original in found:
@@ -198,8 +204,6 @@ def scaling(profiles, factors=(1, 4, 16)) -> list[tuple[int, int, float, float, 
     """(factor, articles, seconds, peak MB, stories) of the clusterer alone, profiles in memory."""
     from dataclasses import replace
 
-    from storyline.stories import StoryClusterer
-
     rows = []
     base_day = 737_000  # any day: multinews-val is undated, so every replica gets dates
     for factor in factors:
@@ -209,19 +213,11 @@ def scaling(profiles, factors=(1, 4, 16)) -> list[tuple[int, int, float, float, 
             for i, p in enumerate(profiles)
         ]
         stream.sort(key=lambda p: p.day)
-
-        def cluster(items: list) -> StoryClusterer:
-            clusterer = StoryClusterer()
-            for item in items:
-                clusterer.add(item)
-            clusterer.merge()
-            return clusterer
-
         started = time.perf_counter()  # timed untraced: tracemalloc slows Python down
-        clusterer = cluster(stream)
+        clusterer, _ = clustered(stream)
         seconds = time.perf_counter() - started
         tracemalloc.start()
-        cluster(stream)
+        clustered(stream)
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
         rows.append((factor, len(stream), seconds, peak, len(clusterer.stories)))
