@@ -177,23 +177,32 @@ def peers(profiles, copies: dict[str, str]):
 
 def clustered(profiles, size: int | None = None):
     """The clusterer fed `profiles` in runs of `size` (None: one run) with a merge after
-    each run, as successive `storyline analyze` runs do; and where each article went."""
+    each run, as successive `storyline analyze` runs do: each run starts a new clusterer
+    from the stories and term counts the last one left. Returns the last clusterer and
+    the story that holds each article (see `StoryClusterer.label` for where it shows)."""
     from storyline.stories import StoryClusterer
 
     clusterer = StoryClusterer()
     placed: dict[str, str] = {}
     step = size or max(len(profiles), 1)
     for start in range(0, len(profiles), step):
+        if start:
+            saved = clusterer
+            clusterer = StoryClusterer(
+                documents=saved.documents, document_frequency=saved.document_frequency
+            )
+            clusterer.load(saved.stories.values())
         for item in profiles[start : start + step]:
             placed[item.article_id] = clusterer.add(item)
         clusterer.merge()
+        placed = {article: clusterer.resolve(story) for article, story in placed.items()}
     return clusterer, placed
 
 
 def in_runs(profiles, copies: dict[str, str], size: int | None) -> dict[str, str]:
     """Story labels from `clustered`; copies join their original's story."""
     clusterer, placed = clustered(profiles, size)
-    found = {article: clusterer.resolve(story) for article, story in placed.items()}
+    found = {article: clusterer.label(story) for article, story in placed.items()}
     for copy, original in copies.items():
         if original in found:
             found[copy] = found[original]

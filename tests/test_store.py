@@ -115,6 +115,33 @@ def test_schema_version_is_recorded_and_a_newer_schema_is_refused(tmp_path):
         Store(path)
 
 
+def test_stories_of_a_version_7_store_are_brought_forward(tmp_path):
+    from sqlalchemy import create_engine
+
+    from storyline.store.migrations import MIGRATIONS, _record_version
+
+    path = tmp_path / "v7.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:  # a store as storyline left it before lone stories
+        for version, step in enumerate(MIGRATIONS[:7], start=1):
+            step(conn)
+            _record_version(conn, version)
+        conn.execute(
+            text(
+                "INSERT INTO stories (story_id, title, articles, sources, first_day, last_day,"
+                " profile, dim, updated_at) VALUES ('story-1', 'Floods', 3, '[]', 738000,"
+                ' 738001, \'{"terms": {"flood": 1.0}, "entities": {}}\', 0, \'then\')'
+            )
+        )
+        conn.execute(text("INSERT INTO story_articles VALUES ('a', 'story-1')"))
+    engine.dispose()
+    with Store(path) as store:
+        [loaded] = store.iter_story_profiles()
+        assert (loaded.size, loaded.attached_to, loaded.terms) == (3, None, {"flood": 1.0})
+        assert store.story_homes(["a"]) == {"a": "story-1"}
+        assert [row["id"] for row in store.list_stories()] == ["story-1"]
+
+
 def test_reopening_keeps_the_data(tmp_path):
     with Store(tmp_path / "s.db") as first:
         first.add_articles([article("a", STORY[0])])

@@ -137,6 +137,43 @@ def test_a_second_run_extends_the_story_of_the_first(store):
     assert rerun.articles == 0 and store.count_stories() == 1
 
 
+AFTERMATH = (
+    "Power was still out for 60,000 homes in Taitung a day after Typhoon Haikui passed, "
+    "Taipower said on Monday. Landslides blocked the Southern Cross-Island Highway and repair "
+    "crews were clearing roads to mountain villages. Farmers counted losses on banana and "
+    "pomelo orchards, which the agriculture council put at NT$200 million."
+)
+AFTERMATH_OTHER_OUTLET = (
+    "Taipower crews worked on Monday to restore electricity to about 60,000 households in "
+    "Taitung left in the dark by Typhoon Haikui. The agriculture council estimated farm losses, "
+    "mostly banana and pomelo orchards, at NT$200 million, and landslides kept the Southern "
+    "Cross-Island Highway closed."
+)
+
+
+def test_a_lone_follow_up_shown_in_a_story_leaves_it_when_a_second_report_arrives(store):
+    follow_up = _article("after-1", AFTERMATH, "Focus Taiwan", "2023-09-05")
+    copy = _article("after-copy", "(CNA) " + AFTERMATH, "Taiwan News", "2023-09-05")
+    storms = [
+        _article("storm-1", STORM, "Taipei Times", "2023-09-03"),
+        _article("storm-2", STORM_OTHER_OUTLET, "Island Wire", "2023-09-04"),
+    ]
+    _analyze(store, [*storms, follow_up, copy])
+    assert store.duplicate_links(["after-copy"]) == {"after-copy": "after-1"}
+    [storm] = set(store.story_of(["storm-1", "storm-2"]).values())
+    # Related, yet too far from the storm to join it: shown there while it stands alone.
+    assert store.story_of(["after-1", "after-copy"]) == {"after-1": storm, "after-copy": storm}
+    assert store.count_stories() == 1 and store.get_story(storm).size == 4
+
+    summary, _ = _analyze(store, [_article("after-2", AFTERMATH_OTHER_OUTLET, "CNA", "2023-09-05")])
+    placed = store.story_of(["after-1", "after-copy", "after-2"])
+    [aftermath] = set(placed.values())
+    assert aftermath != storm and summary.new_stories == 1
+    assert store.count_stories() == 2
+    assert sorted(store.get_story(storm).articles) == ["storm-1", "storm-2"]
+    assert store.get_story(aftermath).size == 3
+
+
 def test_a_copy_in_a_later_run_updates_its_story_listing(store):
     _analyze(store, [_article("wire-1", RATES, "Reuters", "2023-09-14")])
     copy = _article("copy-1", "(Reuters) - " + RATES, "Daily Ledger", "2023-09-15")
@@ -225,13 +262,37 @@ def test_cold_stories_are_not_candidates():
 
 
 def test_merge_joins_stories_that_turn_out_to_be_one():
-    clusterer = StoryClusterer(ClusterParams(threshold=0.9, merge_threshold=0.5))
-    a = clusterer.add(_profile("a", {"bridge": 3, "collapse": 3, "genoa": 2, "morandi": 1}))
-    b = clusterer.add(_profile("b", {"bridge": 3, "collapse": 2, "genoa": 2, "viaduct": 2}))
-    assert a != b  # too strict to join on arrival
+    clusterer = StoryClusterer(
+        ClusterParams(threshold=0.9, merge_threshold=0.5, merge_cohesion=0.5)
+    )
+    collapse = {"bridge": 3, "collapse": 3, "genoa": 2, "morandi": 1}
+    viaduct = {"bridge": 3, "collapse": 2, "genoa": 2, "viaduct": 2}
+    a = [clusterer.add(_profile(f"a{i}", collapse)) for i in range(2)]
+    b = [clusterer.add(_profile(f"b{i}", viaduct)) for i in range(2)]
+    assert a[0] == a[1] and b[0] == b[1] and a[0] != b[0]  # too strict to join on arrival
     merged = clusterer.merge()
-    assert merged in ({b: a}, {a: b})
-    assert clusterer.resolve(a) == clusterer.resolve(b)
+    assert merged in ({b[0]: a[0]}, {a[0]: b[0]})
+    assert clusterer.resolve(a[0]) == clusterer.resolve(b[0])
+
+
+def test_a_lone_article_is_shown_in_a_story_until_its_own_story_arrives():
+    clusterer = StoryClusterer(ClusterParams(threshold=0.8, merge_threshold=0.2))
+    bridge = {"bridge": 3, "collapse": 3, "genoa": 2, "viaduct": 2}
+    story = clusterer.add(_profile("a", bridge))
+    assert clusterer.add(_profile("b", bridge)) == story
+    traffic = {"genoa": 2, "collapse": 1, "motorway": 3, "toll": 3}
+    lone = clusterer.add(_profile("c", traffic))  # related, yet not close enough to join
+    assert lone != story
+    assert clusterer.merge() == {}  # attached, not merged: its profile stays its own
+    assert clusterer.label(lone) == story and clusterer.relabelled == {lone: story}
+    assert clusterer.stories[story].size == 2
+    assert clusterer.add(_profile("d", {**traffic, "queues": 1})) == lone
+    clusterer.merge()
+    assert clusterer.label(lone) == lone and clusterer.relabelled == {lone: lone}
+    # A lone article related to nothing stays on its own.
+    other = clusterer.add(_profile("e", {"football": 3, "burnley": 2}))
+    clusterer.merge()
+    assert clusterer.label(other) == other and other not in clusterer.relabelled
 
 
 def test_splitting_a_stream_into_two_runs_gives_the_same_stories(tmp_path):

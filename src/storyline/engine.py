@@ -380,6 +380,7 @@ def run_stories(
     since = _since((dates[i] for i in todo), params.cold_days)
     clusterer.load(store.iter_story_profiles(day_number(since) if since else None))
     stored = set(clusterer.stories)
+    listed_before = {s for s, state in clusterer.stories.items() if state.attached_to is None}
     members: dict[str, str] = {}
     titles: dict[str, list[str]] = {}
     originals = [i for i in todo if i not in links]
@@ -393,15 +394,23 @@ def run_stories(
         if on_article:
             on_article(len(chunk))
     merged = clusterer.merge()
-    members = {a: clusterer.resolve(s) for a, s in members.items()}
-    original_stories = store.story_of([o for o in links.values() if o not in members])
+    homes = {a: clusterer.resolve(s) for a, s in members.items()}
+    members = {a: clusterer.label(s) for a, s in homes.items()}
+    stored_originals = [o for o in links.values() if o not in members]
+    original_stories = store.story_of(stored_originals)
+    homes.update(store.story_homes(stored_originals))
     for copy_id, original_id in links.items():
         story_id = members.get(original_id) or original_stories.get(original_id)
         if story_id is None:
             summary.unplaced += 1
             continue
-        members[copy_id] = clusterer.resolve(story_id)
+        # A copy goes wherever its original goes, now and when its story is relabelled.
+        home = clusterer.resolve(homes[original_id])
+        shown = home if home in clusterer.stories else story_id  # else not loaded: as stored
+        members[copy_id] = clusterer.label(shown)
+        homes[copy_id] = home
         summary.copies += 1
+    homes = {a: h for a, h in homes.items() if a in members and h != members[a]}
     touched = [clusterer.stories[s] for s in sorted(clusterer.touched) if s in clusterer.stories]
     headlines: dict[str, str] = {}
     for state in touched:
@@ -421,10 +430,13 @@ def run_stories(
         merged,
         clusterer.documents,
         clusterer.changed_frequencies(),
-        relisted=set(members.values()) | {clusterer.resolve(s) for s in revisited},
+        relisted=set(members.values()) | {clusterer.label(s) for s in revisited},
+        homes=homes,
+        relabelled=clusterer.relabelled,
     )
-    summary.new_stories = sum(1 for s in touched if s.story_id not in stored)
-    summary.extended_stories = len(touched) - summary.new_stories
+    listed = [s for s in touched if s.attached_to is None]
+    summary.new_stories = sum(1 for s in listed if s.story_id not in listed_before)
+    summary.extended_stories = len(listed) - summary.new_stories
     summary.merged = len(merged)
     summary.seconds = time.perf_counter() - started
     return summary

@@ -228,6 +228,8 @@ class StoryProfile:
     vector_sum: Any = None  # numpy float32 vector, or None without embeddings
     terms: dict[str, float] = field(default_factory=dict)
     entities: dict[str, float] = field(default_factory=dict)
+    # A lone article's story shown within another story (see `storyline.stories`).
+    attached_to: str | None = None
 
 
 @dataclass(slots=True)

@@ -7,21 +7,44 @@ costs the same whether the story has two articles or two thousand.
 
 `StoryClusterer` takes articles in arrival order (publication order works best).
 For each one it finds *candidate* stories through an inverted index on the
-article's strongest terms and entities (never by scanning every story), scores
-each candidate on content::
+article's strongest terms and entities (never by scanning every story) and scores
+each candidate by *average link*, the article's mean similarity to the story's
+members, which the running sums give (x · S / n for unit vectors x and their sum S;
+exact for the vectors, nearly so for terms and entities, whose sums keep only the
+strongest `story_terms`)::
 
-    score = w_emb * cos(vector, story centroid)
-          + w_terms * cos(tf-idf terms, story terms)
-          + w_entities * cos(entities, story entities)
+    link = w_emb * mean cos(vector, members' vectors)
+         + w_terms * mean cos(tf-idf terms, members' terms)
+         + w_entities * mean cos(entities, members' entities)
 
 (divided by the weights of the evidence present: without an encoder, the
-embedding term drops out rather than capping the score)
+embedding term drops out rather than capping the score).
 
-and joins the best one when the score reaches `threshold`; otherwise it opens a
-story. Stories go cold: one whose reports all lie more than `cold_days` from the
-article's date is not a candidate (undated articles and stories never go cold).
-`merge` then joins stories that turned out to be one (same score between two
-stories' profiles, against the stricter `merge_threshold`).
+The article joins the best candidate whose link reaches `threshold` *and*
+`join_cohesion` times the story's cohesion, the mean similarity between its own
+members ((|S|² - n) / (n (n - 1)), again from the sums): a tight story takes only
+articles about as close as its members are to each other, so a story does not
+drift into its neighbours one loosely related article at a time. Otherwise the
+article opens a story. Stories go cold: one whose reports all lie more than
+`cold_days` from the article's date is not a candidate (undated articles and
+stories never go cold).
+
+`merge` then joins stories that turned out to be one, best pair first, to a
+fixpoint: two stories of two articles or more merge when the average link
+between them reaches `merge_threshold` and `merge_cohesion` times the looser
+one's cohesion. The gate is what keeps neighbouring events apart (a government's
+fall and the crisis before it; an election and the loan that followed): their
+stories are each tight, and looser with each other. Two lone articles merge only
+at `threshold`, as if the later had joined the earlier.
+
+A lone article whose link to a story reaches `merge_threshold` but not the join
+test is *attached* to it (`StoryProfile.attached_to`): it is shown in that story,
+yet keeps its own profile, which stays a candidate. When its own story arrives
+later, the newcomer joins it there, and the pair leaves the story it was attached
+to; until then, every run re-attaches it to the best story of the moment. Merging
+it into the story instead would fix that choice for good, made before the article's
+own story had a chance to arrive: that is what made stories depend on where one run
+ended and the next began. `label` gives the story an article is shown in.
 
 Document frequencies are counted as articles arrive, so the clusterer needs no
 training corpus; the whole state can be saved (`StoryProfile`, `document_frequency`)
@@ -31,6 +54,7 @@ and loaded again, which is how a later run extends the stories of an earlier one
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
 import re
 from collections import Counter
@@ -51,9 +75,12 @@ _ENTITY_KEY = "\x1fE:"  # entity keys share the term tables; no word starts with
 class ClusterParams:
     """How the clusterer decides; the defaults are measured in BENCHMARKS.md.
 
-    threshold: the score from which an article joins a story.
-    merge_threshold: the score from which two stories become one.
-    weights: (embedding, terms, entities) weights of the score; they sum to 1.
+    threshold: the average link from which an article joins a story.
+    join_cohesion: and the share of the story's cohesion its link must reach.
+    merge_threshold: the average link from which two stories become one, or a lone
+        article is attached to a story.
+    merge_cohesion: and the share of the looser story's cohesion it must reach.
+    weights: (embedding, terms, entities) weights of the link; they sum to 1.
     cold_days: a story with no report within this many days of an article is
         not a candidate for it.
     candidates: how many stories (those sharing the most index keys) are scored.
@@ -63,8 +90,10 @@ class ClusterParams:
     story_terms: the strongest terms (and entities) kept of a story's profile.
     """
 
-    threshold: float = 0.3
-    merge_threshold: float = 0.35
+    threshold: float = 0.32
+    join_cohesion: float = 0.9
+    merge_threshold: float = 0.2
+    merge_cohesion: float = 0.85
     weights: tuple[float, float, float] = (0.3, 0.5, 0.2)
     cold_days: int = 30
     candidates: int = 20
@@ -79,6 +108,8 @@ class ClusterParams:
             raise ValueError("threshold and merge_threshold must lie in (0, 1]")
         if min(self.weights) < 0 or not math.isclose(sum(self.weights), 1.0):
             raise ValueError(f"weights must be non-negative and sum to 1, got {self.weights}")
+        if not 0 <= self.join_cohesion <= 1 or not 0 <= self.merge_cohesion <= 1:
+            raise ValueError("join_cohesion and merge_cohesion must lie in [0, 1]")
         if self.cold_days < 1 or self.candidates < 1 or self.posting_limit < 1:
             raise ValueError("cold_days, candidates and posting_limit must be at least 1")
 
@@ -171,6 +202,8 @@ class StoryClusterer:
         self.stories: dict[str, StoryProfile] = {}
         self.touched: set[str] = set()  # stories changed since they were loaded
         self.merged: dict[str, str] = {}  # merged story id -> the story it joined
+        self.relabelled: dict[str, str] = {}  # lone story -> the story it is now shown in
+        self._attached: dict[str, set[str]] = {}  # story -> lone stories attached to it
         self._postings: dict[str, list[str]] = {}
         self._norms: dict[str, tuple[float, float, float]] = {}
         self._changed: set[str] = set()
@@ -185,8 +218,9 @@ class StoryClusterer:
         """
         for state in sorted(states, key=lambda s: (s.last_day or 0, s.story_id)):
             self.stories[state.story_id] = state
-            self._index(state.story_id, _strongest(state.terms, self.params.index_terms))
-            self._index(state.story_id, _strongest(state.entities, self.params.index_entities))
+            if state.attached_to is not None:
+                self._attached.setdefault(state.attached_to, set()).add(state.story_id)
+            self._index(state.story_id, self._keys(state))
 
     def changed_frequencies(self) -> dict[str, int]:
         """Document frequencies that `add` changed since the clusterer was made (to save)."""
@@ -197,6 +231,15 @@ class StoryClusterer:
         while story_id in self.merged:
             story_id = self.merged[story_id]
         return story_id
+
+    def label(self, story_id: str) -> str:
+        """The story that `story_id`'s articles are shown in: the story it became after
+        merges, or the story that one is attached to (see the module's docstring)."""
+        story_id = self.resolve(story_id)
+        state = self.stories.get(story_id)
+        if state is None or state.attached_to is None:
+            return story_id
+        return self.resolve(state.attached_to)
 
     # -- clustering ------------------------------------------------------------------
 
@@ -214,8 +257,9 @@ class StoryClusterer:
         keys = _strongest(terms, p.index_terms) + _strongest(entities, p.index_entities)
         best_id, best_score = None, -1.0
         for story_id in self._candidates(keys, article.day):
-            score = self._score(article.vector, terms, entities, self.stories[story_id])
-            if score > best_score:
+            story = self.stories[story_id]
+            score = self._link(article.vector, terms, entities, story)
+            if score > best_score and score >= p.join_cohesion * self._cohesion(story):
                 best_id, best_score = story_id, score
         if best_id is None or best_score < p.threshold:
             best_id = story_id_for(article.article_id)
@@ -228,33 +272,49 @@ class StoryClusterer:
         return best_id
 
     def merge(self) -> dict[str, str]:
-        """Join touched stories that score at least `merge_threshold` against a candidate.
+        """Join stories that turn out to be one, best pair first, until no pair of a
+        touched story and its candidates qualifies; then attach lone articles (see the
+        module's docstring).
 
         Returns {merged id: surviving id} for this call (the larger, then older,
-        story survives). Cost: `candidates` scores per touched story.
+        story survives); `relabelled` gathers the lone stories whose attachment
+        changed. Cost: `candidates` links per touched story, and again per merge for
+        the story that grew; as much again to attach.
         """
         p = self.params
         merged: dict[str, str] = {}
-        # Ties in size go by id: a set's order changes from run to run (hash seeds), and
-        # the order of merges must not.
-        for story_id in sorted(self.touched, key=lambda s: (-self.stories[s].size, s)):
-            state = self.stories.get(story_id)
-            if state is None:
-                continue
-            terms = _unit(state.terms)
-            entities = _unit(state.entities)
-            vector = _unit_vector(state.vector_sum)
-            keys = _strongest(terms, p.index_terms) + _strongest(entities, p.index_entities)
-            best_id, best_score = None, p.merge_threshold
-            for other_id in self._candidates(keys, state.first_day, state.last_day):
+        grown: Counter[str] = Counter()  # merges a story took: older heap entries are stale
+        heap: list[tuple[float, str, str, int, int]] = []
+
+        def push(story_id: str) -> None:
+            state = self.stories[story_id]
+            for other_id in self._candidates(self._keys(state), state.first_day, state.last_day):
                 if other_id == story_id:
                     continue
-                score = self._score(vector, terms, entities, self.stories[other_id])
-                if score >= best_score:
-                    best_id, best_score = other_id, score
-            if best_id is None:
+                other = self.stories[other_id]
+                if (state.size == 1) != (other.size == 1):
+                    continue  # a lone article is attached, not merged
+                link = self._story_link(state, other)
+                if state.size == 1:
+                    if link < p.threshold:
+                        continue
+                elif link < max(p.merge_threshold, p.merge_cohesion * self._loosest(state, other)):
+                    continue
+                entry = (-link, story_id, other_id, grown[story_id], grown[other_id])
+                heapq.heappush(heap, entry)
+
+        # Ids in order: a set's order changes from run to run (hash seeds), and the
+        # order of merges must not.
+        for story_id in sorted(self.touched):
+            if story_id in self.stories:
+                push(story_id)
+        while heap:
+            _, a, b, seen_a, seen_b = heapq.heappop(heap)
+            if a not in self.stories or b not in self.stories:
                 continue
-            keep, drop = sorted((story_id, best_id), key=self._seniority)
+            if grown[a] != seen_a or grown[b] != seen_b:
+                continue  # either story changed since this pair was scored
+            keep, drop = sorted((a, b), key=self._seniority)
             gone = self.stories.pop(drop)
             self._absorb(
                 self.stories[keep],
@@ -267,12 +327,70 @@ class StoryClusterer:
             )
             self.touched.discard(drop)
             self._norms.pop(drop, None)
+            self._attached.setdefault(keep, set()).update(self._attached.pop(drop, ()))
             merged[drop] = keep
-            for earlier, target in merged.items():
-                if target == drop:
-                    merged[earlier] = keep
             self.merged[drop] = keep
-        return merged
+            grown[keep] += 1
+            self._index(keep, self._keys(self.stories[keep]))
+            push(keep)
+        self._attach()
+        return {drop: self.resolve(keep) for drop, keep in merged.items()}
+
+    def _attach(self) -> None:
+        """Attach each lone story that this run may have changed to its best story of
+        two articles or more (link at least `merge_threshold`), or to none; a story
+        that has grown is detached. Reconsidered: touched stories, lone stories among
+        the candidates of touched ones, and those attached to a touched story."""
+        p = self.params
+        reconsider: set[str] = set()
+        for story_id in self.touched:
+            state = self.stories.get(story_id)
+            if state is None:
+                continue
+            reconsider.add(story_id)
+            if state.size > 1:
+                reconsider.update(self._attached.get(story_id, ()))
+                for other_id in self._candidates(
+                    self._keys(state), state.first_day, state.last_day
+                ):
+                    if self.stories[other_id].size == 1:
+                        reconsider.add(other_id)
+        for story_id in sorted(reconsider):
+            state = self.stories.get(story_id)
+            if state is None:
+                continue
+            before = self.resolve(state.attached_to) if state.attached_to is not None else None
+            if state.size == 1 and before is not None and before not in self.stories:
+                continue  # its story was not loaded (gone cold): nothing to weigh it against
+            best_id = None
+            if state.size == 1:
+                best_link = p.merge_threshold
+                for other_id in self._candidates(
+                    self._keys(state), state.first_day, state.last_day
+                ):
+                    other = self.stories[other_id]
+                    if other.size == 1:
+                        continue
+                    link = self._story_link(state, other)
+                    if link >= best_link:
+                        best_id, best_link = other_id, link
+            if best_id == before:
+                if state.attached_to != best_id:  # the story it was attached to merged
+                    state.attached_to = best_id
+                    self.touched.add(story_id)
+                continue
+            if before is not None:
+                self._attached.get(before, set()).discard(story_id)
+            if best_id is not None:
+                self._attached.setdefault(best_id, set()).add(story_id)
+            state.attached_to = best_id
+            self.touched.add(story_id)
+            self.relabelled[story_id] = best_id or story_id
+
+    def _keys(self, state: StoryProfile) -> list[str]:
+        """A story's keys in the index, as an article's are."""
+        p = self.params
+        return _strongest(state.terms, p.index_terms) + _strongest(state.entities, p.index_entities)
 
     # -- internals ---------------------------------------------------------------------
 
@@ -315,27 +433,69 @@ class StoryClusterer:
             if found >= self.params.candidates:
                 return
 
-    def _score(
+    def _link(
         self,
         vector: np.ndarray | None,
         terms: dict[str, float],
         entities: dict[str, float],
         story: StoryProfile,
     ) -> float:
-        w_vec, w_terms, w_ents = self.params.weights
+        """The article's average link to the story's members (unit vectors against sums)."""
+        n = story.size
+        has_vector = (
+            vector is not None
+            and story.vector_sum is not None
+            and vector.shape == story.vector_sum.shape
+        )
+        return self._mix(
+            float(vector @ story.vector_sum) / n if has_vector else None,
+            _dot(terms, story.terms) / n,
+            _dot(entities, story.entities) / n if entities or story.entities else None,
+        )
+
+    def _story_link(self, a: StoryProfile, b: StoryProfile) -> float:
+        """The average link between the members of two stories, from their sums."""
+        pairs = a.size * b.size
+        has_vector = (
+            a.vector_sum is not None
+            and b.vector_sum is not None
+            and a.vector_sum.shape == b.vector_sum.shape
+        )
+        small, large = sorted((a.terms, b.terms), key=len)
+        few, many = sorted((a.entities, b.entities), key=len)
+        return self._mix(
+            float(a.vector_sum @ b.vector_sum) / pairs if has_vector else None,
+            _dot(small, large) / pairs,
+            _dot(few, many) / pairs if few or many else None,
+        )
+
+    def _loosest(self, a: StoryProfile, b: StoryProfile) -> float:
+        return min(self._cohesion(a), self._cohesion(b))
+
+    def _cohesion(self, story: StoryProfile) -> float:
+        """The mean similarity between a story's own members, from its sums' norms
+        (0 for a story of one article: anything may join it)."""
+        n = story.size
+        if n < 2:
+            return 0.0
         vec_norm, terms_norm, ents_norm = self._story_norms(story)
-        # Evidence that neither side has (no encoder ran; no names at all) is left out
-        # and the other weights rescaled, so that the threshold means the same thing.
-        score, weight = 0.0, w_terms
-        if terms_norm > 0:
-            score += w_terms * _dot(terms, story.terms) / terms_norm
-        if vector is not None and vec_norm > 0 and vector.shape == story.vector_sum.shape:
-            score += w_vec * float(vector @ story.vector_sum) / vec_norm
-            weight += w_vec
-        if entities or ents_norm > 0:
-            if ents_norm > 0:
-                score += w_ents * _dot(entities, story.entities) / ents_norm
-            weight += w_ents
+        pairs = n * (n - 1)
+        return self._mix(
+            (vec_norm * vec_norm - n) / pairs if vec_norm > 0 else None,
+            (terms_norm * terms_norm - n) / pairs,
+            (ents_norm * ents_norm - n) / pairs if ents_norm > 0 else None,
+        )
+
+    def _mix(self, vector: float | None, terms: float, entities: float | None) -> float:
+        """The weighted mean of the evidence present. Evidence that is missing (no
+        encoder ran; no names on either side) is left out and the other weights
+        rescaled, so that the thresholds mean the same thing."""
+        w_vec, w_terms, w_ents = self.params.weights
+        score, weight = w_terms * terms, w_terms
+        if vector is not None:
+            score, weight = score + w_vec * vector, weight + w_vec
+        if entities is not None:
+            score, weight = score + w_ents * entities, weight + w_ents
         return score / weight if weight > 0 else 0.0
 
     def _story_norms(self, story: StoryProfile) -> tuple[float, float, float]:
@@ -418,13 +578,6 @@ def _strongest(weights: dict[str, float], count: int) -> list[str]:
 def _unit(weights: dict[str, float]) -> dict[str, float]:
     norm = math.sqrt(sum(x * x for x in weights.values()))
     return {k: x / norm for k, x in weights.items()} if norm > 0 else {}
-
-
-def _unit_vector(vector: np.ndarray | None) -> np.ndarray | None:
-    if vector is None:
-        return None
-    norm = float(np.linalg.norm(vector))
-    return vector / norm if norm > 0 else None
 
 
 def _dot(small: dict[str, float], large: dict[str, float]) -> float:

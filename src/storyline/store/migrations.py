@@ -17,7 +17,21 @@ import json
 from collections.abc import Callable
 
 import numpy as np
-from sqlalchemy import Connection, inspect, select, text, tuple_
+from sqlalchemy import (
+    Column,
+    Connection,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    inspect,
+    select,
+    text,
+    tuple_,
+)
 
 from storyline.store.schema import (
     annotations,
@@ -27,7 +41,6 @@ from storyline.store.schema import (
     duplicates,
     signatures,
     store_meta,
-    stories,
     story_articles,
     story_counts,
     summaries,
@@ -82,9 +95,38 @@ def _v2_language(conn: Connection) -> None:
     vectors.create(conn, checkfirst=True)
 
 
+# `stories` and `story_articles` as v3 made them; v8 added columns to both.
+_v3 = MetaData()
+_v3_stories_table = Table(
+    "stories",
+    _v3,
+    Column("story_id", String(64), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("articles", Integer, nullable=False),
+    Column("sources", Text, nullable=False, default="[]"),
+    Column("first_published", String(40)),
+    Column("last_published", String(40)),
+    Column("first_day", Integer),
+    Column("last_day", Integer),
+    Column("profile", Text, nullable=False),
+    Column("dim", Integer, nullable=False, default=0),
+    Column("vector", LargeBinary),
+    Column("updated_at", String(40), nullable=False),
+)
+Index("ix_stories_last_day", _v3_stories_table.c.last_day)
+Index("ix_stories_articles", _v3_stories_table.c.articles)
+_v3_story_articles_table = Table(
+    "story_articles",
+    _v3,
+    Column("article_id", String(512), primary_key=True),
+    Column("story_id", String(64), nullable=False),
+)
+Index("ix_story_articles_story", _v3_story_articles_table.c.story_id)
+
+
 def _v3_stories(conn: Connection) -> None:
     """Near-duplicate signatures and links, stories, membership and term statistics."""
-    for table in (signatures, duplicates, stories, story_articles, term_stats):
+    for table in (signatures, duplicates, _v3_stories_table, _v3_story_articles_table, term_stats):
         table.create(conn, checkfirst=True)
 
 
@@ -160,6 +202,17 @@ def _fill_article_vectors(conn: Connection, with_pgvector: bool) -> None:
         insert_article_vectors(conn, rows, with_pgvector)
 
 
+def _v8_attached_stories(conn: Connection) -> None:
+    """Lone articles' stories attached to another (`stories.attached_to`) and the
+    clusterer's story of an article shown elsewhere (`story_articles.home`)."""
+    for table, column in (("stories", "attached_to"), ("story_articles", "home")):
+        if column not in {c["name"] for c in inspect(conn).get_columns(table)}:
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} VARCHAR(64)"))
+    for index in story_articles.indexes:
+        if index.name == "ix_story_articles_home":
+            index.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1_articles,
     _v2_language,
@@ -168,6 +221,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _v5_summaries,
     _v6_story_counts,
     _v7_article_vectors,
+    _v8_attached_stories,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -110,7 +110,9 @@ duplicates = Table(
 Index("ix_duplicates_original", duplicates.c.original_id)
 
 #: Stories with what lists and pages show, and the clusterer's running profile
-#: (`vector`: float32 sum of member vectors; `profile`: JSON of pruned terms and entities).
+#: (`vector`: float32 sum of member vectors; `profile`: JSON of pruned terms and entities,
+#: and the member count the sums cover). A lone article's story `attached_to` another
+#: is shown within that one and is not listed (see `storyline.stories`).
 stories = Table(
     "stories",
     metadata,
@@ -126,18 +128,23 @@ stories = Table(
     Column("dim", Integer, nullable=False, default=0),
     Column("vector", LargeBinary),
     Column("updated_at", String(40), nullable=False),
+    Column("attached_to", String(64)),
 )
 Index("ix_stories_last_day", stories.c.last_day)
 Index("ix_stories_articles", stories.c.articles)
 
-#: Which story each article belongs to (copies belong to their original's story).
+#: Which story each article is shown in (copies go with their original). `home` is
+#: the clusterer's story of the article when that is a lone story attached to
+#: `story_id`; NULL when the two are the same.
 story_articles = Table(
     "story_articles",
     metadata,
     Column("article_id", String(512), primary_key=True),
     Column("story_id", String(64), nullable=False),
+    Column("home", String(64)),
 )
 Index("ix_story_articles_story", story_articles.c.story_id)
+Index("ix_story_articles_home", story_articles.c.home)
 
 #: Document frequencies of terms and entities as the clusterer counted them; the
 #: number of documents is `story_documents` in ``storyline_meta``.

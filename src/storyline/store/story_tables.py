@@ -31,6 +31,7 @@ from storyline.store.schema import (
 )
 
 _DOCUMENTS_KEY = "story_documents"
+_LISTED = stories.c.attached_to.is_(None)  # attached lone stories are shown within another
 STORY_SORTS = {
     "size": (stories.c.articles.desc(), stories.c.last_published.desc().nulls_last()),
     "conflicts": (
@@ -107,6 +108,12 @@ class StoryTablesMixin:
         """{article id: story id} for the ids among `ids` that belong to a story."""
         return self._lookup(story_articles.c.article_id, story_articles.c.story_id, ids)
 
+    def story_homes(self, ids: Sequence[str]) -> dict[str, str]:
+        """{article id: the clusterer's story of it} for the ids among `ids` in a story:
+        the story it is shown in, or the lone story attached there that holds it."""
+        home = func.coalesce(story_articles.c.home, story_articles.c.story_id)
+        return self._lookup(story_articles.c.article_id, home, ids)
+
     def iter_story_profiles(self, since_day: int | None = None) -> Iterator[StoryProfile]:
         """Profiles of stories whose last report is on or after `since_day` (and undated
         stories); all stories when None. Streams in chunks."""
@@ -118,10 +125,11 @@ class StoryTablesMixin:
             stories.c.profile,
             stories.c.dim,
             stories.c.vector,
+            stories.c.attached_to,
         )
         if since_day is not None:
             stmt = stmt.where(or_(stories.c.last_day.is_(None), stories.c.last_day >= since_day))
-        for story_id, size, first_day, last_day, data, dim, blob in self._paged(
+        for story_id, count, first_day, last_day, data, dim, blob, attached_to in self._paged(
             stmt, stories.c.story_id
         ):
             saved = json.loads(data)
@@ -132,12 +140,15 @@ class StoryTablesMixin:
             )
             yield StoryProfile(
                 story_id,
-                size,
+                # The listed count includes copies; the sums cover originals only. Stores
+                # written before v8 kept no size of their own.
+                saved.get("size", count),
                 first_day,
                 last_day,
                 vector,
                 saved.get("terms", {}),
                 saved.get("entities", {}),
+                attached_to,
             )
 
     def term_frequencies(self) -> tuple[int, dict[str, int]]:
@@ -158,14 +169,24 @@ class StoryTablesMixin:
         documents: int,
         frequencies: dict[str, int],
         relisted: set[str] = frozenset(),
+        *,
+        homes: dict[str, str] | None = None,
+        relabelled: dict[str, str] | None = None,
     ) -> None:
         """Write a clustering run in one transaction: the touched stories' profiles and
-        titles, {article id: story id} `members`, {merged id: surviving id} remaps, and
-        the term statistics. Counts, sources and dates of those stories and of the
-        `relisted` ones are then recomputed from the members, so they never drift."""
+        titles, {article id: story id shown} `members` with {article id: lone story}
+        `homes` where those differ, {merged id: surviving id} remaps, {lone story: story
+        now shown in} `relabelled` (which moves its stored articles), and the term
+        statistics. Counts, sources and dates of those stories, of the `relisted` ones
+        and of the stories articles left are then recomputed from the members, so they
+        never drift."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         profiles = list(profiles)
+        homes = homes or {}
+        relabelled = relabelled or {}
         touched = {p.story_id for p in profiles}
+        relisted = set(relisted)
+        home = story_articles.c.home
         with self._guarded_write() as conn:
             for drop, keep in merged.items():
                 conn.execute(
@@ -173,20 +194,38 @@ class StoryTablesMixin:
                     .where(story_articles.c.story_id == drop)
                     .values(story_id=keep)
                 )
+                # Only lone stories merge with each other: the pair is shown as itself.
+                conn.execute(
+                    update(story_articles).where(home == drop).values(story_id=keep, home=None)
+                )
                 conn.execute(delete(stories).where(stories.c.story_id == drop))
+            for lone, shown in relabelled.items():
+                held = or_(home == lone, (story_articles.c.story_id == lone) & home.is_(None))
+                relisted.update(
+                    conn.execute(select(story_articles.c.story_id).where(held).distinct()).scalars()
+                )
+                conn.execute(
+                    update(story_articles)
+                    .where(held)
+                    .values(story_id=shown, home=None if shown == lone else lone)
+                )
+                relisted.add(shown)
             for chunk in _chunks(list(members)):
                 conn.execute(delete(story_articles).where(story_articles.c.article_id.in_(chunk)))
             if members:
                 conn.execute(
                     story_articles.insert(),
-                    [{"article_id": a, "story_id": s} for a, s in members.items()],
+                    [
+                        {"article_id": a, "story_id": s, "home": homes.get(a)}
+                        for a, s in members.items()
+                    ],
                 )
             for chunk in _chunks(list(touched)):
                 conn.execute(delete(stories).where(stories.c.story_id.in_(chunk)))
             if profiles:
                 conn.execute(stories.insert(), [_story_row(p, titles, now) for p in profiles])
             gone = set(merged)
-            for chunk in _chunks(sorted((touched | set(relisted)) - gone)):
+            for chunk in _chunks(sorted((touched | relisted) - gone)):
                 _refresh_listing(conn, chunk)
             for chunk in _chunks(list(frequencies)):
                 conn.execute(delete(term_stats).where(term_stats.c.term.in_(chunk)))
@@ -218,12 +257,14 @@ class StoryTablesMixin:
                 _refresh_listing(conn, chunk)
 
     def member_titles(self, story_id: str) -> list[str]:
-        """The headlines of a story's current articles."""
+        """The headlines of a story's current articles (those shown in it, or held by it
+        while it is attached to another)."""
+        held = or_(story_articles.c.story_id == story_id, story_articles.c.home == story_id)
         stmt = (
             select(articles.c.title)
             .join(story_articles, story_articles.c.article_id == articles.c.article_id)
             .where(
-                story_articles.c.story_id == story_id,
+                held,
                 articles.c.current.is_(True),
                 articles.c.title.is_not(None),
             )
@@ -233,7 +274,7 @@ class StoryTablesMixin:
 
     def get_story(self, story_id: str) -> Story | None:
         """One story with its articles in publication order, or None."""
-        stmt = select(stories).where(stories.c.story_id == story_id)
+        stmt = select(stories).where(stories.c.story_id == story_id, _LISTED)
         with self._read() as conn:
             row = conn.execute(stmt).mappings().first()
             if row is None:
@@ -250,7 +291,7 @@ class StoryTablesMixin:
         found: list[Story] = []
         for chunk in _chunks(story_ids):
             with self._read() as conn:
-                rows = conn.execute(select(stories).where(stories.c.story_id.in_(chunk)))
+                rows = conn.execute(select(stories).where(stories.c.story_id.in_(chunk), _LISTED))
                 rows = rows.mappings().all()
                 members = _ordered_members(conn, chunk)
             found.extend(self._story(row, members[row["story_id"]]) for row in rows)
@@ -319,6 +360,7 @@ class StoryTablesMixin:
             return int(conn.execute(stmt).scalar() or 0)
 
     def _story_filters(self, stmt, source, since, until, mentioning):
+        stmt = stmt.where(_LISTED)
         if source:
             member = (
                 select(story_articles.c.story_id)
@@ -443,11 +485,13 @@ def _story_row(profile: StoryProfile, titles: dict[str, str], now: str) -> dict[
         "first_day": profile.first_day,
         "last_day": profile.last_day,
         "profile": json.dumps(
-            {"terms": profile.terms, "entities": profile.entities}, ensure_ascii=False
+            {"size": profile.size, "terms": profile.terms, "entities": profile.entities},
+            ensure_ascii=False,
         ),
         "dim": int(vector.shape[0]) if vector is not None else 0,
         "vector": np.ascontiguousarray(vector, "<f4").tobytes() if vector is not None else None,
         "updated_at": now,
+        "attached_to": profile.attached_to,
     }
 
 
