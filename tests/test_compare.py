@@ -206,6 +206,12 @@ def test_ranges_and_written_on_scales_in_comparison(store, first, second, confli
         ("There is no doubt that Pinochet was entitled to diplomatic immunity.", False),
         ("There is little doubt that the dam on the river collapsed.", False),
         ("The ministry did not comment, and rejected the request for more troops.", True),
+        # A condition asserts nothing; the main clause after it does.
+        ("Ministers agreed to consider new tariffs if the company didn't repay its loans.", False),
+        ("If the talks fail, the union will not call off the strike.", True),
+        # A refusal asked for or attempted is not one that happened; one voted is.
+        ("Opposition members led efforts to block the stadium budget.", False),
+        ("The council voted to block the stadium budget.", True),
     ],
 )
 def test_statement_polarity_reads_negation_in_context(text, negative):
@@ -251,6 +257,54 @@ def test_cancelled_negations_are_no_polarity_conflict():
     )
     assert (
         "refusal (“denied”)" in finding.says_a and finding.says_b == "says it is so (“not … deny”)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("negative", "positive"),
+    [
+        # The negation is about another thing than the two statements share.
+        (
+            "The province was occupied in 1961 and annexed a year later in a move never "
+            "accepted by its neighbours.",
+            "The neighbouring state annexed the province in 1962, a year after occupying it.",
+        ),
+        (
+            "The governor said the bodies of three climbers had been found, but gave no "
+            "further details.",
+            "The governor said the bodies of three climbers had been found on the glacier.",
+        ),
+        # Withholding an answer denies nothing.
+        (
+            "Police would not say whether the suspect's gun was loaded.",
+            "The suspect's gun was loaded when officers arrived, police said.",
+        ),
+        # Nor does it reach into a subordinate clause.
+        (
+            "The verdict came as no surprise since most witnesses had withdrawn their "
+            "statements before the trial.",
+            "The verdict was expected since most witnesses had withdrawn their statements "
+            "before the trial.",
+        ),
+    ],
+)
+def test_a_negation_of_something_else_is_no_polarity_conflict(negative, positive):
+    a, b = Statement.of("a", 0, negative), Statement.of("b", 0, positive)
+    assert a.negative and not b.negative
+    assert polarity_clash(a, b, min_shared=1) is None
+
+
+def test_a_negated_word_said_by_the_other_in_another_form_is_a_conflict():
+    def clash(a: str, b: str):
+        return polarity_clash(Statement.of("a", 0, a), Statement.of("b", 0, b), min_shared=2)
+
+    assert clash(
+        "Nobody was hurt when the old warehouse on the harbour collapsed.",
+        "Two workers were hurt when the old warehouse on the harbour collapsed.",
+    )
+    assert clash(
+        "The ferry will no longer stop at the island harbour in winter.",
+        "The ferry stops at the island harbour in winter.",
     )
 
 

@@ -105,6 +105,24 @@ def test_seed_times_resolve_against_publication(seeds):
     assert times["earlier this month"] == ("2019-10-01", "2019-10-23")
 
 
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("The rebels fought a war for independence in 1994-96.", ("1994-01-01", "1996-12-31")),
+        ("Prices rose steadily during 1998–2001.", ("1998-01-01", "2001-12-31")),
+        ("The war ended in 1996.", ("1996-01-01", "1996-12-31")),
+        # "1998-05" reads more like May 1998 than a span back in time: the year alone.
+        ("The report was filed in 1998-05.", ("1998-01-01", "1998-12-31")),
+    ],
+)
+def test_a_span_of_years_is_read_whole(text, span):
+    from storyline.language.timex import find_times
+    from storyline.model import Sentence
+
+    [found] = find_times([Sentence(0, 0, len(text), text, 0)], "1998-10-14")
+    assert (found.start, found.end) == span
+
+
 def test_sentences_survive_news_text(nlp):
     text = (
         "LONDON (AP) _ Sen. John Smith met Gen. Mark Milley at 3 p.m. in the U.S. capital on "

@@ -10,13 +10,16 @@ costs a reader more than a missed one. The relation classifier
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from storyline.language.entities import name_key
 from storyline.model import Quantity, Quote, TimeExpression
-from storyline.relations import NEGATIONS, words
+from storyline.relations import NEGATIONS, stem, words
 from storyline.stories import content_terms, day_number
 
 # Words that grant or refuse: mapped to one concept, so "no permission" and
@@ -46,6 +49,28 @@ _NEGATION_REACH = 3  # words after a negation within which a refusal word is neg
 _AFFIRMING_DOUBT = frozenset({"little", "beyond"})  # "little doubt" affirms
 # A negation reaches no further than its clause: "did not comment, and rejected" rejects.
 _CLAUSES = re.compile(r"[,;:—–]|\b(?:and|but|while|whereas|although)\b", re.IGNORECASE)
+# Nor into a subordinate clause: "no surprise since ...", "not because ...".
+_SCOPE_ENDS = frozenset(
+    "because since as if unless when whenever after before once until which who whom whose "
+    "where".split()
+)
+_CONDITIONS = frozenset({"if", "unless", "whether"})
+# "Would not say", "did not comment": withholding an answer denies nothing.
+_WITHHOLDING = _REPORTING | frozenset("comment elaborate disclose specify".split())
+# A grant or refusal that is asked for or attempted ("asked Congress to approve", "efforts
+# to block") is not one that happened.
+_REQUESTING = frozenset(
+    "ask asked asks asking urge urged urges urging seek seeks seeking sought effort efforts "
+    "attempt attempts attempted try tries tried trying want wants wanted hope hopes hoped "
+    "order call calls called calling press pressed pressing lobby lobbied lobbying bid "
+    "campaign campaigned foolish".split()
+)
+_REQUEST_REACH = 4  # words before the "to" of "asked Congress to approve"
+# Words between a negation and what it negates: "did not *approve*", "no longer *stays*".
+_BEFORE_PREDICATE = frozenset(
+    "be been being is are was were am have has had do does did to a an the any anything yet "
+    "ever even also so much more very further longer single always all".split()
+)
 _DAYS_PER = {"minute": 1 / 1440, "hour": 1 / 24, "day": 1, "week": 7, "month": 30.4, "year": 365}
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
 _CONTEXT_CHARS = 60
@@ -97,7 +122,6 @@ class Statement:
         quotes: list[Quote] | None = None,
     ) -> Statement:
         """A statement with its polarity and content terms worked out from `text`."""
-        tokens = words(text)
         terms = {
             PERMISSION if t in _GRANTING or t in _REFUSING else t
             for t in content_terms(text)
@@ -106,10 +130,9 @@ class Statement:
         # Capitalised words name who and where; what two statements say lies in the rest.
         names = {w.lower() for w in _CAPITALISED.findall(text)} - {PERMISSION}
         granted = set()
-        for at, token in enumerate(tokens):
-            if token in _GRANTING or token in _REFUSING:
-                following = " ".join(tokens[at + 1 : at + 1 + _OBJECT_WORDS])
-                granted |= set(content_terms(following)) - _GRANTING - _REFUSING
+        for tokens, at in _permission_words(text):
+            following = " ".join(tokens[at + 1 : at + 1 + _OBJECT_WORDS])
+            granted |= set(content_terms(following)) - _GRANTING - _REFUSING - names
         return cls(
             article=article,
             sentence=sentence,
@@ -233,7 +256,71 @@ def says_not(text: str) -> bool:
     return any(_clause_denies(words(clause)) for clause in _CLAUSES.split(text))
 
 
+def denied(text: str) -> frozenset[str]:
+    """What a statement's uncancelled negations and denials are about, as stems (grant
+    and refusal words as one concept): the word a negation negates ("did not *approve*",
+    "no *permission*", "nobody was *hurt*"), and what a refusal or doubt word governs
+    ("denied that the *dam* had been *damaged*"), within its clause and before any
+    subordinate clause; names do not count ("a *ban* on Libya's sales" is about sales).
+    Empty when the statement denies nothing. Cost: linear in the text."""
+    names = {w.lower() for w in _CAPITALISED.findall(text)}
+    found: set[str] = set()
+    for clause in _CLAUSES.split(text):
+        tokens = words(clause)
+        for at in _denials(tokens):
+            scope = [
+                t
+                for t in itertools.takewhile(lambda t: t not in _SCOPE_ENDS, tokens[at + 1 :])
+                if t not in names
+            ]
+            if tokens[at] in NEGATIONS:
+                predicate = next((t for t in scope if t not in _BEFORE_PREDICATE), None)
+                if predicate is not None and predicate not in _WITHHOLDING:
+                    found.add(_concept(predicate))
+                continue
+            found |= {_concept(t) for t in scope[:_OBJECT_WORDS] if t not in STOP_WORDS}
+    return frozenset(found)
+
+
+def _concept(word: str) -> str:
+    return PERMISSION if word in _GRANTING or word in _REFUSING else stem(word)
+
+
 def _clause_denies(tokens: list[str]) -> bool:
+    return bool(_denials(tokens))
+
+
+def _permission_words(text: str) -> list[tuple[list[str], int]]:
+    """The grant and refusal words that `text` asserts, each as (its clause's tokens, its
+    place): not those asked for or attempted, nor those in a condition."""
+    found = []
+    for clause in _CLAUSES.split(text):
+        tokens = _before_condition(words(clause))
+        found += [
+            (tokens, at)
+            for at, t in enumerate(tokens)
+            if (t in _GRANTING or t in _REFUSING) and not _requested(tokens, at)
+        ]
+    return found
+
+
+def _before_condition(tokens: list[str]) -> list[str]:
+    """A clause's tokens up to "if", "unless" or "whether": a condition asserts nothing."""
+    return list(itertools.takewhile(lambda t: t not in _CONDITIONS, tokens))
+
+
+def _requested(tokens: list[str], at: int) -> bool:
+    """Whether the word at `at` is asked for or attempted: "to" before it, and a word of
+    asking or trying shortly before that."""
+    if at == 0 or tokens[at - 1] != "to":
+        return False
+    return any(t in _REQUESTING for t in tokens[max(0, at - 1 - _REQUEST_REACH) : at - 1])
+
+
+def _denials(tokens: list[str]) -> list[int]:
+    """Where in a clause's `tokens` an uncancelled negation, refusal or doubt word is.
+    After "if", "unless" or "whether" nothing is denied: the clause is a condition."""
+    tokens = _before_condition(tokens)
     cancelled: set[int] = set()
     for at, token in enumerate(tokens):
         if token in _DOUBTING and at > 0 and tokens[at - 1] in _AFFIRMING_DOUBT:
@@ -247,19 +334,30 @@ def _clause_denies(tokens: list[str]) -> bool:
         denial = next((at + 1 + i for i, t in enumerate(following) if t in _DENYING), None)
         if denial is not None:
             cancelled |= {at, denial}
-    return any(
-        (t in NEGATIONS or t in _DENYING) and at not in cancelled for at, t in enumerate(tokens)
-    )
+    return [
+        at
+        for at, t in enumerate(tokens)
+        if (t in NEGATIONS or (t in _DENYING and not _requested(tokens, at)))
+        and at not in cancelled
+    ]
 
 
 def polarity_clash(a: Statement, b: Statement, min_shared: int) -> Finding | None:
     """One statement negates or refuses what the other affirms, about the same thing:
     they share at least `min_shared` content terms other than names, where grant
-    and refusal words ("no permission", "allowed", "denied") count as one term."""
+    and refusal words ("no permission", "allowed", "denied") count as one term, and
+    what the negation negates is said by the other ("did not *approve*" against
+    "*approved*"; not "a move never *recognized*" against "annexed")."""
     if a.negative == b.negative:
         return None
     shared = a.topic & b.topic
     if len(shared) < min_shared:
+        return None
+    no, yes = (a, b) if a.negative else (b, a)
+    said = {stem(t) for t in words(yes.text) if t not in _GRANTING and t not in _REFUSING}
+    if _permission_words(yes.text):
+        said.add(PERMISSION)
+    if not denied(no.text) & said:
         return None
     about = ", ".join(sorted(t for t in shared if t != PERMISSION)[:4])
     if about_permission(a, b):

@@ -16,10 +16,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
+import snowballstemmer
 
 LABELS = ("entailment", "contradiction", "neutral")
 FEATURES_VERSION = 1
@@ -43,11 +45,19 @@ NEGATIONS = frozenset(
 )
 _WORD = re.compile(r"n't|[a-z0-9]+(?:'[a-z]+)?")
 _MODEL_FILE = "relations.npz"
+_STEMMER = snowballstemmer.stemmer("english")
 
 
 def words(text: str) -> list[str]:
     """Lower-cased words, with "n't" as a word of its own ("didn't" -> "did", "n't")."""
     return _WORD.findall(text.lower().replace("’", "'").replace("n't", " n't"))
+
+
+@lru_cache(maxsize=1 << 16)
+def stem(word: str) -> str:
+    """The Snowball (Porter 2) stem of a lower-cased word: "approved" and "approves"
+    give "approv". Cached: news repeats its words."""
+    return _STEMMER.stemWord(word)
 
 
 def negated(tokens: Sequence[str]) -> bool:

@@ -37,16 +37,15 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
-import snowballstemmer
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from storyline.coherence import read_alone
 from storyline.contradictions import readable_date
 from storyline.model import Annotation, Comparison, Fact, Mention, Summary, SummarySentence
+from storyline.relations import stem
 
 #: Part of every stored summary's key: bump it when the method changes.
 SUMMARIZE_VERSION = "summarize-2"
@@ -61,7 +60,6 @@ _FURNITURE = re.compile(
     r"(?:use|accept) (?:of )?cookies)\b|https?://|www\.",
     re.IGNORECASE,
 )
-_STEMMER = snowballstemmer.stemmer("english")
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +253,7 @@ def usable(text: str, params: SummaryParams) -> bool:
 
 def sentence_concepts(text: str) -> frozenset[tuple[str, str]]:
     """The stemmed word pairs of `text` that are not both stop words."""
-    words = [_stem(t) for t in _TOKEN.findall(text.lower())]
+    words = [stem(t) for t in _TOKEN.findall(text.lower())]
     return frozenset(
         (a, b) for a, b in itertools.pairwise(words) if not (a in STOP_WORDS and b in STOP_WORDS)
     )
@@ -263,12 +261,7 @@ def sentence_concepts(text: str) -> frozenset[tuple[str, str]]:
 
 def stems(text: str) -> list[str]:
     """The stemmed words of `text` that are not stop words, in order."""
-    return [_stem(t) for t in _TOKEN.findall(text.lower()) if t not in STOP_WORDS]
-
-
-@lru_cache(maxsize=1 << 16)
-def _stem(word: str) -> str:
-    return _STEMMER.stemWord(word)
+    return [stem(t) for t in _TOKEN.findall(text.lower()) if t not in STOP_WORDS]
 
 
 def _concept_weights(

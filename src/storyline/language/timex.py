@@ -86,7 +86,15 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
-    ("year", re.compile(r"\b(?:in|since|during|by|until|of)\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
+    (
+        "year",
+        re.compile(
+            # "in 1994-96", "during 1998–2001": a span of years, not its first year.
+            r"\b(?:in|since|during|by|until|of)\s+(?P<year>(?:19|20)\d\d)"
+            r"(?:\s*[-–]\s*(?P<last>(?:19|20)?\d\d))?\b",
+            re.I,
+        ),
+    ),
 ]
 
 
@@ -138,8 +146,13 @@ def _resolve(
             MONTHS[groups["month"].lower().rstrip(".")], int(groups["day"]), year, base
         )
     if kind == "year":
-        year = int(groups["year"])
-        return date(year, 1, 1), date(year, 12, 31)
+        year = last = int(groups["year"])
+        if groups.get("last"):
+            last = int(groups["last"])
+            if last < 100:  # "1994-96"; "1998-05" is more likely May 1998 than a span
+                last += year - year % 100
+            last = max(last, year)
+        return date(year, 1, 1), date(last, 12, 31)
     if kind == "month":
         month = MONTHS[groups["month"].lower().rstrip(".")]
         year = (

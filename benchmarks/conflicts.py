@@ -1,0 +1,73 @@
+"""What the comparison reports as conflicts in each gold story, for a person to read.
+
+    python benchmarks/conflicts.py [--set duc2003] [--data ../shared/data] [--cache DIR]
+                                   [--workers 2] [--list]
+
+No data set here says which pairs of statements truly disagree, so precision is read,
+not computed: each gold story of the set (its articles as one story, copies left out,
+as `storyline analyze` would compare them) is compared, and the script prints how many
+conflicts and revisions of each kind it found, per story and in all. With --list it
+also prints both statements and the explanation of every one, to be judged by reading.
+The set is prepared as in benchmarks/stories.py (whose cached store --cache reuses).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from stories import REPO, SETS, prepare
+from storyline import engine
+from storyline.compare import CompareParams, compare_story
+from storyline.language import load_encoder
+from storyline.model import Story
+from storyline.relations import RelationModel
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--set", choices=SETS, default="duc2003")
+    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--cache", type=Path, default=None)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--list", action="store_true", help="print every conflict in full")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = args.cache or Path(tmp)
+        cache.mkdir(parents=True, exist_ok=True)
+        store, _ = prepare(args.set, args.data, cache, args.workers)
+        encoder = load_encoder("auto").name
+        model = RelationModel.load()
+        params = CompareParams()
+        kinds: Counter[tuple[str, bool]] = Counter()
+        stories = 0
+        with store, (args.data / args.set / "stories.jsonl").open(encoding="utf-8") as lines:
+            for line in lines:
+                gold = json.loads(line)
+                ids = gold["articles"]
+                story = Story(gold["story"], "", ids, [], None, None, store.duplicate_links(ids))
+                articles = engine.compared_articles(store, story, encoder)
+                found = compare_story(story.id, articles, model, params).conflicts
+                stories += 1
+                kinds.update((c.kind, c.revision) for c in found)
+                if args.list:
+                    for conflict in found:
+                        what = "revision" if conflict.revision else "conflict"
+                        print(f"== {story.id}: {conflict.kind} {what}")
+                        print(f"   A: {conflict.a.text}")
+                        print(f"   B: {conflict.b.text}")
+                        print(f"   {conflict.explanation}\n")
+    print(f"\n### Conflicts found in the gold stories of {args.set} ({stories} stories)\n")
+    print("| kind | conflicts | revisions |")
+    print("|---|---:|---:|")
+    for kind in sorted({k for k, _ in kinds}):
+        print(f"| {kind} | {kinds[(kind, False)]} | {kinds[(kind, True)]} |")
+    revisions = sum(n for (_, revision), n in kinds.items() if revision)
+    print(f"| all | {sum(kinds.values()) - revisions} | {revisions} |")
+
+
+if __name__ == "__main__":
+    main()
