@@ -308,6 +308,19 @@ def test_a_negated_word_said_by_the_other_in_another_form_is_a_conflict():
     )
 
 
+def test_a_repeated_negative_sentence_is_no_contradiction():
+    from storyline.contradictions import repeats
+
+    said = "The agency did not interfere with the right of any charity to a tax exemption."
+    assert repeats(Statement.of("a", 0, said), Statement.of("b", 0, said + " ?"))
+    assert not repeats(
+        Statement.of("a", 0, said),
+        Statement.of(
+            "b", 0, "The agency interfered with the right of any charity to a tax exemption."
+        ),
+    )
+
+
 def test_a_paraphrase_from_another_source_is_consensus(store):
     comparison = _compare(
         store,

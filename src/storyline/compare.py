@@ -38,6 +38,7 @@ from storyline.contradictions import (
     quantity_agreement,
     quantity_clash,
     readable_date,
+    repeats,
     speaker_clash,
 )
 from storyline.model import Annotation, Article, Comparison, Conflict, Fact, Mention
@@ -47,7 +48,7 @@ from storyline.relations import LABELS, RelationModel, pair_features, swap_pairs
 ENTAILMENT, CONTRADICTION = LABELS.index("entailment"), LABELS.index("contradiction")
 #: Part of every stored comparison's key: bump it when the method changes, and
 #: stories are compared again.
-COMPARE_VERSION = "compare-1"
+COMPARE_VERSION = "compare-2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +232,11 @@ def _clash(
         found = polarity_clash(a, b, params.polarity_shared)
     if found:
         return found
-    if cosine >= params.contradiction_cosine and contradiction >= params.contradiction:
+    if (
+        cosine >= params.contradiction_cosine
+        and contradiction >= params.contradiction
+        and not repeats(a, b)
+    ):
         return Finding(
             "contradiction",
             "says one thing",

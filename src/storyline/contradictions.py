@@ -393,6 +393,16 @@ def about_permission(a: Statement, b: Statement) -> bool:
     return bool(a.granted & b.granted)
 
 
+def repeats(a: Statement, b: Statement, min_overlap: float = 0.8) -> bool:
+    """Whether one statement repeats the other: the same polarity and nearly the same
+    content terms (Jaccard ≥ `min_overlap`). A repeat never contradicts, whatever a
+    classifier makes of two negative sentences."""
+    if a.negative != b.negative:
+        return False
+    union = a.terms | b.terms
+    return bool(union) and len(a.terms & b.terms) / len(union) >= min_overlap
+
+
 def speaker_clash(a: Statement, b: Statement, min_overlap: float = 0.8) -> Finding | None:
     """The same quoted words (word overlap ≥ `min_overlap`) attributed to different named
     speakers. Reported speech is left out: two people may well say the same thing."""
