@@ -186,6 +186,12 @@ def test_quantities(nlp, text, expected):
     assert (quantity.value, quantity.what, quantity.qualifier, quantity.kind) == expected
 
 
+def test_a_part_of_a_whole_counts_what_the_whole_counts(nlp):
+    found = annotate(nlp, "The judge dismissed three of the eight fraud charges.").quantities
+    assert [(q.value, q.what) for q in found] == [(3, "charge"), (8, "charge")]
+    assert [q.what for q in annotate(nlp, "Two of them were hurt.").quantities] == [None]
+
+
 def test_years_and_dates_are_not_quantities(nlp):
     found = annotate(nlp, "In 2014, on Oct. 22, the first of them arrived.").quantities
     assert found == []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Token
 
 from storyline.model import Quantity, Sentence
@@ -147,6 +148,8 @@ _DASHED_RANGE = re.compile(r"^[$£€]?([\d.,]+(?:bn|m|k)?)[-–][$£€]?([\d.,
 # Numbers inside these are dates, or parts of names ("Boeing 747", "Catch-22").
 _SKIP_ENTITIES = {"DATE", "TIME", "ORDINAL", "PRODUCT", "WORK_OF_ART", "LAW", "FAC"}
 # Dependency roles a counted noun can have (no tagger runs, so the parse says what is a noun).
+# A number in one of these roles stands for a noun itself: its head is no counted noun.
+_ARGUMENT_ROLES = {"nsubj", "nsubjpass", "dobj", "pobj"}
 _NOUN_ROLES = {
     "nsubj",
     "nsubjpass",
@@ -477,11 +480,18 @@ def _counted(numbers, unit_token: Token | None, kind: str) -> str | None:
         head = head.head
     if (
         head.i > last.i
+        and last.dep_ not in _ARGUMENT_ROLES  # "two of them were *hurt*": no noun counted
         and head.is_alpha
         and head.lower_ not in SCALES
         and (head.dep_ in _NOUN_ROLES)
     ):
         return _singular(head.lower_)
+    # A part of a whole counts what the whole does: "three of the eight charges".
+    for of in last.children:
+        if of.dep_ == "prep" and of.lower_ == "of":
+            whole = next((t for t in of.children if t.dep_ == "pobj"), None)
+            if whole is not None and whole.is_alpha and whole.lower_ not in STOP_WORDS:
+                return _singular(whole.lower_)
     return None
 
 
