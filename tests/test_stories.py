@@ -295,6 +295,22 @@ def test_a_lone_article_is_shown_in_a_story_until_its_own_story_arrives():
     assert clusterer.label(other) == other and other not in clusterer.relabelled
 
 
+def test_many_lone_articles_do_not_crowd_their_story_out_of_the_candidates():
+    clusterer = StoryClusterer(ClusterParams(threshold=0.8, merge_threshold=0.2, candidates=3))
+    bridge = {"bridge": 3, "collapse": 3, "genoa": 2, "viaduct": 2}
+    story = clusterer.add(_profile("a", bridge))
+    clusterer.add(_profile("b", bridge))
+    lone = [
+        clusterer.add(_profile(f"c{i}", {"genoa": 3, "collapse": 3, "toll": 1, f"side{i}": 1}))
+        for i in range(6)
+    ]
+    clusterer.merge()
+    assert {clusterer.label(s) for s in lone} == {story}
+    clusterer.add(_profile("d", bridge))  # the story grows: its lone articles are reweighed
+    clusterer.merge()
+    assert {clusterer.label(s) for s in lone} == {story}
+
+
 def test_splitting_a_stream_into_two_runs_gives_the_same_stories(tmp_path):
     articles = [
         _article("storm-1", STORM, "Taipei Times", "2023-09-03"),

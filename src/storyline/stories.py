@@ -41,7 +41,9 @@ A lone article whose link to a story reaches `merge_threshold` but not the join
 test is *attached* to it (`StoryProfile.attached_to`): it is shown in that story,
 yet keeps its own profile, which stays a candidate. When its own story arrives
 later, the newcomer joins it there, and the pair leaves the story it was attached
-to; until then, every run re-attaches it to the best story of the moment. Merging
+to; until then, a run that changes a story near it re-attaches it to the best story
+of the moment. Lone and larger stories are looked up apart, so that many lone
+articles never crowd their story out of the candidates. Merging
 it into the story instead would fix that choice for good, made before the article's
 own story had a chance to arrive: that is what made stories depend on where one run
 ended and the next began. `label` gives the story an article is shown in.
@@ -203,7 +205,6 @@ class StoryClusterer:
         self.touched: set[str] = set()  # stories changed since they were loaded
         self.merged: dict[str, str] = {}  # merged story id -> the story it joined
         self.relabelled: dict[str, str] = {}  # lone story -> the story it is now shown in
-        self._attached: dict[str, set[str]] = {}  # story -> lone stories attached to it
         self._postings: dict[str, list[str]] = {}
         self._norms: dict[str, tuple[float, float, float]] = {}
         self._changed: set[str] = set()
@@ -218,8 +219,6 @@ class StoryClusterer:
         """
         for state in sorted(states, key=lambda s: (s.last_day or 0, s.story_id)):
             self.stories[state.story_id] = state
-            if state.attached_to is not None:
-                self._attached.setdefault(state.attached_to, set()).add(state.story_id)
             self._index(state.story_id, self._keys(state))
 
     def changed_frequencies(self) -> dict[str, int]:
@@ -279,7 +278,8 @@ class StoryClusterer:
         Returns {merged id: surviving id} for this call (the larger, then older,
         story survives); `relabelled` gathers the lone stories whose attachment
         changed. Cost: `candidates` links per touched story, and again per merge for
-        the story that grew; as much again to attach.
+        the story that grew; attaching adds up to `candidates` + 1 look-ups and
+        (`candidates` + 1) × `candidates` links per touched story (see `_attach`).
         """
         p = self.params
         merged: dict[str, str] = {}
@@ -288,12 +288,14 @@ class StoryClusterer:
 
         def push(story_id: str) -> None:
             state = self.stories[story_id]
-            for other_id in self._candidates(self._keys(state), state.first_day, state.last_day):
+            # A lone article is attached to a larger story, not merged: merges pair like
+            # with like.
+            lone = state.size == 1
+            keys = self._keys(state)
+            for other_id in self._candidates(keys, state.first_day, state.last_day, lone=lone):
                 if other_id == story_id:
                     continue
                 other = self.stories[other_id]
-                if (state.size == 1) != (other.size == 1):
-                    continue  # a lone article is attached, not merged
                 link = self._story_link(state, other)
                 if state.size == 1:
                     if link < p.threshold:
@@ -327,7 +329,6 @@ class StoryClusterer:
             )
             self.touched.discard(drop)
             self._norms.pop(drop, None)
-            self._attached.setdefault(keep, set()).update(self._attached.pop(drop, ()))
             merged[drop] = keep
             self.merged[drop] = keep
             grown[keep] += 1
@@ -339,8 +340,10 @@ class StoryClusterer:
     def _attach(self) -> None:
         """Attach each lone story that this run may have changed to its best story of
         two articles or more (link at least `merge_threshold`), or to none; a story
-        that has grown is detached. Reconsidered: touched stories, lone stories among
-        the candidates of touched ones, and those attached to a touched story."""
+        that has grown is detached. Reconsidered: touched stories and the lone stories
+        among the candidates of touched ones. Cost per touched story: one look-up of
+        lone candidates, then for it and each of them (at most `candidates`) one
+        look-up and up to `candidates` links."""
         p = self.params
         reconsider: set[str] = set()
         for story_id in self.touched:
@@ -349,12 +352,10 @@ class StoryClusterer:
                 continue
             reconsider.add(story_id)
             if state.size > 1:
-                reconsider.update(self._attached.get(story_id, ()))
-                for other_id in self._candidates(
-                    self._keys(state), state.first_day, state.last_day
-                ):
-                    if self.stories[other_id].size == 1:
-                        reconsider.add(other_id)
+                keys = self._keys(state)
+                reconsider.update(
+                    self._candidates(keys, state.first_day, state.last_day, lone=True)
+                )
         for story_id in sorted(reconsider):
             state = self.stories.get(story_id)
             if state is None:
@@ -366,11 +367,9 @@ class StoryClusterer:
             if state.size == 1:
                 best_link = p.merge_threshold
                 for other_id in self._candidates(
-                    self._keys(state), state.first_day, state.last_day
+                    self._keys(state), state.first_day, state.last_day, lone=False
                 ):
                     other = self.stories[other_id]
-                    if other.size == 1:
-                        continue
                     link = self._story_link(state, other)
                     if link >= best_link:
                         best_id, best_link = other_id, link
@@ -379,10 +378,6 @@ class StoryClusterer:
                     state.attached_to = best_id
                     self.touched.add(story_id)
                 continue
-            if before is not None:
-                self._attached.get(before, set()).discard(story_id)
-            if best_id is not None:
-                self._attached.setdefault(best_id, set()).add(story_id)
             state.attached_to = best_id
             self.touched.add(story_id)
             self.relabelled[story_id] = best_id or story_id
@@ -411,7 +406,17 @@ class StoryClusterer:
             weights = dict(Counter(weights).most_common(keep))
         return _unit(weights)
 
-    def _candidates(self, keys: Sequence[str], first: int | None, last: int | None = None):
+    def _candidates(
+        self,
+        keys: Sequence[str],
+        first: int | None,
+        last: int | None = None,
+        *,
+        lone: bool | None = None,
+    ):
+        """Up to `candidates` warm stories sharing the most of `keys`; with `lone`, only
+        stories of one article (True) or of more (False), so that neither kind crowds
+        the other out."""
         last = first if last is None else last
         limit = self.params.posting_limit
         hits: Counter[str] = Counter()
@@ -422,7 +427,7 @@ class StoryClusterer:
         found = 0
         for story_id, _ in hits.most_common():
             state = self.stories.get(story_id)
-            if state is None:
+            if state is None or (lone is not None and (state.size == 1) != lone):
                 continue
             if first is not None and state.first_day is not None:
                 gap = max(state.first_day - last, first - state.last_day, 0)

@@ -27,10 +27,13 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
+    func,
     inspect,
     select,
     text,
     tuple_,
+    update,
 )
 
 from storyline.store.schema import (
@@ -211,6 +214,45 @@ def _v8_attached_stories(conn: Connection) -> None:
     for index in story_articles.indexes:
         if index.name == "ix_story_articles_home":
             index.create(conn, checkfirst=True)
+    _fill_profile_sizes(conn)
+
+
+def _fill_profile_sizes(conn: Connection) -> None:
+    """Each story profile's own size: the originals among its members. Until v8 the
+    clusterer read the listed count, which counts copies too, and divided by it."""
+    stories = _v3_stories_table
+    members = _v3_story_articles_table
+    originals = dict(
+        conn.execute(
+            select(members.c.story_id, func.count())
+            .where(members.c.article_id.not_in(select(duplicates.c.article_id)))
+            .group_by(members.c.story_id)
+        ).all()
+    )
+    last = ""
+    while True:  # in pages: a large store's profiles do not fit in memory at once
+        page = conn.execute(
+            select(stories.c.story_id, stories.c.profile)
+            .where(stories.c.story_id > last)
+            .order_by(stories.c.story_id)
+            .limit(500)
+        ).all()
+        if not page:
+            break
+        last = page[-1][0]
+        rows = []
+        for story_id, data in page:
+            profile = json.loads(data)
+            if "size" not in profile and story_id in originals:
+                profile["size"] = originals[story_id]
+                rows.append({"key": story_id, "data": json.dumps(profile, ensure_ascii=False)})
+        if rows:
+            conn.execute(
+                update(stories)
+                .where(stories.c.story_id == bindparam("key"))
+                .values(profile=bindparam("data")),
+                rows,
+            )
 
 
 MIGRATIONS: list[Callable[[Connection], None]] = [

@@ -194,16 +194,20 @@ class StoryTablesMixin:
                     .where(story_articles.c.story_id == drop)
                     .values(story_id=keep)
                 )
-                # Only lone stories merge with each other: the pair is shown as itself.
+                # A lone story attached elsewhere merged with another lone one: the pair is
+                # shown as itself, and the story it was shown in lost an article.
+                relisted.update(_shown_in(conn, home == drop))
                 conn.execute(
                     update(story_articles).where(home == drop).values(story_id=keep, home=None)
+                )
+                # Lone stories attached to the merged one, loaded in this run or not.
+                conn.execute(
+                    update(stories).where(stories.c.attached_to == drop).values(attached_to=keep)
                 )
                 conn.execute(delete(stories).where(stories.c.story_id == drop))
             for lone, shown in relabelled.items():
                 held = or_(home == lone, (story_articles.c.story_id == lone) & home.is_(None))
-                relisted.update(
-                    conn.execute(select(story_articles.c.story_id).where(held).distinct()).scalars()
-                )
+                relisted.update(_shown_in(conn, held))
                 conn.execute(
                     update(story_articles)
                     .where(held)
@@ -493,6 +497,11 @@ def _story_row(profile: StoryProfile, titles: dict[str, str], now: str) -> dict[
         "updated_at": now,
         "attached_to": profile.attached_to,
     }
+
+
+def _shown_in(conn, where: Any) -> set[str]:
+    """The stories that show the story_articles rows matching `where`."""
+    return set(conn.execute(select(story_articles.c.story_id).where(where).distinct()).scalars())
 
 
 def _refresh_listing(conn, story_ids: list[str]) -> None:

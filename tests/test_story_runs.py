@@ -1,0 +1,186 @@
+"""Stories kept consistent in the store across many `analyze` runs: merges, lone articles
+attached to a story and leaving it, copies, cold stories.
+
+The articles here have hand-made profiles (their words, no vectors or names), so that a
+scenario can be set up exactly; everything after profiling is storyline's own.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import numpy as np
+import pytest
+from sqlalchemy import text
+
+from storyline import engine
+from storyline.model import Article
+from storyline.store import Store
+from storyline.stories import ArticleProfile, ClusterParams, day_number
+
+
+@pytest.fixture(autouse=True)
+def word_profiles(monkeypatch):
+    """Profile an article by the words before "|" in its text."""
+
+    def profiles(store, articles, encoder):
+        return [
+            (
+                a,
+                ArticleProfile(
+                    a.id,
+                    day_number(a.published),
+                    None,
+                    Counter(a.text.split("|")[0].split()),
+                    Counter(),
+                ),
+            )
+            for a in articles
+        ]
+
+    monkeypatch.setattr(engine, "article_profiles", profiles)
+
+
+def _article(article_id: str, words: str, day: int | None, source: str = "Wire") -> Article:
+    published = f"2024-01-{day:02d}" if day else None
+    return Article(
+        id=article_id, text=f"{words} | {article_id}", source=source, published=published
+    )
+
+
+def _run(store: Store, articles: list[Article], params: ClusterParams, copies=()) -> None:
+    """One `analyze` run's story stage; `copies` are (copy id, original id) links."""
+    store.add_articles(articles)
+    links = dict(copies)
+    originals = [a for a in articles if a.id not in links]
+    signature = np.zeros(4, dtype=np.uint32)
+    store.put_dedupe(
+        [(a.id, a.published, signature) for a in originals],
+        list((copy, original, 1.0) for copy, original in copies),
+    )
+    engine.run_stories(store, [a.id for a in articles], params=params)
+
+
+def _problems(store: Store) -> list[str]:
+    """Where the store's stories disagree with their members."""
+    with store.engine.connect() as conn:
+        stories = {
+            s: (count, attached)
+            for s, count, attached in conn.execute(
+                text("SELECT story_id, articles, attached_to FROM stories")
+            )
+        }
+        members = conn.execute(
+            text(
+                "SELECT m.article_id, m.story_id, m.home FROM story_articles m JOIN articles a"
+                " ON a.article_id = m.article_id AND a.current"
+            )
+        ).all()
+    found = []
+    shown = Counter(story for _, story, _ in members)
+    for article, story, home in members:
+        if story not in stories or stories[story][1] is not None:
+            found.append(f"{article} is shown in {story}, which is not listed")
+        if home is not None and (home not in stories or stories[home][1] != story):
+            found.append(f"{article} is held by {home}, which is not attached to {story}")
+    for story, (count, attached) in stories.items():
+        if attached is None and count != shown[story]:
+            found.append(f"{story} is listed with {count} articles but shows {shown[story]}")
+        if attached is not None and (attached not in stories or stories[attached][1]):
+            found.append(f"{story} is attached to {attached}, which is not listed")
+    return found
+
+
+# Articles join at 0.5 only stories as close as their own members (identical pairs here
+# take no one), lone ones attach at 0.3, and stories merge at 0.3.
+TIGHT = ClusterParams(threshold=0.5, join_cohesion=1.0, merge_threshold=0.3, merge_cohesion=0.0)
+
+
+def test_a_story_that_loses_an_attached_article_to_a_merge_is_relisted(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        _run(
+            store,
+            [
+                _article("p1", "bridge collapse genoa", 1),
+                _article("p2", "bridge collapse genoa", 1),
+                _article("q1", "storm flood coast", 1),
+                _article("q2", "storm flood coast", 1),
+                _article("lone", "bridge collapse traffic jam", 2),
+            ],
+            TIGHT,
+        )
+        bridge = store.story_of(["p1"])["p1"]
+        assert store.story_of(["lone"]) == {"lone": bridge}
+        assert store.get_story(bridge).size == 3
+        # Its second report comes, also about the storm: the two leave the bridge story
+        # and join the storm's.
+        _run(store, [_article("o", "traffic jam storm flood coast", 3)], TIGHT)
+        assert _problems(store) == []
+        assert store.get_story(bridge).size == 2
+        placed = store.story_of(["lone", "o", "q1"])
+        assert placed["lone"] == placed["o"] == placed["q1"]
+
+
+def test_a_copy_follows_its_original_out_of_a_story_merged_while_it_was_cold(tmp_path):
+    params = ClusterParams(
+        threshold=0.5, join_cohesion=0.9, merge_threshold=0.3, merge_cohesion=0.0, cold_days=10
+    )
+    with Store(tmp_path / "s.db") as store:
+        _run(
+            store,
+            [
+                _article("p1", "bridge collapse genoa morandi", 1),
+                _article("p2", "bridge collapse genoa morandi", 1),
+                _article("lone", "bridge collapse toll traffic", 2),
+                _article("p3", "bridge collapse genoa morandi", 10),
+            ],
+            params,
+        )
+        # A larger story takes the bridge story in; the lone article is too old to load.
+        _run(
+            store,
+            [_article(f"q{i}", "bridge collapse genoa inquiry", 20) for i in range(4)],
+            params,
+        )
+        # Then a copy of the lone article arrives.
+        _run(
+            store,
+            [_article("copy", "bridge collapse toll traffic", 2, "Daily")],
+            params,
+            [("copy", "lone")],
+        )
+        assert _problems(store) == []
+        placed = store.story_of(["lone", "copy"])
+        assert placed["copy"] == placed["lone"]
+        assert store.get_story(placed["copy"]) is not None
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_random_runs_keep_stories_and_members_consistent(tmp_path, seed):
+    rnd = random.Random(seed)
+    params = ClusterParams(
+        threshold=rnd.choice([0.4, 0.5, 0.6]),
+        join_cohesion=rnd.choice([0.5, 0.9]),
+        merge_threshold=rnd.choice([0.1, 0.2, 0.3]),
+        merge_cohesion=rnd.choice([0.0, 0.5, 0.85]),
+        cold_days=rnd.choice([3, 10]),
+        candidates=rnd.choice([3, 20]),
+    )
+    vocabulary = [f"w{i}" for i in range(12)]
+    originals: list[str] = []
+    with Store(tmp_path / "s.db") as store:
+        for run in range(6):
+            articles, copies = [], []
+            for n in range(rnd.randint(1, 6)):
+                name = f"r{run}n{n}"
+                day = None if rnd.random() < 0.1 else rnd.randint(1, 25)
+                if originals and rnd.random() < 0.2:
+                    copies.append((name, rnd.choice(originals)))
+                    articles.append(_article(name, "copy", day, rnd.choice("ABC")))
+                else:
+                    words = " ".join(rnd.choices(vocabulary, k=rnd.randint(2, 5)))
+                    articles.append(_article(name, words, day, rnd.choice("ABC")))
+                    originals.append(name)
+            _run(store, articles, params, copies)
+            assert _problems(store) == [], f"after run {run}"
