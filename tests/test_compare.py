@@ -308,11 +308,90 @@ def test_a_negated_word_said_by_the_other_in_another_form_is_a_conflict():
     )
 
 
+@pytest.mark.parametrize(
+    ("negative", "positive", "min_shared"),
+    [
+        # Negations that stand for the subject.
+        (
+            "No one was injured in the blast at the chemical plant.",
+            "Three workers were injured in the blast at the chemical plant.",
+            2,
+        ),
+        (
+            "None of the passengers were hurt when the bus overturned on the highway.",
+            "Two passengers were hurt when the bus overturned on the highway.",
+            2,
+        ),
+        (
+            "Nobody who was inside the bank was hurt during the robbery.",
+            "A teller who was inside the bank was hurt during the robbery.",
+            2,
+        ),
+        # An adverb before the verb; an irregular past; a noun against its verb.
+        (
+            "The company didn't immediately respond to requests for comment on the layoffs.",
+            "The company responded to requests for comment on the layoffs.",
+            2,
+        ),
+        (
+            "The ferry did not sink near the island coast.",
+            "The ferry sank near the island coast.",
+            2,
+        ),
+        (
+            "There were no injuries among the crew of the tanker.",
+            "Two of the crew of the tanker were injured.",
+            2,
+        ),
+        # A passive verb of telling is no withheld answer.
+        (
+            "The minister was not told of the plan to close the border.",
+            "The minister was told of the plan to close the border.",
+            2,
+        ),
+        # A grant after a light verb: "not given ... permission".
+        (
+            "The military says it has not given the relocated troops permission to stay.",
+            "The relocated troops will be allowed to stay for at most four weeks.",
+            1,
+        ),
+        # A refusal of nothing named refuses what the other grants.
+        (
+            "The asylum request of the family was rejected.",
+            "The asylum request of the family was approved.",
+            1,
+        ),
+    ],
+)
+def test_polarity_conflicts_read_in_context_are_found(negative, positive, min_shared):
+    a, b = Statement.of("a", 0, negative), Statement.of("b", 0, positive)
+    assert a.negative and not b.negative
+    assert polarity_clash(a, b, min_shared=min_shared) is not None
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        "Opposition parties failed to block the merger of the two banks.",
+        "The senator could block the merger of the two banks.",
+        "Members were urged by the union's leaders repeatedly to reject the merger of the banks.",
+    ],
+)
+def test_a_refusal_that_did_not_happen_is_no_conflict(refusal):
+    approval = Statement.of("b", 0, "Regulators approved the merger of the two banks.")
+    assert polarity_clash(Statement.of("a", 0, refusal), approval, min_shared=1) is None
+
+
 def test_a_repeated_negative_sentence_is_no_contradiction():
     from storyline.contradictions import repeats
 
     said = "The agency did not interfere with the right of any charity to a tax exemption."
     assert repeats(Statement.of("a", 0, said), Statement.of("b", 0, said + " ?"))
+    # One word swapped for its opposite is no repeat, however much else is shared.
+    assert not repeats(
+        Statement.of("a", 0, "Shares of the carmaker rose sharply in Tokyo on Monday."),
+        Statement.of("b", 0, "Shares of the carmaker fell sharply in Tokyo on Monday."),
+    )
     assert not repeats(
         Statement.of("a", 0, said),
         Statement.of(

@@ -111,8 +111,10 @@ def test_seed_times_resolve_against_publication(seeds):
         ("The rebels fought a war for independence in 1994-96.", ("1994-01-01", "1996-12-31")),
         ("Prices rose steadily during 1998–2001.", ("1998-01-01", "2001-12-31")),
         ("The war ended in 1996.", ("1996-01-01", "1996-12-31")),
+        ("The season ran in 1999-00.", ("1999-01-01", "2000-12-31")),
         # "1998-05" reads more like May 1998 than a span back in time: the year alone.
         ("The report was filed in 1998-05.", ("1998-01-01", "1998-12-31")),
+        ("The lease was signed in 1995-2095.", ("1995-01-01", "1995-12-31")),
     ],
 )
 def test_a_span_of_years_is_read_whole(text, span):
@@ -121,6 +123,14 @@ def test_a_span_of_years_is_read_whole(text, span):
 
     [found] = find_times([Sentence(0, 0, len(text), text, 0)], "1998-10-14")
     assert (found.start, found.end) == span
+
+
+def test_an_iso_calendar_day_is_not_read_as_its_year():
+    from storyline.language.timex import find_times
+    from storyline.model import Sentence
+
+    text = "The contract was signed in 2019-05-12 in Geneva."
+    assert find_times([Sentence(0, 0, len(text), text, 0)], "2019-06-01") == []
 
 
 def test_sentences_survive_news_text(nlp):

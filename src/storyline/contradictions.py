@@ -59,13 +59,49 @@ _CONDITIONS = frozenset({"if", "unless", "whether"})
 _WITHHOLDING = _REPORTING | frozenset("comment elaborate disclose specify".split())
 # A grant or refusal that is asked for or attempted ("asked Congress to approve", "efforts
 # to block") is not one that happened.
+# A failed or declined one did not happen either ("failed to block" the merger).
 _REQUESTING = frozenset(
     "ask asked asks asking urge urged urges urging seek seeks seeking sought effort efforts "
     "attempt attempts attempted try tries tried trying want wants wanted hope hopes hoped "
     "order call calls called calling press pressed pressing lobby lobbied lobbying bid "
-    "campaign campaigned foolish".split()
+    "campaign campaigned foolish fail fails failed failing decline declines declined "
+    "move moves moved threaten threatens threatened plan plans planned vow vows vowed "
+    "propose proposes proposed".split()
 )
-_REQUEST_REACH = 4  # words before the "to" of "asked Congress to approve"
+_MODALS = frozenset("could would may might should".split())
+_REQUEST_REACH = 6  # words before the "to" of "asked Congress to approve"
+# Negations that stand for the subject: what they negate is the rest of the clause.
+_SUBJECT_NEGATIONS = frozenset({"nobody", "none", "nothing", "neither"})
+_SUBJECT_FILLERS = frozenset({"one", "single"})
+_RELATIVES = frozenset({"who", "whom", "whose", "which"})
+_PASSIVE = frozenset({"be", "been", "being", "is", "are", "was", "were", "am"})
+_AUXILIARIES = _PASSIVE | frozenset("has have had do does did can could will would".split())
+# Irregular verb forms, so that "did not sink" meets "sank". Snowball stems only suffixes.
+_IRREGULAR = {
+    form: base
+    for base, *forms in (
+        line.split()
+        for line in """
+        arise arose arisen; bear bore borne; beat beaten; become became; begin began begun;
+        bend bent; bite bit bitten; bleed bled; blow blew blown; break broke broken;
+        bring brought; build built; buy bought; catch caught; choose chose chosen;
+        come came; deal dealt; dig dug; do did done; draw drew drawn; drink drank drunk;
+        drive drove driven; eat ate eaten; fall fell fallen; feed fed; feel felt;
+        fight fought; find found; flee fled; fly flew flown; forbid forbade forbidden;
+        forget forgot forgotten; freeze froze frozen; get got gotten; give gave given;
+        go went gone; grow grew grown; hang hung; hear heard; hide hid hidden; hold held;
+        keep kept; know knew known; lay laid; lead led; leave left; lend lent; lose lost;
+        make made; mean meant; meet met; pay paid; ride rode ridden; ring rang rung;
+        rise rose risen; run ran; say said; see saw seen; seek sought; sell sold;
+        send sent; shake shook shaken; shoot shot; sing sang sung; sink sank sunk;
+        sleep slept; speak spoke spoken; spend spent; stand stood; steal stole stolen;
+        strike struck stricken; swear swore sworn; swim swam swum; take took taken;
+        teach taught; tear tore torn; tell told; think thought; throw threw thrown;
+        understand understood; wake woke woken; wear wore worn; win won; write wrote written
+        """.replace("\n", " ").split(";")
+    )
+    for form in forms
+}
 # Words between a negation and what it negates: "did not *approve*", "no longer *stays*".
 _BEFORE_PREDICATE = frozenset(
     "be been being is are was were am have has had do does did to a an the any anything yet "
@@ -268,22 +304,65 @@ def denied(text: str) -> frozenset[str]:
     for clause in _CLAUSES.split(text):
         tokens = words(clause)
         for at in _denials(tokens):
-            scope = [
-                t
-                for t in itertools.takewhile(lambda t: t not in _SCOPE_ENDS, tokens[at + 1 :])
-                if t not in names
-            ]
             if tokens[at] in NEGATIONS:
-                predicate = next((t for t in scope if t not in _BEFORE_PREDICATE), None)
-                if predicate is not None and predicate not in _WITHHOLDING:
-                    found.add(_concept(predicate))
+                found |= _negated(tokens, at, names)
                 continue
-            found |= {_concept(t) for t in scope[:_OBJECT_WORDS] if t not in STOP_WORDS}
+            scope = _scope(tokens, at, names, _SCOPE_ENDS)
+            governed = {_concept(t) for t in scope[:_OBJECT_WORDS] if t not in STOP_WORDS}
+            # "The request was denied", "rejected it": a refusal of nothing named refuses
+            # whatever the other statement grants.
+            found |= governed or ({PERMISSION} if tokens[at] in _REFUSING else set())
     return frozenset(found)
 
 
+def _negated(tokens: list[str], at: int, names: set[str]) -> set[str]:
+    """What the negation at `at` of a clause's `tokens` negates, up to a subordinate clause.
+    "Nobody", "none", "not one" stand for the subject: then the first content word after
+    the last auxiliary ("none of the passengers were *hurt*"), or every content word
+    without one ("nobody *died*"). Otherwise the first word that is not an auxiliary,
+    article or adverb ("did not immediately *respond*"); a verb of saying withholds an
+    answer ("would not *say*") unless it is passive ("was not *told*")."""
+    scope = _scope(tokens, at, names, _SCOPE_ENDS)
+    ahead = [t for t in scope if t not in _BEFORE_PREDICATE and not t.endswith("ly")]
+    if tokens[at] in _SUBJECT_NEGATIONS or ahead[:1] in (["one"], ["single"]):
+        # A relative clause is part of the subject: "nobody who was inside was hurt".
+        scope = _scope(tokens, at, names, _SCOPE_ENDS - _RELATIVES)
+        auxiliaries = [i for i, t in enumerate(scope) if t in _AUXILIARIES]
+        after = scope[auxiliaries[-1] + 1 :] if auxiliaries else scope
+        content = [_concept(t) for t in after if t not in STOP_WORDS and t not in _SUBJECT_FILLERS]
+        return set(content[:1] if auxiliaries else content)
+    if not ahead:
+        return set()
+    predicate = ahead[0]
+    nearby = set(tokens[max(0, at - 1) : at]) | set(scope[: scope.index(predicate)])
+    if predicate in _WITHHOLDING and not _PASSIVE & nearby:
+        return set()
+    # "have not given the troops permission": the grant, not the light verb, is negated.
+    granting = any(t in _GRANTING for t in scope[:_OBJECT_WORDS])
+    return {_concept(predicate)} | ({PERMISSION} if granting else set())
+
+
+def _scope(tokens: list[str], at: int, names: set[str], ends: frozenset[str]) -> list[str]:
+    """The words after `at` up to the first of `ends`, names left out."""
+    following = itertools.takewhile(lambda t: t not in ends, tokens[at + 1 :])
+    return [t for t in following if t not in names]
+
+
 def _concept(word: str) -> str:
-    return PERMISSION if word in _GRANTING or word in _REFUSING else stem(word)
+    """A word as the polarity checks compare it: grant and refusal words as one concept,
+    irregular verb forms as their base ("sank" as "sink"), then stemmed."""
+    if word in _GRANTING or word in _REFUSING:
+        return PERMISSION
+    return stem(_IRREGULAR.get(word, word))
+
+
+def _same_concept(a: str, b: str) -> bool:
+    """Stems that name one thing: equal, or one a long prefix of the other ("injur" of
+    "injuri": "injured" and "injuries" stem apart)."""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 5 and long.startswith(short)
 
 
 def _clause_denies(tokens: list[str]) -> bool:
@@ -310,9 +389,14 @@ def _before_condition(tokens: list[str]) -> list[str]:
 
 
 def _requested(tokens: list[str], at: int) -> bool:
-    """Whether the word at `at` is asked for or attempted: "to" before it, and a word of
-    asking or trying shortly before that."""
-    if at == 0 or tokens[at - 1] != "to":
+    """Whether the word at `at` is only asked for, attempted, planned or possible: a modal
+    just before it ("could block"), or "to" before it and a word of asking, trying or
+    planning shortly before that ("urged the council to reject", "failed to block")."""
+    if at == 0:
+        return False
+    if tokens[at - 1] in _MODALS:
+        return True
+    if tokens[at - 1] != "to":
         return False
     return any(t in _REQUESTING for t in tokens[max(0, at - 1 - _REQUEST_REACH) : at - 1])
 
@@ -354,10 +438,11 @@ def polarity_clash(a: Statement, b: Statement, min_shared: int) -> Finding | Non
     if len(shared) < min_shared:
         return None
     no, yes = (a, b) if a.negative else (b, a)
-    said = {stem(t) for t in words(yes.text) if t not in _GRANTING and t not in _REFUSING}
+    said = {_concept(t) for t in words(yes.text) if t not in _GRANTING and t not in _REFUSING}
     if _permission_words(yes.text):
         said.add(PERMISSION)
-    if not denied(no.text) & said:
+    negated = denied(no.text)
+    if not any(_same_concept(n, s) for n in negated for s in said):
         return None
     about = ", ".join(sorted(t for t in shared if t != PERMISSION)[:4])
     if about_permission(a, b):
@@ -393,14 +478,14 @@ def about_permission(a: Statement, b: Statement) -> bool:
     return bool(a.granted & b.granted)
 
 
-def repeats(a: Statement, b: Statement, min_overlap: float = 0.8) -> bool:
-    """Whether one statement repeats the other: the same polarity and nearly the same
-    content terms (Jaccard ≥ `min_overlap`). A repeat never contradicts, whatever a
-    classifier makes of two negative sentences."""
-    if a.negative != b.negative:
+def repeats(a: Statement, b: Statement) -> bool:
+    """Whether one statement repeats the other: the same polarity, and the content terms of
+    one all among the other's (the same words, or the same with more detail). A repeat
+    never contradicts, whatever a classifier makes of two negative sentences; one word
+    swapped for another ("rose" for "fell") is no repeat."""
+    if a.negative != b.negative or not a.terms or not b.terms:
         return False
-    union = a.terms | b.terms
-    return bool(union) and len(a.terms & b.terms) / len(union) >= min_overlap
+    return a.terms <= b.terms or b.terms <= a.terms
 
 
 def speaker_clash(a: Statement, b: Statement, min_overlap: float = 0.8) -> Finding | None:

@@ -30,6 +30,7 @@ _FUTURE = re.compile(
     r"is\s+to|are\s+to|going\s+to)\b",
     re.I,
 )
+_LONGEST_SPAN = 50  # years: "1995-2095" is no span a report speaks of
 UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "month": 30, "year": 365}
 
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
@@ -91,6 +92,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             # "in 1994-96", "during 1998–2001": a span of years, not its first year.
             r"\b(?:in|since|during|by|until|of)\s+(?P<year>(?:19|20)\d\d)"
+            r"(?![-–]\d\d[-–]\d)"  # "in 2019-05-12" is a calendar day, not a year
             r"(?:\s*[-–]\s*(?P<last>(?:19|20)?\d\d))?\b",
             re.I,
         ),
@@ -149,9 +151,10 @@ def _resolve(
         year = last = int(groups["year"])
         if groups.get("last"):
             last = int(groups["last"])
-            if last < 100:  # "1994-96"; "1998-05" is more likely May 1998 than a span
-                last += year - year % 100
-            last = max(last, year)
+            if last < 100:  # "1994-96", "1999-00"; "1998-05" is more likely May 1998
+                last += year - year % 100 + (100 if year % 100 == 99 and last == 0 else 0)
+            if not year <= last <= year + _LONGEST_SPAN:
+                last = year
         return date(year, 1, 1), date(last, 12, 31)
     if kind == "month":
         month = MONTHS[groups["month"].lower().rstrip(".")]
