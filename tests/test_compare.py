@@ -338,6 +338,12 @@ def test_a_negated_word_said_by_the_other_in_another_form_is_a_conflict():
             "The ferry sank near the island coast.",
             2,
         ),
+        # A verb in "-ly" is no adverb.
+        (
+            "The ministry did not reply to the letter from the union.",
+            "The ministry replied to the letter from the union.",
+            2,
+        ),
         (
             "There were no injuries among the crew of the tanker.",
             "Two of the crew of the tanker were injured.",

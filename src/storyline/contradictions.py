@@ -57,9 +57,8 @@ _SCOPE_ENDS = frozenset(
 _CONDITIONS = frozenset({"if", "unless", "whether"})
 # "Would not say", "did not comment": withholding an answer denies nothing.
 _WITHHOLDING = _REPORTING | frozenset("comment elaborate disclose specify".split())
-# A grant or refusal that is asked for or attempted ("asked Congress to approve", "efforts
-# to block") is not one that happened.
-# A failed or declined one did not happen either ("failed to block" the merger).
+# A grant or refusal asked for, attempted, failed or planned ("asked Congress to approve",
+# "efforts to block", "failed to block") is not one that happened.
 _REQUESTING = frozenset(
     "ask asked asks asking urge urged urges urging seek seeks seeking sought effort efforts "
     "attempt attempts attempted try tries tried trying want wants wanted hope hopes hoped "
@@ -70,10 +69,11 @@ _REQUESTING = frozenset(
 )
 _MODALS = frozenset("could would may might should".split())
 _REQUEST_REACH = 6  # words before the "to" of "asked Congress to approve"
-# Negations that stand for the subject: what they negate is the rest of the clause.
+# Negations that stand for the subject: they negate the verb after it.
 _SUBJECT_NEGATIONS = frozenset({"nobody", "none", "nothing", "neither"})
 _SUBJECT_FILLERS = frozenset({"one", "single"})
 _RELATIVES = frozenset({"who", "whom", "whose", "which"})
+_LY_VERBS = frozenset("apply reply supply rely comply imply multiply rally tally bully fly".split())
 _PASSIVE = frozenset({"be", "been", "being", "is", "are", "was", "were", "am"})
 _AUXILIARIES = _PASSIVE | frozenset("has have had do does did can could will would".split())
 # Irregular verb forms, so that "did not sink" meets "sank". Snowball stems only suffixes.
@@ -323,7 +323,7 @@ def _negated(tokens: list[str], at: int, names: set[str]) -> set[str]:
     article or adverb ("did not immediately *respond*"); a verb of saying withholds an
     answer ("would not *say*") unless it is passive ("was not *told*")."""
     scope = _scope(tokens, at, names, _SCOPE_ENDS)
-    ahead = [t for t in scope if t not in _BEFORE_PREDICATE and not t.endswith("ly")]
+    ahead = [t for t in scope if t not in _BEFORE_PREDICATE and not _adverb(t)]
     if tokens[at] in _SUBJECT_NEGATIONS or ahead[:1] in (["one"], ["single"]):
         # A relative clause is part of the subject: "nobody who was inside was hurt".
         scope = _scope(tokens, at, names, _SCOPE_ENDS - _RELATIVES)
@@ -340,6 +340,11 @@ def _negated(tokens: list[str], at: int, names: set[str]) -> set[str]:
     # "have not given the troops permission": the grant, not the light verb, is negated.
     granting = any(t in _GRANTING for t in scope[:_OBJECT_WORDS])
     return {_concept(predicate)} | ({PERMISSION} if granting else set())
+
+
+def _adverb(word: str) -> bool:
+    """An adverb in "-ly" ("immediately"), not a verb that ends so ("reply", "supply")."""
+    return word.endswith("ly") and word not in _LY_VERBS
 
 
 def _scope(tokens: list[str], at: int, names: set[str], ends: frozenset[str]) -> list[str]:
