@@ -388,6 +388,34 @@ def test_a_refusal_that_did_not_happen_is_no_conflict(refusal):
     assert polarity_clash(Statement.of("a", 0, refusal), approval, min_shared=1) is None
 
 
+@pytest.fixture(scope="module")
+def nlp():
+    from storyline.language.nlp import load_nlp
+
+    return load_nlp()
+
+
+@pytest.mark.parametrize(
+    "part",
+    [
+        "Three other states also had traffic deaths blamed on the storm on Monday.",
+        "Another three states had traffic deaths blamed on the storm on Monday.",
+    ],
+)
+def test_a_figure_for_part_of_a_count_does_not_clash_with_the_total(nlp, part):
+    from storyline.contradictions import quantity_clash
+    from storyline.language import annotate_doc
+
+    def statement(text: str) -> Statement:
+        found = annotate_doc(nlp(text), Article("t", text, published="2019-10-23"))
+        return Statement.of("t", 0, text, quantities=found.quantities)
+
+    total = statement("The storm was blamed for traffic deaths in at least five states on Monday.")
+    assert quantity_clash(statement(part), total) is None
+    whole = statement("Three states had traffic deaths blamed on the storm on Monday.")
+    assert quantity_clash(whole, total) is not None
+
+
 def test_a_repeated_negative_sentence_is_no_contradiction():
     from storyline.contradictions import repeats
 

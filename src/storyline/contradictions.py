@@ -119,6 +119,7 @@ _SPANS = re.compile(
 _DATE_SLACK = timedelta(days=1)  # reports a day apart often resolve "yesterday" differently
 # A date this far from the other report's: the two statements speak of different moments.
 _ANOTHER_MOMENT = 30  # days
+_PART_WORDS = frozenset({"other", "more", "additional", "further", "extra", "new"})
 _CLASH_CONTEXT = 0.3  # context overlap for two different figures to be of one thing
 _EXPLICIT_DATE = re.compile(
     r"\d|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
@@ -221,10 +222,24 @@ def quantity_clash(a: Statement, b: Statement) -> Finding | None:
         for j, qb in enumerate(b.quantities):
             if i in agreeing_a or j in agreeing_b:
                 continue
+            if _counts_a_part(qa, a.text) or _counts_a_part(qb, b.text):
+                continue
             if _same_measure(a, i, b, j, _CLASH_CONTEXT) and not _overlap(qa, qb):
                 kind = "duration" if qa.kind == "duration" else "quantity"
                 return Finding(kind, _figure(qa, a.text), _figure(qb, b.text))
     return None
+
+
+def _counts_a_part(quantity: Quantity, text: str) -> bool:
+    """Whether a figure counts only some of the thing: "three *other* states", "two *more*
+    people", "another 40 cases", "120 *new* infections". It cannot clash with a total."""
+    at = text.find(quantity.text)
+    if at < 0:
+        return False
+    if words(text[:at])[-1:] == ["another"]:
+        return True
+    following = words(text[at + len(quantity.text) :])[:1]
+    return bool(following) and following[0] in _PART_WORDS
 
 
 def date_clash(a: Statement, b: Statement) -> Finding | None:
