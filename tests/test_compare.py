@@ -416,6 +416,20 @@ def test_a_figure_for_part_of_a_count_does_not_clash_with_the_total(nlp, part):
     assert quantity_clash(whole, total) is not None
 
 
+def test_one_sentence_carried_by_two_articles_is_no_speaker_conflict():
+    from storyline.contradictions import speaker_clash
+    from storyline.model import Quote
+
+    said = '"We will rebuild every school before winter," Maria Lopez told reporters.'
+    words = "We will rebuild every school before winter,"
+    quote = Quote(words, "Maria Lopez", "Maria Lopez", 0, "direct", "told")
+    misread = Quote(words, "Tom Hale", "Tom Hale", 0, "direct", "told")  # a wrong speaker
+    a = Statement.of("a", 0, said, quotes=[quote])
+    assert speaker_clash(a, Statement.of("b", 0, said, quotes=[misread])) is None
+    other = '"We will rebuild every school before winter," Tom Hale said on Monday.'
+    assert speaker_clash(a, Statement.of("b", 0, other, quotes=[misread])) is not None
+
+
 def test_a_repeated_negative_sentence_is_no_contradiction():
     from storyline.contradictions import repeats
 

@@ -510,7 +510,11 @@ def repeats(a: Statement, b: Statement) -> bool:
 
 def speaker_clash(a: Statement, b: Statement, min_overlap: float = 0.8) -> Finding | None:
     """The same quoted words (word overlap ≥ `min_overlap`) attributed to different named
-    speakers. Reported speech is left out: two people may well say the same thing."""
+    speakers. Reported speech is left out: two people may well say the same thing. So is
+    one sentence carried word for word by two articles: it names one speaker, and any
+    other comes from a mistake in reading one of them."""
+    if words(a.text) == words(b.text):
+        return None
     for qa in a.quotes:
         for qb in b.quotes:
             if qa.kind != "direct" or qb.kind != "direct" or not _named(qa) or not _named(qb):
