@@ -57,7 +57,7 @@ def _run(store: Store, articles: list[Article], params: ClusterParams, copies=()
     signature = np.zeros(4, dtype=np.uint32)
     store.put_dedupe(
         [(a.id, a.published, signature) for a in originals],
-        list((copy, original, 1.0) for copy, original in copies),
+        [(copy, original, 1.0) for copy, original in copies],
     )
     engine.run_stories(store, [a.id for a in articles], params=params)
 

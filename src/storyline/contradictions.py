@@ -63,7 +63,7 @@ _REQUESTING = frozenset(
     "ask asked asks asking urge urged urges urging seek seeks seeking sought effort efforts "
     "attempt attempts attempted try tries tried trying want wants wanted hope hopes hoped "
     "order call calls called calling press pressed pressing lobby lobbied lobbying bid "
-    "campaign campaigned foolish fail fails failed failing decline declines declined "
+    "campaign campaigned fail fails failed failing decline declines declined "
     "move moves moved threaten threatens threatened plan plans planned vow vows vowed "
     "propose proposes proposed".split()
 )
@@ -218,11 +218,12 @@ def quantity_clash(a: Statement, b: Statement) -> Finding | None:
             if _same_measure(a, i, b, j) and _overlap(qa, qb):
                 agreeing_a.add(i)
                 agreeing_b.add(j)
+    # A figure for part of a count cannot clash with a total, nor a total with it.
+    whole_a = {i for i, q in enumerate(a.quantities) if not _counts_a_part(q, a.text)}
+    whole_b = {j for j, q in enumerate(b.quantities) if not _counts_a_part(q, b.text)}
     for i, qa in enumerate(a.quantities):
         for j, qb in enumerate(b.quantities):
-            if i in agreeing_a or j in agreeing_b:
-                continue
-            if _counts_a_part(qa, a.text) or _counts_a_part(qb, b.text):
+            if i in agreeing_a or j in agreeing_b or i not in whole_a or j not in whole_b:
                 continue
             if _same_measure(a, i, b, j, _CLASH_CONTEXT) and not _overlap(qa, qb):
                 kind = "duration" if qa.kind == "duration" else "quantity"
@@ -304,7 +305,7 @@ def says_not(text: str) -> bool:
     doubt word that is not cancelled. "Not only" negates nothing; a negated refusal or
     doubt in the same clause ("did not deny", "never refused", "no doubt", "little
     doubt") affirms. Cost: linear in the text."""
-    return any(_clause_denies(words(clause)) for clause in _CLAUSES.split(text))
+    return any(_denials(words(clause)) for clause in _CLAUSES.split(text))
 
 
 def denied(text: str) -> frozenset[str]:
@@ -339,7 +340,7 @@ def _negated(tokens: list[str], at: int, names: set[str]) -> set[str]:
     answer ("would not *say*") unless it is passive ("was not *told*")."""
     scope = _scope(tokens, at, names, _SCOPE_ENDS)
     ahead = [t for t in scope if t not in _BEFORE_PREDICATE and not _adverb(t)]
-    if tokens[at] in _SUBJECT_NEGATIONS or ahead[:1] in (["one"], ["single"]):
+    if tokens[at] in _SUBJECT_NEGATIONS or (ahead and ahead[0] in _SUBJECT_FILLERS):
         # A relative clause is part of the subject: "nobody who was inside was hurt".
         scope = _scope(tokens, at, names, _SCOPE_ENDS - _RELATIVES)
         auxiliaries = [i for i, t in enumerate(scope) if t in _AUXILIARIES]
@@ -385,10 +386,6 @@ def _same_concept(a: str, b: str) -> bool:
     return len(short) >= 5 and long.startswith(short)
 
 
-def _clause_denies(tokens: list[str]) -> bool:
-    return bool(_denials(tokens))
-
-
 def _permission_words(text: str) -> list[tuple[list[str], int]]:
     """The grant and refusal words that `text` asserts, each as (its clause's tokens, its
     place): not those asked for or attempted, nor those in a condition."""
@@ -411,14 +408,16 @@ def _before_condition(tokens: list[str]) -> list[str]:
 def _requested(tokens: list[str], at: int) -> bool:
     """Whether the word at `at` is only asked for, attempted, planned or possible: a modal
     just before it ("could block"), or "to" before it and a word of asking, trying or
-    planning shortly before that ("urged the council to reject", "failed to block")."""
+    planning, or a modal, shortly before that ("urged the council to reject", "failed to
+    block", "it would be unwise to reject")."""
     if at == 0:
         return False
     if tokens[at - 1] in _MODALS:
         return True
     if tokens[at - 1] != "to":
         return False
-    return any(t in _REQUESTING for t in tokens[max(0, at - 1 - _REQUEST_REACH) : at - 1])
+    window = tokens[max(0, at - 1 - _REQUEST_REACH) : at - 1]
+    return any(t in _REQUESTING or t in _MODALS for t in window)
 
 
 def _denials(tokens: list[str]) -> list[int]:

@@ -300,7 +300,10 @@ class StoryClusterer:
                 if state.size == 1:
                     if link < p.threshold:
                         continue
-                elif link < max(p.merge_threshold, p.merge_cohesion * self._loosest(state, other)):
+                elif link < max(
+                    p.merge_threshold,
+                    p.merge_cohesion * min(self._cohesion(state), self._cohesion(other)),
+                ):
                     continue
                 entry = (-link, story_id, other_id, grown[story_id], grown[other_id])
                 heapq.heappush(heap, entry)
@@ -473,9 +476,6 @@ class StoryClusterer:
             _dot(small, large) / pairs,
             _dot(few, many) / pairs if few or many else None,
         )
-
-    def _loosest(self, a: StoryProfile, b: StoryProfile) -> float:
-        return min(self._cohesion(a), self._cohesion(b))
 
     def _cohesion(self, story: StoryProfile) -> float:
         """The mean similarity between a story's own members, from its sums' norms
