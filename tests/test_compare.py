@@ -388,6 +388,78 @@ def test_a_refusal_that_did_not_happen_is_no_conflict(refusal):
     assert polarity_clash(Statement.of("a", 0, refusal), approval, min_shared=1) is None
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # A question asserts nothing.
+        (
+            "The carmaker is not a battery company.",
+            "Why would the carmaker buy a battery company at all?",
+        ),
+        # "No" negates its whole noun phrase: a scientific panel is no scientific evidence.
+        (
+            "There is no scientific evidence that the new drug works.",
+            "A scientific panel said the new drug works in most patients.",
+        ),
+        # A verb after "ever" compares; it does not say the thing was found.
+        (
+            "Divers have never found the wreck of the second ship.",
+            "It is the oldest wreck ever found off this coast.",
+        ),
+        # What was not wanted is the leaving, not the wanting.
+        (
+            "The striker did not want to leave the club.",
+            "The striker wanted a new contract from the club.",
+        ),
+        # A negation asked for ("proposed that the bank not sell") is not asserted.
+        (
+            "The regulator proposed that the bank not sell the bonds to retail savers.",
+            "The bank sold the bonds to retail savers.",
+        ),
+        # A permit needed is not one granted.
+        (
+            "Residents still need a permit to enter the closed zone.",
+            "Most residents do not have permits to enter the closed zone.",
+        ),
+        # Names are not said: "the Endangered Species Act" affirms nothing endangered.
+        (
+            "Officials say the owl is not endangered.",
+            "The owl is protected under the Endangered Species Act.",
+        ),
+        # "X, not Y" names what something is not: a contrast, no denial.
+        (
+            "The owl was listed as threatened, not endangered, by the agency.",
+            "Scientists have said for years that the owl is endangered.",
+        ),
+    ],
+)
+def test_what_is_not_asserted_is_no_polarity_conflict(first, second):
+    a, b = Statement.of("a", 0, first), Statement.of("b", 0, second)
+    assert polarity_clash(a, b, min_shared=1) is None
+    assert polarity_clash(b, a, min_shared=1) is None
+
+
+@pytest.mark.parametrize(
+    ("negative", "positive"),
+    [
+        ("There is no evidence that the new drug works.", "The evidence shows the drug works."),
+        ("The striker did not want to leave the club.", "The striker left the club in June."),
+        (
+            "The troops are allowed to transit, not to stay.",
+            "The troops will be allowed to stay for four weeks.",
+        ),
+        (
+            "The regulator insisted that the bank had not sold the bonds to savers.",
+            "The bank sold the bonds to savers.",
+        ),
+    ],
+)
+def test_polarity_conflicts_around_those_rules_are_still_found(negative, positive):
+    a, b = Statement.of("a", 0, negative), Statement.of("b", 0, positive)
+    assert a.negative and not b.negative
+    assert polarity_clash(a, b, min_shared=1) is not None
+
+
 @pytest.fixture(scope="module")
 def nlp():
     from storyline.language.nlp import load_nlp

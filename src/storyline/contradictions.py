@@ -48,7 +48,7 @@ _NOT_NEGATING = frozenset({"only", "just", "merely", "least", "simply"})
 _NEGATION_REACH = 3  # words after a negation within which a refusal word is negated too
 _AFFIRMING_DOUBT = frozenset({"little", "beyond"})  # "little doubt" affirms
 # A negation reaches no further than its clause: "did not comment, and rejected" rejects.
-_CLAUSES = re.compile(r"[,;:—–]|\b(?:and|but|while|whereas|although)\b", re.IGNORECASE)
+_CLAUSES = re.compile(r"([,;:—–])|\b(?:and|but|while|whereas|although)\b", re.IGNORECASE)
 # Nor into a subordinate clause: "no surprise since ...", "not because ...".
 _SCOPE_ENDS = frozenset(
     "because since as if unless when whenever after before once until which who whom whose "
@@ -65,10 +65,14 @@ _REQUESTING = frozenset(
     "order call calls called calling press pressed pressing lobby lobbied lobbying bid "
     "campaign campaigned fail fails failed failing decline declines declined "
     "move moves moved threaten threatens threatened plan plans planned vow vows vowed "
-    "propose proposes proposed".split()
+    "propose proposes proposed demand demands demanded insist insists insisted recommend "
+    "recommends recommended suggest suggests suggested need needs needed require requires "
+    "required apply applies applied".split()
 )
 _MODALS = frozenset("could would may might should".split())
 _REQUEST_REACH = 6  # words before the "to" of "asked Congress to approve"
+_OBJECT_LEAD = 3  # words from "needed" to its object: "needed a *permit*"
+_LEAD_WORDS = frozenset({"a", "an", "the", "for", "their", "its", "his", "her", "any", "new"})
 # Negations that stand for the subject: they negate the verb after it.
 _SUBJECT_NEGATIONS = frozenset({"nobody", "none", "nothing", "neither"})
 _SUBJECT_FILLERS = frozenset({"one", "single"})
@@ -106,6 +110,11 @@ _IRREGULAR = {
 _BEFORE_PREDICATE = frozenset(
     "be been being is are was were am have has had do does did to a an the any anything yet "
     "ever even also so much more very further longer single always all".split()
+)
+_PHRASE_WORDS = 3  # content words of the noun phrase after "no"
+# Verbs of wanting and trying: "did not want to *stay*" negates the staying.
+_CONTROL = frozenset(
+    stem(w) for w in "want wish try plan intend expect need seem appear hope mean decide".split()
 )
 _DAYS_PER = {"minute": 1 / 1440, "hour": 1 / 24, "day": 1, "week": 7, "month": 30.4, "year": 365}
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
@@ -305,39 +314,60 @@ def says_not(text: str) -> bool:
     doubt word that is not cancelled. "Not only" negates nothing; a negated refusal or
     doubt in the same clause ("did not deny", "never refused", "no doubt", "little
     doubt") affirms. Cost: linear in the text."""
-    return any(_denials(words(clause)) for clause in _CLAUSES.split(text))
+    return any(_denials(tokens) for tokens in _clauses(text))
 
 
-def denied(text: str) -> frozenset[str]:
-    """What a statement's uncancelled negations and denials are about, as stems (grant
-    and refusal words as one concept): the word a negation negates ("did not *approve*",
-    "no *permission*", "nobody was *hurt*"), and what a refusal or doubt word governs
-    ("denied that the *dam* had been *damaged*"), within its clause and before any
-    subordinate clause; names do not count ("a *ban* on Libya's sales" is about sales).
-    Empty when the statement denies nothing. Cost: linear in the text."""
+def denied(text: str) -> frozenset[tuple[str, ...]]:
+    """What a statement's uncancelled negations and denials are about, as phrases of
+    stems (grant and refusal words as one concept), each of which another statement must
+    say all of to be denied: the word a negation negates ("did not *approve*", "nobody
+    was *hurt*"), the noun phrase after "no" ("no *scientific explanation*"), and each
+    word a refusal or doubt governs ("denied that the *dam* had been *damaged*"), within
+    its clause and before any subordinate clause; names do not count ("a *ban* on
+    Libya's sales" is about sales). Empty when the statement denies nothing. Cost:
+    linear in the text."""
     names = {w.lower() for w in _CAPITALISED.findall(text)}
-    found: set[str] = set()
-    for clause in _CLAUSES.split(text):
-        tokens = words(clause)
+    found: set[tuple[str, ...]] = set()
+    for tokens in _clauses(text):
         for at in _denials(tokens):
             if tokens[at] in NEGATIONS:
                 found |= _negated(tokens, at, names)
                 continue
             scope = _scope(tokens, at, names, _SCOPE_ENDS)
-            governed = {_concept(t) for t in scope[:_OBJECT_WORDS] if t not in STOP_WORDS}
+            governed = {(_concept(t),) for t in scope[:_OBJECT_WORDS] if t not in STOP_WORDS}
             # "The request was denied", "rejected it": a refusal of nothing named refuses
             # whatever the other statement grants.
-            found |= governed or ({PERMISSION} if tokens[at] in _REFUSING else set())
+            found |= governed or ({(PERMISSION,)} if tokens[at] in _REFUSING else set())
     return frozenset(found)
 
 
-def _negated(tokens: list[str], at: int, names: set[str]) -> set[str]:
-    """What the negation at `at` of a clause's `tokens` negates, up to a subordinate clause.
-    "Nobody", "none", "not one" stand for the subject: then the first content word after
-    the last auxiliary ("none of the passengers were *hurt*"), or every content word
-    without one ("nobody *died*"). Otherwise the first word that is not an auxiliary,
-    article or adverb ("did not immediately *respond*"); a verb of saying withholds an
-    answer ("would not *say*") unless it is passive ("was not *told*")."""
+def _clauses(text: str) -> list[list[str]]:
+    """The words of each clause of `text`. A clause that a comma or dash opens with
+    "not" names what something is not ("listed as threatened, not endangered";
+    "observational studies, not studies of children"): a contrast, not a denial, so its
+    "not" is dropped ("allowed to transit, not to stay" still denies)."""
+    parts = _CLAUSES.split(text)
+    clauses = []
+    for i in range(0, len(parts), 2):
+        tokens = words(parts[i])
+        opened_by = parts[i - 1] if i else None  # None after "and", "but" ...
+        contrast = tokens[:1] == ["not"] and tokens[1:2] and tokens[1] not in _AUXILIARIES
+        if opened_by not in (None, ";") and contrast and tokens[1] != "to":
+            tokens = tokens[1:]
+        clauses.append(tokens)
+    return clauses
+
+
+def _negated(tokens: list[str], at: int, names: set[str]) -> set[tuple[str, ...]]:
+    """What the negation at `at` of a clause's `tokens` negates, up to a subordinate clause,
+    as phrases (see `denied`). "Nobody", "none", "not one" stand for the subject: then the
+    first content word after the last auxiliary ("none of the passengers were *hurt*"), or
+    every content word without one ("nobody *died*"). Otherwise the first word that is not
+    an auxiliary, article or adverb ("did not immediately *respond*"); right after "no",
+    the run of content words it opens ("no *scientific explanation* for"); after a verb of
+    wanting or trying, the verb it governs ("did not want to be *punished*"); a verb of
+    saying withholds an answer ("would not *say*") unless it is passive ("was not
+    *told*")."""
     scope = _scope(tokens, at, names, _SCOPE_ENDS)
     ahead = [t for t in scope if t not in _BEFORE_PREDICATE and not _adverb(t)]
     if tokens[at] in _SUBJECT_NEGATIONS or (ahead and ahead[0] in _SUBJECT_FILLERS):
@@ -346,16 +376,24 @@ def _negated(tokens: list[str], at: int, names: set[str]) -> set[str]:
         auxiliaries = [i for i, t in enumerate(scope) if t in _AUXILIARIES]
         after = scope[auxiliaries[-1] + 1 :] if auxiliaries else scope
         content = [_concept(t) for t in after if t not in STOP_WORDS and t not in _SUBJECT_FILLERS]
-        return set(content[:1] if auxiliaries else content)
+        return {(c,) for c in (content[:1] if auxiliaries else content)}
     if not ahead:
         return set()
     predicate = ahead[0]
-    nearby = set(tokens[max(0, at - 1) : at]) | set(scope[: scope.index(predicate)])
+    place = scope.index(predicate)
+    nearby = set(tokens[max(0, at - 1) : at]) | set(scope[:place])
     if predicate in _WITHHOLDING and not _PASSIVE & nearby:
         return set()
     # "have not given the troops permission": the grant, not the light verb, is negated.
     granting = any(t in _GRANTING for t in scope[:_OBJECT_WORDS])
-    return {_concept(predicate)} | ({PERMISSION} if granting else set())
+    found = {(PERMISSION,)} if granting else set()
+    if tokens[at] == "no" and place == 0:
+        run = itertools.takewhile(lambda t: t not in STOP_WORDS, scope[:_PHRASE_WORDS])
+        return found | {tuple(dict.fromkeys(_concept(t) for t in run))}
+    if _concept(predicate) in _CONTROL and scope[place + 1 : place + 2] == ["to"]:
+        governed = [t for t in scope[place + 2 :] if t not in _BEFORE_PREDICATE]
+        return found | {(_concept(governed[0]),)} if governed else found
+    return found | {(_concept(predicate),)}
 
 
 def _adverb(word: str) -> bool:
@@ -390,8 +428,8 @@ def _permission_words(text: str) -> list[tuple[list[str], int]]:
     """The grant and refusal words that `text` asserts, each as (its clause's tokens, its
     place): not those asked for or attempted, nor those in a condition."""
     found = []
-    for clause in _CLAUSES.split(text):
-        tokens = _before_condition(words(clause))
+    for clause in _clauses(text):
+        tokens = _before_condition(clause)
         found += [
             (tokens, at)
             for at, t in enumerate(tokens)
@@ -406,18 +444,34 @@ def _before_condition(tokens: list[str]) -> list[str]:
 
 
 def _requested(tokens: list[str], at: int) -> bool:
-    """Whether the word at `at` is only asked for, attempted, planned or possible: a modal
-    just before it ("could block"), or "to" before it and a word of asking, trying or
-    planning, or a modal, shortly before that ("urged the council to reject", "failed to
-    block", "it would be unwise to reject")."""
+    """Whether the word at `at` is only asked for, needed, attempted, planned or possible:
+    a modal just before it ("could block"); a word of asking or needing just before it
+    but for little words ("need a *permit*", "applied for *permission*"); or "to" before
+    it and a word of asking, trying or planning, or a modal, shortly before that ("urged
+    the council to reject", "failed to block", "it would be unwise to reject")."""
     if at == 0:
         return False
     if tokens[at - 1] in _MODALS:
+        return True
+    before = at - 1
+    while before > 0 and at - before < _OBJECT_LEAD and tokens[before] in _LEAD_WORDS:
+        before -= 1
+    if tokens[before] in _REQUESTING:
         return True
     if tokens[at - 1] != "to":
         return False
     window = tokens[max(0, at - 1 - _REQUEST_REACH) : at - 1]
     return any(t in _REQUESTING or t in _MODALS for t in window)
+
+
+def _mandated(tokens: list[str], at: int) -> bool:
+    """Whether the "not" at `at` is in a clause asked for, not asserted: "proposed that
+    Netscape *not* market a browser" (no auxiliary before it, "that" after a word of
+    asking shortly before)."""
+    if at < 2 or tokens[at - 1] in _AUXILIARIES or tokens[at - 1] in _MODALS:
+        return False
+    window = tokens[max(0, at - _OBJECT_LEAD - 2) : at - 1]
+    return any(t == "that" and i > 0 and window[i - 1] in _REQUESTING for i, t in enumerate(window))
 
 
 def _denials(tokens: list[str]) -> list[int]:
@@ -429,6 +483,9 @@ def _denials(tokens: list[str]) -> list[int]:
         if token in _DOUBTING and at > 0 and tokens[at - 1] in _AFFIRMING_DOUBT:
             cancelled.add(at)  # "little doubt", "beyond doubt"
         if token not in NEGATIONS or at in cancelled:
+            continue
+        if token == "not" and _mandated(tokens, at):
+            cancelled.add(at)
             continue
         following = tokens[at + 1 : at + 1 + _NEGATION_REACH]
         if following[:1] and following[0] in _NOT_NEGATING:
@@ -450,18 +507,17 @@ def polarity_clash(a: Statement, b: Statement, min_shared: int) -> Finding | Non
     they share at least `min_shared` content terms other than names, where grant
     and refusal words ("no permission", "allowed", "denied") count as one term, and
     what the negation negates is said by the other ("did not *approve*" against
-    "*approved*"; not "a move never *recognized*" against "annexed")."""
-    if a.negative == b.negative:
+    "*approved*"; not "a move never *recognized*" against "annexed"). A question asserts
+    nothing ("why would Facebook buy a game company?")."""
+    if a.negative == b.negative or _asks(a.text) or _asks(b.text):
         return None
     shared = a.topic & b.topic
     if len(shared) < min_shared:
         return None
     no, yes = (a, b) if a.negative else (b, a)
-    said = {_concept(t) for t in words(yes.text) if t not in _GRANTING and t not in _REFUSING}
-    if _permission_words(yes.text):
-        said.add(PERMISSION)
+    said = _said(yes.text)
     negated = denied(no.text)
-    if not any(_same_concept(n, s) for n in negated for s in said):
+    if not any(all(any(_same_concept(n, s) for s in said) for n in phrase) for phrase in negated):
         return None
     about = ", ".join(sorted(t for t in shared if t != PERMISSION)[:4])
     if about_permission(a, b):
@@ -478,6 +534,31 @@ def polarity_clash(a: Statement, b: Statement, min_shared: int) -> Finding | Non
         no = f"says it is not so ({_cues(a if a.negative else b, True)}) on {about}"
         yes = "says it is"
     return Finding("polarity", no, yes) if a.negative else Finding("polarity", yes, no)
+
+
+def _asks(text: str) -> bool:
+    """Whether a sentence is a question (its last mark, closing quotes aside, is "?")."""
+    return text.rstrip(" \"'”’)]").endswith("?")
+
+
+def _said(text: str) -> set[str]:
+    """What a statement affirms, as concepts for `denied` to meet: its words (grant and
+    refusal words as one concept when it grants or refuses), but not names (mid-sentence
+    capitals: "the *Endangered* Species Act") nor a verb after "ever", which compares
+    rather than affirms ("the largest foot ever *found*")."""
+    tokens = words(text)
+    names = {w.lower() for w in _CAPITALISED.findall(text)} - set(tokens[:1])
+    said = {
+        _concept(t)
+        for i, t in enumerate(tokens)
+        if t not in _GRANTING
+        and t not in _REFUSING
+        and t not in names
+        and (i == 0 or tokens[i - 1] != "ever")
+    }
+    if _permission_words(text):
+        said.add(PERMISSION)
+    return said
 
 
 def _cues(statement: Statement, negative: bool) -> str:
