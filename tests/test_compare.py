@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -486,6 +487,71 @@ def test_a_figure_for_part_of_a_count_does_not_clash_with_the_total(nlp, part):
     assert quantity_clash(statement(part), total) is None
     whole = statement("Three states had traffic deaths blamed on the storm on Monday.")
     assert quantity_clash(whole, total) is not None
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "conflict"),
+    [
+        # Figures of different places: a country's toll against a continent's.
+        (
+            "The cold wave that hit Poland last week has killed 32 people, police said.",
+            "The cold wave has killed at least 62 people throughout Europe, officials said.",
+            False,
+        ),
+        # The same place, or one figure without a place: one toll, two figures.
+        (
+            "In Poland, the cold wave has killed 32 people, police said on Monday.",
+            "In Poland, the cold wave has killed 36 people, police said on Monday.",
+            True,
+        ),
+        (
+            "The cold wave has killed 32 people, police said on Monday.",
+            "In Poland, the cold wave has killed 36 people, police said on Monday.",
+            True,
+        ),
+        # One place named within the other's name.
+        (
+            "The fire in New York City killed 12 people, fire officials said.",
+            "The fire killed 13 people in New York, fire officials said.",
+            True,
+        ),
+    ],
+)
+def test_figures_of_different_places_do_not_clash(nlp, first, second, conflict):
+    from storyline.compare import statements
+    from storyline.contradictions import quantity_clash
+    from storyline.language import annotate_doc
+
+    def statement(text: str) -> Statement:
+        article = Article("t", text, published="2019-10-23")
+        [made] = statements(article, annotate_doc(nlp(text), article))
+        return made
+
+    a, b = statement(first), statement(second)
+    assert (quantity_clash(a, b) is not None) is conflict
+    assert (quantity_clash(b, a) is not None) is conflict
+
+
+def test_the_figures_of_a_table_do_not_clash():
+    from storyline.contradictions import quantity_clash
+    from storyline.model import Quantity
+
+    def statement(text: str) -> Statement:
+        figures = [
+            Quantity(float(m.group(1).replace(",", "")), "USD", None, None, "money", m.group(), 0)
+            for m in re.finditer(r"\$([\d,]+)", text)
+        ]
+        return Statement.of("t", 0, text, quantities=figures)
+
+    line = "Couples spent $520 on average on invitations and favors."
+    table = (
+        "Band $3,587 $3,469 DJ $1,124 $1,038 Florist $2,141 $2,069 Invitations $439 $443 "
+        "Favors $275 $281 Limousine $767 $732"
+    )
+    assert quantity_clash(statement(line), statement(table)) is None
+    # A figure in a sentence of its own does meet it.
+    other = "Couples spent $439 on average on invitations and favors."
+    assert quantity_clash(statement(line), statement(other)) is not None
 
 
 def test_one_sentence_carried_by_two_articles_is_no_speaker_conflict():

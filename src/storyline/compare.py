@@ -48,7 +48,8 @@ from storyline.relations import LABELS, RelationModel, pair_features, swap_pairs
 ENTAILMENT, CONTRADICTION = LABELS.index("entailment"), LABELS.index("contradiction")
 #: Part of every stored comparison's key: bump it when the method changes, and
 #: stories are compared again.
-COMPARE_VERSION = "compare-6"
+COMPARE_VERSION = "compare-7"
+_PLACES = frozenset({"GPE", "LOC"})  # entity labels of countries, cities, regions
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +102,10 @@ def statements(article: Article, annotation: Annotation) -> list[Statement]:
     for name, found in by_sentence.items():
         for item in getattr(annotation, name):
             found.setdefault(item.sentence, []).append(item)
+    places: dict[int, list[str]] = {}
+    for entity in annotation.entities:
+        if entity.label in _PLACES:
+            places.setdefault(entity.sentence, []).append(entity.text)
     return [
         Statement.of(
             article.id,
@@ -111,6 +116,7 @@ def statements(article: Article, annotation: Annotation) -> list[Statement]:
             quantities=by_sentence["quantities"].get(sentence.index),
             times=by_sentence["times"].get(sentence.index),
             quotes=by_sentence["quotes"].get(sentence.index),
+            places=places.get(sentence.index, ()),
         )
         for sentence in annotation.sentences
     ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -130,6 +131,7 @@ _DATE_SLACK = timedelta(days=1)  # reports a day apart often resolve "yesterday"
 _ANOTHER_MOMENT = 30  # days
 _PART_WORDS = frozenset({"other", "more", "additional", "further", "extra", "new"})
 _CLASH_CONTEXT = 0.3  # context overlap for two different figures to be of one thing
+_LIST_FIGURES = 6  # more figures than this in one sentence: a table or a list
 _EXPLICIT_DATE = re.compile(
     r"\d|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
 )  # each side of a number: where what it measures is said
@@ -153,6 +155,9 @@ class Statement:
     topic: frozenset[str] = frozenset()  # the terms that are not names
     granted: frozenset[str] = frozenset()  # what a grant or refusal word is about
     contexts: tuple[frozenset[str], ...] = ()  # the words around each of `quantities`
+    places: frozenset[str] = frozenset()  # the places it names, lower-cased
+    # The places named around each of `quantities`: "32 people *in Poland*".
+    figure_places: tuple[frozenset[str], ...] = ()
 
     @classmethod
     def of(
@@ -166,8 +171,10 @@ class Statement:
         quantities: list[Quantity] | None = None,
         times: list[TimeExpression] | None = None,
         quotes: list[Quote] | None = None,
+        places: Iterable[str] = (),
     ) -> Statement:
-        """A statement with its polarity and content terms worked out from `text`."""
+        """A statement with its polarity and content terms worked out from `text`;
+        `places` are the names of places (countries, cities, regions) it mentions."""
         terms = {
             PERMISSION if t in _GRANTING or t in _REFUSING else t
             for t in content_terms(text)
@@ -193,6 +200,11 @@ class Statement:
             topic=frozenset(terms - names),
             granted=frozenset(granted),
             contexts=tuple(_context(q, text) for q in quantities or []),
+            places=frozenset(p.lower() for p in places),
+            figure_places=tuple(
+                frozenset(p.lower() for p in places if p in _window(q, text))
+                for q in quantities or []
+            ),
         )
 
 
@@ -219,8 +231,11 @@ def quantity_clash(a: Statement, b: Statement) -> Finding | None:
     ("around 5,000" and "more than 5,000" agree; "1,000" and "3,000" do not).
 
     A figure that agrees with any figure on the other side is not in conflict:
-    sentences often give several numbers, and only like should meet like.
+    sentences often give several numbers, and only like should meet like. Nor are
+    figures of different places, nor the figures of a table or list.
     """
+    if len(a.quantities) > _LIST_FIGURES or len(b.quantities) > _LIST_FIGURES:
+        return None  # a table or list: which figure goes with which is not in the words
     agreeing_a, agreeing_b = set(), set()
     for i, qa in enumerate(a.quantities):
         for j, qb in enumerate(b.quantities):
@@ -234,7 +249,9 @@ def quantity_clash(a: Statement, b: Statement) -> Finding | None:
         for j, qb in enumerate(b.quantities):
             if i in agreeing_a or j in agreeing_b or i not in whole_a or j not in whole_b:
                 continue
-            if _same_measure(a, i, b, j, _CLASH_CONTEXT) and not _overlap(qa, qb):
+            if _elsewhere(a, i, b, j) or _overlap(qa, qb):
+                continue
+            if _same_measure(a, i, b, j, _CLASH_CONTEXT):
                 kind = "duration" if qa.kind == "duration" else "quantity"
                 return Finding(kind, _figure(qa, a.text), _figure(qb, b.text))
     return None
@@ -635,15 +652,36 @@ def _same_measure(a: Statement, i: int, b: Statement, j: int, min_context: float
     return shared > 0 and shared / len(context_a | context_b) > min_context
 
 
-def _context(quantity: Quantity, text: str) -> frozenset[str]:
-    """The content words around a figure, less what it counts."""
+def _window(quantity: Quantity, text: str) -> str:
+    """The text around a figure (all of `text` when the figure is not found in it)."""
     at = text.find(quantity.text)
     if at < 0:
-        window = text
-    else:
-        window = text[max(0, at - _CONTEXT_CHARS) : at + len(quantity.text) + _CONTEXT_CHARS]
+        return text
+    return text[max(0, at - _CONTEXT_CHARS) : at + len(quantity.text) + _CONTEXT_CHARS]
+
+
+def _context(quantity: Quantity, text: str) -> frozenset[str]:
+    """The content words around a figure, less what it counts."""
     measured = {quantity.what, quantity.unit}
-    return frozenset(t for t in content_terms(window) if t not in measured)
+    return frozenset(t for t in content_terms(_window(quantity, text)) if t not in measured)
+
+
+def _elsewhere(a: Statement, i: int, b: Statement, j: int) -> bool:
+    """Whether two figures are of different places: each names a place around it that the
+    other statement does not name ("32 people in Poland" against "at least 62 people
+    throughout Europe"; "New York" is named by "New York City"). A figure without a
+    place may be of either."""
+
+    def unnamed(places: frozenset[str], by: frozenset[str]) -> bool:
+        return any(not any(_one_place(p, q) for q in by) for p in places)
+
+    return unnamed(a.figure_places[i], b.places) and unnamed(b.figure_places[j], a.places)
+
+
+def _one_place(a: str, b: str) -> bool:
+    """Whether two place names name one place, one within the other's words."""
+    words_a, words_b = set(a.split()), set(b.split())
+    return words_a <= words_b or words_b <= words_a
 
 
 def _interval(quantity: Quantity) -> tuple[float, float]:
