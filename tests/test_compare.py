@@ -407,10 +407,20 @@ def test_a_refusal_that_did_not_happen_is_no_conflict(refusal):
             "Divers have never found the wreck of the second ship.",
             "It is the oldest wreck ever found off this coast.",
         ),
-        # What was not wanted is the leaving, not the wanting.
+        # Not wanting or meaning to do a thing is no denial that it was done.
         (
             "The striker did not want to leave the club.",
             "The striker wanted a new contract from the club.",
+        ),
+        ("The striker did not want to leave the club.", "The striker left the club in June."),
+        (
+            "The gunman did not mean to shoot the child, police said.",
+            "The gunman shot the child in the leg.",
+        ),
+        # "No other workers": the rest were; it denies nothing another report says.
+        (
+            "No other workers were hurt at the plant.",
+            "Two workers were hurt when the roof of the plant fell.",
         ),
         # A negation asked for ("proposed that the bank not sell") is not asserted.
         (
@@ -427,11 +437,6 @@ def test_a_refusal_that_did_not_happen_is_no_conflict(refusal):
             "Officials say the owl is not endangered.",
             "The owl is protected under the Endangered Species Act.",
         ),
-        # "X, not Y" names what something is not: a contrast, no denial.
-        (
-            "The owl was listed as threatened, not endangered, by the agency.",
-            "Scientists have said for years that the owl is endangered.",
-        ),
     ],
 )
 def test_what_is_not_asserted_is_no_polarity_conflict(first, second):
@@ -444,14 +449,49 @@ def test_what_is_not_asserted_is_no_polarity_conflict(first, second):
     ("negative", "positive"),
     [
         ("There is no evidence that the new drug works.", "The evidence shows the drug works."),
-        ("The striker did not want to leave the club.", "The striker left the club in June."),
+        ("The striker did not want to leave the club.", "The striker wanted to leave the club."),
         (
             "The troops are allowed to transit, not to stay.",
             "The troops will be allowed to stay for four weeks.",
         ),
+        ("The victim was stabbed, not shot, police said.", "The victim was shot twice."),
         (
-            "The regulator insisted that the bank had not sold the bonds to savers.",
+            "The regulator insisted that the bank had definitely not sold the bonds to savers.",
             "The bank sold the bonds to savers.",
+        ),
+        ("Officials insisted that residents need not evacuate.", "Residents must evacuate."),
+        # "No" before a stop word, and a participle after the noun it negates.
+        (
+            "There were no injuries reported in the blast at the plant.",
+            "Three workers were injured in the blast at the plant.",
+        ),
+        # "ever" after "first" affirms; only a superlative before it compares.
+        (
+            "She was never elected mayor of the city.",
+            "She was the first woman ever elected mayor of the city.",
+        ),
+        # A noun of asking is no verb of it: "the move allowed" allows.
+        (
+            "Authorities did not allow the refugees to cross the border.",
+            "The move allowed thousands of refugees to cross the border.",
+        ),
+        (
+            "The committee did not approve the budget.",
+            "The committee needed only 20 minutes to approve the budget.",
+        ),
+        # A capital after a colon or a dateline opens a sentence; it names nothing.
+        (
+            "No evacuations have been ordered in the three counties.",
+            'The governor said in a statement: "Evacuations have begun in three counties."',
+        ),
+        (
+            "There were no survivors in the rubble of the hotel.",
+            "KABUL (Reuters) - Survivors were pulled from the rubble of the hotel.",
+        ),
+        # A quoted question inside a statement: the statement still asserts.
+        (
+            'The mayor said the bridge was not damaged and asked reporters, "Why close it?"',
+            "The bridge was damaged in the flood.",
         ),
     ],
 )

@@ -49,7 +49,7 @@ _NOT_NEGATING = frozenset({"only", "just", "merely", "least", "simply"})
 _NEGATION_REACH = 3  # words after a negation within which a refusal word is negated too
 _AFFIRMING_DOUBT = frozenset({"little", "beyond"})  # "little doubt" affirms
 # A negation reaches no further than its clause: "did not comment, and rejected" rejects.
-_CLAUSES = re.compile(r"([,;:—–])|\b(?:and|but|while|whereas|although)\b", re.IGNORECASE)
+_CLAUSES = re.compile(r"[,;:—–]|\b(?:and|but|while|whereas|although)\b", re.IGNORECASE)
 # Nor into a subordinate clause: "no surprise since ...", "not because ...".
 _SCOPE_ENDS = frozenset(
     "because since as if unless when whenever after before once until which who whom whose "
@@ -67,12 +67,20 @@ _REQUESTING = frozenset(
     "campaign campaigned fail fails failed failing decline declines declined "
     "move moves moved threaten threatens threatened plan plans planned vow vows vowed "
     "propose proposes proposed demand demands demanded insist insists insisted recommend "
-    "recommends recommended suggest suggests suggested need needs needed require requires "
-    "required apply applies applied".split()
+    "recommends recommended suggest suggests suggested".split()
+)
+# Verbs whose object is sought, not had: "need a *permit*", "applied for *permission*".
+_SEEKING = frozenset(
+    "need needs needed require requires required apply applies applied ask asks asked "
+    "seek seeks sought request requests requested".split()
+)
+_GRANT_NOUNS = frozenset(
+    "permission permit permits approval authorization authorisation consent".split()
 )
 _MODALS = frozenset("could would may might should".split())
 _REQUEST_REACH = 6  # words before the "to" of "asked Congress to approve"
-_OBJECT_LEAD = 3  # words from "needed" to its object: "needed a *permit*"
+_OBJECT_LEAD = 3  # words from "needed" to its object: "applied for a *permit*"
+_MANDATE_REACH = 9  # words from "demanded that" to its "not"
 _LEAD_WORDS = frozenset({"a", "an", "the", "for", "their", "its", "his", "her", "any", "new"})
 # Negations that stand for the subject: they negate the verb after it.
 _SUBJECT_NEGATIONS = frozenset({"nobody", "none", "nothing", "neither"})
@@ -113,6 +121,13 @@ _BEFORE_PREDICATE = frozenset(
     "ever even also so much more very further longer single always all".split()
 )
 _PHRASE_WORDS = 3  # content words of the noun phrase after "no"
+# After these a capital opens a sentence, a quote or a dateline's text; it names nothing.
+_OPENING_MARKS = frozenset(':"“‘(—–-')
+_SUPERLATIVES = frozenset({"most", "least", "best", "worst"})
+_NOT_SUPERLATIVE = frozenset(
+    "interest protest forest suggest arrest request honest modest contest harvest manifest "
+    "invest digest conquest".split()
+)
 # Verbs of wanting and trying: "did not want to *stay*" negates the staying.
 _CONTROL = frozenset(
     stem(w) for w in "want wish try plan intend expect need seem appear hope mean decide".split()
@@ -359,20 +374,8 @@ def denied(text: str) -> frozenset[tuple[str, ...]]:
 
 
 def _clauses(text: str) -> list[list[str]]:
-    """The words of each clause of `text`. A clause that a comma or dash opens with
-    "not" names what something is not ("listed as threatened, not endangered";
-    "observational studies, not studies of children"): a contrast, not a denial, so its
-    "not" is dropped ("allowed to transit, not to stay" still denies)."""
-    parts = _CLAUSES.split(text)
-    clauses = []
-    for i in range(0, len(parts), 2):
-        tokens = words(parts[i])
-        opened_by = parts[i - 1] if i else None  # None after "and", "but" ...
-        contrast = tokens[:1] == ["not"] and tokens[1:2] and tokens[1] not in _AUXILIARIES
-        if opened_by not in (None, ";") and contrast and tokens[1] != "to":
-            tokens = tokens[1:]
-        clauses.append(tokens)
-    return clauses
+    """The words of each clause of `text`."""
+    return [words(clause) for clause in _CLAUSES.split(text)]
 
 
 def _negated(tokens: list[str], at: int, names: set[str]) -> set[tuple[str, ...]]:
@@ -405,12 +408,28 @@ def _negated(tokens: list[str], at: int, names: set[str]) -> set[tuple[str, ...]
     granting = any(t in _GRANTING for t in scope[:_OBJECT_WORDS])
     found = {(PERMISSION,)} if granting else set()
     if tokens[at] == "no" and place == 0:
-        run = itertools.takewhile(lambda t: t not in STOP_WORDS, scope[:_PHRASE_WORDS])
-        return found | {tuple(dict.fromkeys(_concept(t) for t in run))}
+        if predicate == "other":  # "no other workers were hurt": the rest were
+            return found
+        return found | {_noun_phrase(scope)}
     if _concept(predicate) in _CONTROL and scope[place + 1 : place + 2] == ["to"]:
+        # "did not want to be punished": not wanting the punishment; "left" is no clash.
         governed = [t for t in scope[place + 2 :] if t not in _BEFORE_PREDICATE]
-        return found | {(_concept(governed[0]),)} if governed else found
+        if governed:
+            return found | {(_concept(predicate), _concept(governed[0]))}
     return found | {(_concept(predicate),)}
+
+
+def _noun_phrase(scope: list[str]) -> tuple[str, ...]:
+    """The concepts of the noun phrase that opens `scope` (the words after "no"): its
+    content words up to a stop word or a participle after them ("no *injuries* reported"),
+    at most `_PHRASE_WORDS`; the first word when there are none ("no *other* workers")."""
+    content = list(itertools.dropwhile(lambda t: t in STOP_WORDS, scope))
+    run: list[str] = []
+    for word in content[:_PHRASE_WORDS]:
+        if word in STOP_WORDS or (run and word.endswith(("ed", "en"))):
+            break
+        run.append(word)
+    return tuple(dict.fromkeys(_concept(t) for t in run or scope[:1]))
 
 
 def _adverb(word: str) -> bool:
@@ -462,8 +481,9 @@ def _before_condition(tokens: list[str]) -> list[str]:
 
 def _requested(tokens: list[str], at: int) -> bool:
     """Whether the word at `at` is only asked for, needed, attempted, planned or possible:
-    a modal just before it ("could block"); a word of asking or needing just before it
-    but for little words ("need a *permit*", "applied for *permission*"); or "to" before
+    a modal just before it ("could block"); a verb of asking or needing before it, with
+    little words between or before a grant noun ("need a *permit*", "applied for
+    *permission*", "sought *approval*"; not "the move *allowed*"); or "to" before
     it and a word of asking, trying or planning, or a modal, shortly before that ("urged
     the council to reject", "failed to block", "it would be unwise to reject")."""
     if at == 0:
@@ -471,9 +491,9 @@ def _requested(tokens: list[str], at: int) -> bool:
     if tokens[at - 1] in _MODALS:
         return True
     before = at - 1
-    while before > 0 and at - before < _OBJECT_LEAD and tokens[before] in _LEAD_WORDS:
+    while before > 0 and at - before <= _OBJECT_LEAD and tokens[before] in _LEAD_WORDS:
         before -= 1
-    if tokens[before] in _REQUESTING:
+    if tokens[before] in _SEEKING and (before < at - 1 or tokens[at] in _GRANT_NOUNS):
         return True
     if tokens[at - 1] != "to":
         return False
@@ -485,9 +505,14 @@ def _mandated(tokens: list[str], at: int) -> bool:
     """Whether the "not" at `at` is in a clause asked for, not asserted: "proposed that
     Netscape *not* market a browser" (no auxiliary before it, "that" after a word of
     asking shortly before)."""
-    if at < 2 or tokens[at - 1] in _AUXILIARIES or tokens[at - 1] in _MODALS:
+    before = at - 1
+    while before > 0 and _adverb(tokens[before]):  # "had definitely not fired"
+        before -= 1
+    if at < 2 or tokens[before] in _AUXILIARIES or tokens[before] in _MODALS:
         return False
-    window = tokens[max(0, at - _OBJECT_LEAD - 2) : at - 1]
+    if tokens[before] in {"need", "dare"}:  # "need not evacuate" is said, not asked
+        return False
+    window = tokens[max(0, at - _MANDATE_REACH) : at - 1]
     return any(t == "that" and i > 0 and window[i - 1] in _REQUESTING for i, t in enumerate(window))
 
 
@@ -554,8 +579,13 @@ def polarity_clash(a: Statement, b: Statement, min_shared: int) -> Finding | Non
 
 
 def _asks(text: str) -> bool:
-    """Whether a sentence is a question (its last mark, closing quotes aside, is "?")."""
-    return text.rstrip(" \"'”’)]").endswith("?")
+    """Whether a sentence is a question: it ends in "?", or in a quoted question that is
+    the whole sentence (not 'the mayor asked, "Why close it?"')."""
+    body = text.strip()
+    quoted = body.rstrip("\"'”’)]")
+    if not quoted.endswith("?"):
+        return False
+    return quoted == body.rstrip(")]") or body[:1] in "\"“‘'"
 
 
 def _said(text: str) -> set[str]:
@@ -564,18 +594,29 @@ def _said(text: str) -> set[str]:
     capitals: "the *Endangered* Species Act") nor a verb after "ever", which compares
     rather than affirms ("the largest foot ever *found*")."""
     tokens = words(text)
-    names = {w.lower() for w in _CAPITALISED.findall(text)} - set(tokens[:1])
+    names = {
+        m.group().lower()
+        for m in _CAPITALISED.finditer(text)
+        if text[: m.start()].rstrip()[-1:] not in _OPENING_MARKS
+    }
     said = {
         _concept(t)
         for i, t in enumerate(tokens)
         if t not in _GRANTING
         and t not in _REFUSING
         and t not in names
-        and (i == 0 or tokens[i - 1] != "ever")
+        and not (tokens[i - 1 : i] == ["ever"] and any(map(_superlative, tokens[i - 4 : i])))
     }
     if _permission_words(text):
         said.add(PERMISSION)
     return said
+
+
+def _superlative(word: str) -> bool:
+    """Whether a word is a superlative ("largest", "most"): "the largest ever found"."""
+    if word in _SUPERLATIVES:
+        return True
+    return len(word) > 5 and word.endswith("est") and word not in _NOT_SUPERLATIVE
 
 
 def _cues(statement: Statement, negative: bool) -> str:
