@@ -178,6 +178,47 @@ def test_pronoun_speaker_resolves_to_the_named_person(nlp):
 
 
 @pytest.mark.parametrize(
+    ("text", "words", "speaker"),
+    [
+        # The subject of the verb the speech verb is joined to.
+        (
+            "When the reporter Linsey Davis asked Bill Cosby about his plans, Cosby shook "
+            'his head and said, "I have a ton of ideas to put on television."',
+            "I have a ton of ideas",
+            "Bill Cosby",
+        ),
+        # A verb of saying not on the old list.
+        (
+            'Series writer Jason Aaron emphasizes, "This is not a temporary substitute."\n\n'
+            "THOR is the latest of the publisher's titles with a woman in the lead.",
+            "This is not a temporary substitute",
+            "Jason Aaron",
+        ),
+        # A quote inside a sentence of other words: the "said" next door is another quote's.
+        (
+            '"I knew I would mess this up," said Jimmy Kimmel, the host. A closeup of the '
+            'envelope shows it is labelled "Actress in a Leading Role" in gold letters.',
+            "Actress in a Leading Role",
+            None,
+        ),
+    ],
+)
+def test_quote_speakers_in_harder_sentences(nlp, text, words, speaker):
+    [quote] = [q for q in annotate(nlp, text).quotes if q.text.startswith(words)]
+    assert quote.speaker == speaker
+
+
+def test_a_name_in_the_next_paragraph_does_not_speak(nlp):
+    text = (
+        "The writer of the series put it plainly in a note to readers: "
+        '"This is not a temporary substitute."\n\n'
+        "THOR is the latest of the publisher's titles with a woman in the lead."
+    )
+    [quote] = [q for q in annotate(nlp, text).quotes if q.kind == "direct"]
+    assert quote.speaker != "THOR"
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("Around 5,000 troops remain.", (5000, "troop", "about", "count")),

@@ -43,6 +43,8 @@ SPEECH_VERBS = {
         "deny denies denied",
         "declare declares declared",
         "stress stresses stressed",
+        "emphasize emphasizes emphasized emphasise emphasises emphasised",
+        "remark remarks remarked",
         "acknowledge acknowledged",
         "admit admits admitted",
         "tweet tweets tweeted",
@@ -195,8 +197,12 @@ def _is_attribution_gap(between: str) -> bool:
 
 def _whole_paragraph(text: str, found: _Found, sentences: list[Sentence]) -> bool:
     members = [s for s in sentences if s.paragraph == found.paragraph]
-    outside = text[members[0].start : found.start] + text[found.end : members[-1].end]
-    return not any(ch.isalpha() for ch in outside)
+    return not any(ch.isalpha() for ch in _outside(text, found, members))
+
+
+def _outside(text: str, found: _Found, sentences: list[Sentence]) -> str:
+    """The text of `sentences` (in order) before and after the quote."""
+    return text[sentences[0].start : found.start] + text[found.end : sentences[-1].end]
 
 
 def _attribution(
@@ -216,6 +222,11 @@ def _attribution(
         for x in sentences
         if x.paragraph == found.paragraph and found.sentence - 1 <= x.index <= last + 1
     ]
+    own = [x for x in paragraph if found.sentence <= x.index <= last]
+    # A quote inside a sentence of other words ('labelled "Actress in a Leading Role"') is
+    # attributed within that sentence; the "said" next door belongs to another quote.
+    if any(ch.isalpha() for ch in _outside(text, found, own)):
+        paragraph = own
     region = doc.char_span(paragraph[0].start, paragraph[-1].end, alignment_mode="expand")
     if region is None:
         return None, None, None
@@ -231,7 +242,7 @@ def _attribution(
     tail = text[found.end : paragraph[-1].end]
     lead = len(tail) - len(tail.lstrip(" \"”',.—–-"))
     named = _named_after(text, found.end + lead, entities)
-    if named is not None:
+    if named is not None and named.end <= paragraph[-1].end:
         return named.text, None, named.canonical
     return None, None, None
 
@@ -255,7 +266,9 @@ def _subject(verb: Token) -> Span | None:
             if _in_dateline(child):
                 return None
             return doc_span(child)
-    if verb.dep_ in ("relcl", "acl") or verb.dep_ == "conj":
+    if verb.dep_ == "conj":  # "Cosby shook his head and said": Cosby
+        return _subject(verb.head)
+    if verb.dep_ in ("relcl", "acl"):
         return _subject(verb.head) if verb.head.lower_ in SPEECH_VERBS else None
     return None
 
