@@ -432,6 +432,11 @@ def test_a_refusal_that_did_not_happen_is_no_conflict(refusal):
             "Residents still need a permit to enter the closed zone.",
             "Most residents do not have permits to enter the closed zone.",
         ),
+        # A condition asserts nothing, with or without its comma.
+        (
+            "If the driver does not pay the fine he will lose his licence.",
+            "The driver paid the fine and kept his licence.",
+        ),
         # Names are not said: "the Endangered Species Act" affirms nothing endangered.
         (
             "Officials say the owl is not endangered.",
@@ -487,6 +492,11 @@ def test_what_is_not_asserted_is_no_polarity_conflict(first, second):
         (
             "There were no survivors in the rubble of the hotel.",
             "KABUL (Reuters) - Survivors were pulled from the rubble of the hotel.",
+        ),
+        # A condition without a comma: its main clause is asserted.
+        (
+            "If convicted the officer will not be allowed to serve in the force again.",
+            "The officer will be allowed to serve in the force again, the board said.",
         ),
         # A quoted question inside a statement: the statement still asserts.
         (

@@ -56,6 +56,7 @@ _SCOPE_ENDS = frozenset(
     "where".split()
 )
 _CONDITIONS = frozenset({"if", "unless", "whether"})
+_CONSEQUENCE = frozenset({"will", "would", "shall"})  # opens a condition's main clause
 # "Would not say", "did not comment": withholding an answer denies nothing.
 _WITHHOLDING = _REPORTING | frozenset("comment elaborate disclose specify".split())
 # A grant or refusal asked for, attempted, failed or planned ("asked Congress to approve",
@@ -360,7 +361,8 @@ def denied(text: str) -> frozenset[tuple[str, ...]]:
     linear in the text."""
     names = {w.lower() for w in _CAPITALISED.findall(text)}
     found: set[tuple[str, ...]] = set()
-    for tokens in _clauses(text):
+    for clause in _clauses(text):
+        tokens = _before_condition(clause)  # the places `_denials` gives are in these
         for at in _denials(tokens):
             if tokens[at] in NEGATIONS:
                 found |= _negated(tokens, at, names)
@@ -475,8 +477,18 @@ def _permission_words(text: str) -> list[tuple[list[str], int]]:
 
 
 def _before_condition(tokens: list[str]) -> list[str]:
-    """A clause's tokens up to "if", "unless" or "whether": a condition asserts nothing."""
-    return list(itertools.takewhile(lambda t: t not in _CONDITIONS, tokens))
+    """A clause's tokens but a condition ("if", "unless" or "whether" and what follows),
+    which asserts nothing. When the condition opens the clause without a comma, it ends
+    where the main clause's "will" or "would" begins, with the word before it ("if
+    convicted *the officer will not* serve"): that clause is asserted."""
+    head = list(itertools.takewhile(lambda t: t not in _CONDITIONS, tokens))
+    if head or len(tokens) == 0 or tokens[0] == "whether":
+        # Only a condition that opens its clause has its main clause after it: "would
+        # not say if the council will approve" asserts no approval.
+        return head
+    rest = tokens[len(head) + 1 :]
+    main = next((i for i, t in enumerate(rest) if t in _CONSEQUENCE and i >= 2), None)
+    return head if main is None else head + rest[main - 1 :]
 
 
 def _requested(tokens: list[str], at: int) -> bool:
