@@ -527,11 +527,9 @@ def nlp():
 )
 def test_a_figure_for_part_of_a_count_does_not_clash_with_the_total(nlp, part):
     from storyline.contradictions import quantity_clash
-    from storyline.language import annotate_doc
 
     def statement(text: str) -> Statement:
-        found = annotate_doc(nlp(text), Article("t", text, published="2019-10-23"))
-        return Statement.of("t", 0, text, quantities=found.quantities)
+        return _annotated(nlp, text)
 
     total = statement("The storm was blamed for traffic deaths in at least five states on Monday.")
     assert quantity_clash(statement(part), total) is None
@@ -568,18 +566,44 @@ def test_a_figure_for_part_of_a_count_does_not_clash_with_the_total(nlp, part):
     ],
 )
 def test_figures_of_different_places_do_not_clash(nlp, first, second, conflict):
-    from storyline.compare import statements
     from storyline.contradictions import quantity_clash
-    from storyline.language import annotate_doc
 
-    def statement(text: str) -> Statement:
-        article = Article("t", text, published="2019-10-23")
-        [made] = statements(article, annotate_doc(nlp(text), article))
-        return made
-
-    a, b = statement(first), statement(second)
+    a, b = _annotated(nlp, first), _annotated(nlp, second)
     assert (quantity_clash(a, b) is not None) is conflict
     assert (quantity_clash(b, a) is not None) is conflict
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "conflict"),
+    [
+        (
+            "The jury found the gunman guilty on three charges of attempted murder.",
+            "The jury found the gunman guilty on four of five charges.",
+            False,
+        ),
+        (
+            "The jury found the gunman guilty on three charges of attempted murder.",
+            "The jury found the gunman guilty on four charges of attempted murder.",
+            True,
+        ),
+    ],
+)
+def test_figures_of_different_kinds_do_not_clash(nlp, first, second, conflict):
+    from storyline.contradictions import quantity_clash
+
+    a, b = _annotated(nlp, first), _annotated(nlp, second)
+    assert (quantity_clash(a, b) is not None) is conflict
+    assert (quantity_clash(b, a) is not None) is conflict
+
+
+def _annotated(nlp, text: str) -> Statement:
+    """`text` as the comparison sees it: annotated, then made a statement."""
+    from storyline.compare import statements
+    from storyline.language import annotate_doc
+
+    article = Article("t", text, published="2019-10-23")
+    [made] = statements(article, annotate_doc(nlp(text), article))
+    return made
 
 
 def test_the_figures_of_a_table_do_not_clash():

@@ -174,6 +174,8 @@ class Statement:
     places: frozenset[str] = frozenset()  # the places it names, lower-cased
     # The places named around each of `quantities`: "32 people *in Poland*".
     figure_places: tuple[frozenset[str], ...] = ()
+    # What narrows each figure's thing: "three charges of *attempted murder*" (or "").
+    kinds: tuple[str, ...] = ()
 
     @classmethod
     def of(
@@ -221,6 +223,7 @@ class Statement:
                 frozenset(p.lower() for p in places if p in _window(q, text))
                 for q in quantities or []
             ),
+            kinds=tuple(_kind_of(q, text) for q in quantities or []),
         )
 
 
@@ -248,7 +251,8 @@ def quantity_clash(a: Statement, b: Statement) -> Finding | None:
 
     A figure that agrees with any figure on the other side is not in conflict:
     sentences often give several numbers, and only like should meet like. Nor are
-    figures of different places, nor the figures of a table or list.
+    figures of different places or kinds ("three charges of attempted murder" against
+    "four of five charges"), nor the figures of a table or list.
     """
     if len(a.quantities) > _LIST_FIGURES or len(b.quantities) > _LIST_FIGURES:
         return None  # a table or list: which figure goes with which is not in the words
@@ -265,7 +269,7 @@ def quantity_clash(a: Statement, b: Statement) -> Finding | None:
         for j, qb in enumerate(b.quantities):
             if i in agreeing_a or j in agreeing_b or i not in whole_a or j not in whole_b:
                 continue
-            if _elsewhere(a, i, b, j) or _overlap(qa, qb):
+            if _elsewhere(a, i, b, j) or a.kinds[i] != b.kinds[j] or _overlap(qa, qb):
                 continue
             if _same_measure(a, i, b, j, _CLASH_CONTEXT):
                 kind = "duration" if qa.kind == "duration" else "quantity"
@@ -729,6 +733,21 @@ def _elsewhere(a: Statement, i: int, b: Statement, j: int) -> bool:
         return any(not any(_one_place(p, q) for q in by) for p in places)
 
     return unnamed(a.figure_places[i], b.places) and unnamed(b.figure_places[j], a.places)
+
+
+def _kind_of(quantity: Quantity, text: str) -> str:
+    """The word that narrows what a figure counts, after "of": "three charges of
+    *attempted* murder", "120 cases of *measles*"; "" when nothing does (not "of the",
+    "of them", nor the "of" of a partitive, "four of five charges")."""
+    at = text.find(quantity.text)
+    if at < 0 or not quantity.what:
+        return ""
+    after = words(text[at + len(quantity.text) : at + len(quantity.text) + _CONTEXT_CHARS])
+    noun = next((i for i, t in enumerate(after[:3]) if t.startswith(quantity.what[:4])), None)
+    if noun is None or after[noun + 1 : noun + 2] != ["of"] or len(after) < noun + 3:
+        return ""
+    kind = after[noun + 2]
+    return "" if kind in STOP_WORDS else stem(kind)
 
 
 def _one_place(a: str, b: str) -> bool:
