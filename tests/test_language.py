@@ -230,6 +230,12 @@ def test_a_name_in_the_next_paragraph_does_not_speak(nlp):
         ("A five-day ceasefire began.", (5, "ceasefire", None, "duration")),
         ("They may stay for up to 30 days.", (30, None, "up to", "duration")),
         ("Two hundred and fifty voters came.", (250, "voter", None, "count")),
+        # Nothing counted after the number: what it measures comes before it.
+        ("A government report put the death toll at 50.", (50, "toll", None, "count")),
+        ("The death toll rose to 74 on Friday.", (74, "toll", None, "count")),
+        ("The hall was packed beyond its capacity of 150.", (150, "capacity", None, "count")),
+        ("He died at 62 in prison.", (62, None, None, "count")),
+        ("The firm lost dlrs 3.5 million.", (3_500_000, None, None, "money")),
     ],
 )
 def test_quantities(nlp, text, expected):

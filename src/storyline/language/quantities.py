@@ -106,6 +106,7 @@ CURRENCIES = {
     "$": "USD",
     "us$": "USD",
     "dollar": "USD",
+    "dlr": "USD",  # older AP wire copy: "dlrs 15,000"
     "€": "EUR",
     "euro": "EUR",
     "£": "GBP",
@@ -492,7 +493,25 @@ def _counted(numbers, unit_token: Token | None, kind: str) -> str | None:
             whole = next((t for t in of.children if t.dep_ == "pobj"), None)
             if whole is not None and whole.is_alpha and whole.lower_ not in STOP_WORDS:
                 return _singular(whole.lower_)
-    return None
+    return _measured(last) if kind == "count" else None
+
+
+def _measured(number: Token) -> str | None:
+    """What a number with no noun after it measures, from the words before it: the noun
+    it is "of" ("a legal capacity of 150"), or the object, else the subject, of the verb
+    it is "at" or "to" ("put the death *toll* at 50", "the death *toll* rose to 74").
+    None for a pronoun ("he died at 62")."""
+    prep = number.head
+    if number.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in ("at", "to", "of"):
+        return None
+    if prep.lower_ == "of":
+        noun = prep.head
+    else:
+        roles = {c.dep_: c for c in prep.head.children}
+        noun = roles.get("dobj") or roles.get("nsubj") or roles.get("nsubjpass")
+    if noun is None or not noun.is_alpha or noun.lower_ in STOP_WORDS:
+        return None
+    return _singular(noun.lower_) if noun.dep_ in _NOUN_ROLES else None
 
 
 def _qualifier(before: str) -> str | None:

@@ -1,0 +1,150 @@
+"""How many conflicts planted in real news sentences the comparison finds (recall).
+
+    python benchmarks/planted.py [--set duc2003] [--data ../shared/data] [--cache DIR]
+                                 [--per-kind 200] [--list]
+
+Precision is read in the gold stories (benchmarks/conflicts.py); this measures the
+other side on the same text. Sentences of the set are sampled (fixed seed), and each
+is changed in one way that makes it disagree with the original:
+
+- figure: an exact or approximate count of a named thing, sum or share is tripled
+  ("32 people" -> "96 people"); figures with open bounds ("at least 62") are left
+  alone, since "at least 62" and "at least 186" agree, and so are bare numbers, which
+  measure nothing named ("Channel 4", "68 of 132 photos" captions aside);
+- negation: "not" goes after the sentence's first auxiliary ("was carrying" -> "was
+  not carrying"), in sentences that deny nothing yet.
+
+The original and the changed sentence become two one-sentence articles from two
+outlets on the same day, annotated, embedded and compared as `storyline analyze`
+would (`compare_story` with the shipped classifier); a plant counts as found when a
+conflict of its kind comes out, and "any" counts a conflict of any kind. With --list
+the missed sentences are printed, to be read. The set is prepared as in
+benchmarks/stories.py (whose cached store --cache reuses).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from stories import REPO, SETS, prepare
+from storyline import engine
+from storyline.compare import CompareParams, StoryArticle, compare_story, statements
+from storyline.contradictions import says_not
+from storyline.language import annotate_doc, load_encoder
+from storyline.language.nlp import load_nlp
+from storyline.model import Article
+from storyline.relations import RelationModel
+
+SEED = 13
+_AUXILIARY = re.compile(r"\b(is|are|was|were|has|have|had|will|would|can|could|should)\b (?!not)")
+_NUMBER_WORDS = {
+    w: n for n, w in enumerate("zero one two three four five six seven eight nine ten".split())
+}
+_FIGURE_KINDS = {"count", "money", "percent"}
+_CLOSED = {None, "about"}  # qualifiers whose tripled figure cannot agree with the original
+
+
+def planted(texts: list[tuple[str, list]]) -> Iterator[tuple[str, str, str]]:
+    """(kind, original, changed) for every sentence that can take a plant, in order:
+    each sentence as (text, its quantities)."""
+    for text, quantities in texts:
+        for quantity in quantities:
+            if quantity.kind not in _FIGURE_KINDS or quantity.qualifier not in _CLOSED:
+                continue
+            if quantity.what is None and quantity.unit is None:
+                continue  # a bare number ("Channel 4", "no one") measures nothing named
+            figure = _tripled(quantity.text)
+            if figure is not None and text.count(quantity.text) == 1:
+                yield "quantity", text, text.replace(quantity.text, figure)
+                break
+        match = _AUXILIARY.search(text)
+        if match and not says_not(text):
+            yield "polarity", text, text[: match.end(1)] + " not" + text[match.end(1) :]
+
+
+def _tripled(figure: str) -> str | None:
+    """A figure as written, three times larger ("1,200" -> "3,600", "five" -> "15")."""
+    if figure.lower() in _NUMBER_WORDS:
+        return str(3 * _NUMBER_WORDS[figure.lower()])
+    if re.fullmatch(r"\d{1,3}(,\d{3})*|\d+", figure):
+        return f"{3 * int(figure.replace(',', '')):,}"
+    return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--set", choices=SETS, default="duc2003")
+    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--cache", type=Path, default=None)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--per-kind", type=int, default=200)
+    parser.add_argument("--list", action="store_true", help="print the plants not found")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = args.cache or Path(tmp)
+        cache.mkdir(parents=True, exist_ok=True)
+        store, _ = prepare(args.set, args.data, cache, args.workers)
+        with store:
+            originals = engine.without_copies(store, None)
+            articles = list(store.iter_articles(originals))
+            annotations = store.get_annotations(
+                [a.content_hash for a in articles], engine.ANNOTATOR_VERSION
+            )
+    sentences = []
+    for article in articles:
+        annotation = annotations.get(article.content_hash)
+        if annotation is None:
+            continue
+        for sentence in annotation.sentences:
+            found = [q for q in annotation.quantities if q.sentence == sentence.index]
+            if 8 <= len(sentence.text.split()) <= 60:
+                sentences.append((sentence.text, found))
+    rng = random.Random(SEED)
+    rng.shuffle(sentences)
+    plants: dict[str, list[tuple[str, str]]] = {"quantity": [], "polarity": []}
+    for kind, original, changed in planted(sentences):
+        if len(plants[kind]) < args.per_kind:
+            plants[kind].append((original, changed))
+    nlp, encoder = load_nlp(), load_encoder("auto")
+    model, params = RelationModel.load(), CompareParams()
+
+    def one(text: str, number: int) -> StoryArticle:
+        article = Article(f"p{number}", text, source=f"Outlet {number}", published="2020-05-04")
+        made = statements(article, annotate_doc(nlp(text), article))
+        return StoryArticle(
+            article.id,
+            article.source,
+            article.published,
+            made,
+            encoder.encode([s.text for s in made]),
+        )
+
+    print(f"### Conflicts planted in {args.set} sentences (seed {SEED})\n")
+    print("| plant | sentences | found as planted | found as any conflict |")
+    print("|---|---:|---:|---:|")
+    missed = []
+    for kind, pairs in plants.items():
+        right = anything = 0
+        for original, changed in pairs:
+            found = compare_story("planted", [one(original, 1), one(changed, 2)], model, params)
+            kinds = {c.kind for c in found.conflicts}
+            right += kind in kinds
+            anything += bool(kinds)
+            if kind not in kinds:
+                missed.append((kind, original, changed, sorted(kinds)))
+        total = len(pairs)
+        shares = f"{right} ({right / total:.0%}) | {anything} ({anything / total:.0%})"
+        print(f"| {kind} | {total} | {shares} |")
+    if args.list:
+        for kind, original, changed, kinds in missed:
+            print(f"\n== missed {kind} (found: {', '.join(kinds) or 'nothing'})")
+            print(f"   A: {original}\n   B: {changed}")
+
+
+if __name__ == "__main__":
+    main()
