@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import tempfile
 from collections import Counter
-from pathlib import Path
 
-from stories import REPO, SETS, prepare
+from stories import prepared_set, set_options
 from storyline import engine
 from storyline.compare import CompareParams, compare_story
 from storyline.language import load_encoder
@@ -29,22 +27,16 @@ from storyline.relations import RelationModel
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--set", choices=SETS, default="duc2003")
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
-    parser.add_argument("--cache", type=Path, default=None)
-    parser.add_argument("--workers", type=int, default=2)
+    set_options(parser)
     parser.add_argument("--list", action="store_true", help="print every conflict in full")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        cache = args.cache or Path(tmp)
-        cache.mkdir(parents=True, exist_ok=True)
-        store, _ = prepare(args.set, args.data, cache, args.workers)
+    with prepared_set(args) as store:
         encoder = load_encoder("auto").name
         model = RelationModel.load()
         params = CompareParams()
         kinds: Counter[tuple[str, bool]] = Counter()
         stories = 0
-        with store, (args.data / args.set / "stories.jsonl").open(encoding="utf-8") as lines:
+        with (args.data / args.set / "stories.jsonl").open(encoding="utf-8") as lines:
             for line in lines:
                 gold = json.loads(line)
                 ids = gold["articles"]

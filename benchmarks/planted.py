@@ -27,11 +27,9 @@ from __future__ import annotations
 import argparse
 import random
 import re
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
-from stories import REPO, SETS, prepare
+from stories import prepared_set, set_options
 from storyline import engine
 from storyline.compare import CompareParams, StoryArticle, compare_story, statements
 from storyline.contradictions import says_not
@@ -78,23 +76,16 @@ def _tripled(figure: str) -> str | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--set", choices=SETS, default="duc2003")
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
-    parser.add_argument("--cache", type=Path, default=None)
-    parser.add_argument("--workers", type=int, default=2)
+    set_options(parser)
     parser.add_argument("--per-kind", type=int, default=200)
     parser.add_argument("--list", action="store_true", help="print the plants not found")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        cache = args.cache or Path(tmp)
-        cache.mkdir(parents=True, exist_ok=True)
-        store, _ = prepare(args.set, args.data, cache, args.workers)
-        with store:
-            originals = engine.without_copies(store, None)
-            articles = list(store.iter_articles(originals))
-            annotations = store.get_annotations(
-                [a.content_hash for a in articles], engine.ANNOTATOR_VERSION
-            )
+    with prepared_set(args) as store:
+        originals = engine.without_copies(store, None)
+        articles = list(store.iter_articles(originals))
+        annotations = store.get_annotations(
+            [a.content_hash for a in articles], engine.ANNOTATOR_VERSION
+        )
     sentences = []
     for article in articles:
         annotation = annotations.get(article.content_hash)

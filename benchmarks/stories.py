@@ -30,6 +30,8 @@ import tempfile
 import time
 import tracemalloc
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -75,6 +77,26 @@ def pairwise_f1(predicted: dict[str, str], gold: dict[str, str]) -> float:
 
 def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def set_options(parser: argparse.ArgumentParser) -> None:
+    """The options of a benchmark over one prepared set: --set, --data, --cache, --workers."""
+    parser.add_argument("--set", choices=SETS, default="duc2003")
+    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--cache", type=Path, default=None, help="keep the prepared stores here")
+    parser.add_argument("--workers", type=int, default=2)
+
+
+@contextmanager
+def prepared_set(args: argparse.Namespace) -> Iterator:
+    """The open store of `args.set` (see `set_options`), prepared in --cache, or in a
+    temporary folder removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="storyline-") as tmp:
+        cache = args.cache or Path(tmp)
+        cache.mkdir(parents=True, exist_ok=True)
+        store, _ = prepare(args.set, args.data, cache, args.workers)
+        with store:
+            yield store
 
 
 def prepare(name: str, data: Path, cache: Path, workers: int):
