@@ -563,6 +563,12 @@ def test_a_figure_for_part_of_a_count_does_not_clash_with_the_total(nlp, part):
             "The fire killed 13 people in New York, fire officials said.",
             True,
         ),
+        # Places named differently are not told apart: a city may be in the country.
+        (
+            "The suicide bombing killed 25 people in Kabul, police said.",
+            "The suicide bombing killed 40 people in Afghanistan, police said.",
+            True,
+        ),
         # Counts of different kinds: what "of" narrows the count to must be the same.
         (
             "The jury found the gunman guilty on three charges of attempted murder.",
@@ -573,6 +579,23 @@ def test_a_figure_for_part_of_a_count_does_not_clash_with_the_total(nlp, part):
             "The jury found the gunman guilty on three charges of attempted murder.",
             "The jury found the gunman guilty on four charges of attempted murder.",
             True,
+        ),
+        # The same kind written the other way round; a day is no kind.
+        (
+            "Health officials confirmed 120 cases of measles in the county.",
+            "Health officials confirmed 200 measles cases in the county.",
+            True,
+        ),
+        (
+            "Rescuers recovered 40 victims of Tuesday's crash from the river.",
+            "Rescuers recovered 55 victims of the crash from the river.",
+            True,
+        ),
+        # "The number of dead" and "the number of injured" count different people.
+        (
+            "Officials put the number of dead at 12 after the blast.",
+            "Officials put the number of injured at 40 after the blast.",
+            False,
         ),
     ],
 )

@@ -194,6 +194,13 @@ def test_pronoun_speaker_resolves_to_the_named_person(nlp):
             "This is not a temporary substitute",
             "Jason Aaron",
         ),
+        # A partial quote: the "said" of the sentence before, which quotes nobody itself.
+        (
+            "Gov. Andrew Cuomo said the damage was severe. He called the storm "
+            '"a wake-up call for the whole state."',
+            "a wake-up call",
+            "Andrew Cuomo",
+        ),
         # A quote inside a sentence of other words: the "said" next door is another quote's.
         (
             '"I knew I would mess this up," said Jimmy Kimmel, the host. A closeup of the '
@@ -235,6 +242,8 @@ def test_a_name_in_the_next_paragraph_does_not_speak(nlp):
         ("The death toll rose to 74 on Friday.", (74, "toll", None, "count")),
         ("The hall was packed beyond its capacity of 150.", (150, "capacity", None, "count")),
         ("He died at 62 in prison.", (62, None, None, "count")),
+        ("Officials put the number of dead at 12.", (12, "dead", None, "count")),
+        ("The blue-chip index rose to 10,500.", (10_500, None, None, "count")),
         ("The firm lost dlrs 3.5 million.", (3_500_000, None, None, "money")),
     ],
 )

@@ -148,6 +148,10 @@ _ANOTHER_MOMENT = 30  # days
 _PART_WORDS = frozenset({"other", "more", "additional", "further", "extra", "new"})
 _CLASH_CONTEXT = 0.3  # context overlap for two different figures to be of one thing
 _LIST_FIGURES = 6  # more figures than this in one sentence: a table or a list
+# Words that make a figure a total over a region: "62 people throughout Europe".
+_TOTAL_WORDS = frozenset(
+    "throughout across nationwide worldwide statewide countrywide globally".split()
+)
 _EXPLICIT_DATE = re.compile(
     r"\d|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
 )  # each side of a number: where what it measures is said
@@ -176,6 +180,8 @@ class Statement:
     figure_places: tuple[frozenset[str], ...] = ()
     # What narrows each figure's thing: "three charges of *attempted murder*" (or "").
     kinds: tuple[str, ...] = ()
+    # Whether each figure is a total over a region: "62 people *throughout* Europe".
+    totals: tuple[bool, ...] = ()
 
     @classmethod
     def of(
@@ -224,6 +230,9 @@ class Statement:
                 for q in quantities or []
             ),
             kinds=tuple(_kind_of(q, text) for q in quantities or []),
+            totals=tuple(
+                bool(_TOTAL_WORDS & set(words(_window(q, text)))) for q in quantities or []
+            ),
         )
 
 
@@ -269,7 +278,7 @@ def quantity_clash(a: Statement, b: Statement) -> Finding | None:
         for j, qb in enumerate(b.quantities):
             if i in agreeing_a or j in agreeing_b or i not in whole_a or j not in whole_b:
                 continue
-            if _elsewhere(a, i, b, j) or a.kinds[i] != b.kinds[j] or _overlap(qa, qb):
+            if _elsewhere(a, i, b, j) or _other_kinds(a, i, b, j) or _overlap(qa, qb):
                 continue
             if _same_measure(a, i, b, j, _CLASH_CONTEXT):
                 kind = "duration" if qa.kind == "duration" else "quantity"
@@ -724,15 +733,32 @@ def _context(quantity: Quantity, text: str) -> frozenset[str]:
 
 
 def _elsewhere(a: Statement, i: int, b: Statement, j: int) -> bool:
-    """Whether two figures are of different places: each names a place around it that the
-    other statement does not name ("32 people in Poland" against "at least 62 people
-    throughout Europe"; "New York" is named by "New York City"). A figure without a
-    place may be of either."""
+    """Whether two figures are of different places: one is a total over a region
+    ("at least 62 people *throughout* Europe", "nationwide") and the other names a place
+    around it that the total's statement does not name ("32 people" in Poland; "New
+    York" is named by "New York City"). Two figures of differently named places are
+    not told apart ("in Kabul" may be "in Afghanistan")."""
 
-    def unnamed(places: frozenset[str], by: frozenset[str]) -> bool:
-        return any(not any(_one_place(p, q) for q in by) for p in places)
+    def part_of_total(x: Statement, k: int, total: Statement, m: int) -> bool:
+        if not total.totals[m] or x.totals[k]:
+            return False
+        return any(not any(_one_place(p, q) for q in total.places) for p in x.figure_places[k])
 
-    return unnamed(a.figure_places[i], b.places) and unnamed(b.figure_places[j], a.places)
+    return part_of_total(a, i, b, j) or part_of_total(b, j, a, i)
+
+
+def _other_kinds(a: Statement, i: int, b: Statement, j: int) -> bool:
+    """Whether two figures count different kinds of a thing: one is narrowed after "of"
+    by a word the other statement does not use ("three charges of *attempted* murder"
+    against "four of five charges"; not "120 cases of measles" against "200 measles
+    cases")."""
+
+    def unsaid(kind: str, other: Statement) -> bool:
+        return bool(kind) and kind not in {stem(t) for t in words(other.text)}
+
+    if a.kinds[i] == b.kinds[j]:
+        return False
+    return unsaid(a.kinds[i], b) or unsaid(b.kinds[j], a)
 
 
 def _kind_of(quantity: Quantity, text: str) -> str:
@@ -747,7 +773,9 @@ def _kind_of(quantity: Quantity, text: str) -> str:
     if noun is None or after[noun + 1 : noun + 2] != ["of"] or len(after) < noun + 3:
         return ""
     kind = after[noun + 2]
-    return "" if kind in STOP_WORDS else stem(kind)
+    if kind in STOP_WORDS or re.search(rf"\b{kind[:1].upper()}{re.escape(kind[1:])}", text):
+        return ""  # a name or a day ("victims of *Tuesday's* crash") is no kind
+    return stem(kind)
 
 
 def _one_place(a: str, b: str) -> bool:

@@ -151,6 +151,10 @@ _SKIP_ENTITIES = {"DATE", "TIME", "ORDINAL", "PRODUCT", "WORK_OF_ART", "LAW", "F
 # Dependency roles a counted noun can have (no tagger runs, so the parse says what is a noun).
 # A number in one of these roles stands for a noun itself: its head is no counted noun.
 _ARGUMENT_ROLES = {"nsubj", "nsubjpass", "dobj", "pobj"}
+# Nouns that name a count: "the death toll rose to 74", "a crowd capacity of 150".
+_COUNT_NOUNS = frozenset(
+    "toll number total tally count figure turnout attendance population capacity".split()
+)
 _NOUN_ROLES = {
     "nsubj",
     "nsubjpass",
@@ -497,10 +501,12 @@ def _counted(numbers, unit_token: Token | None, kind: str) -> str | None:
 
 
 def _measured(number: Token) -> str | None:
-    """What a number with no noun after it measures, from the words before it: the noun
-    it is "of" ("a legal capacity of 150"), or the object, else the subject, of the verb
-    it is "at" or "to" ("put the death *toll* at 50", "the death *toll* rose to 74").
-    None for a pronoun ("he died at 62")."""
+    """What a number with no noun after it counts, when the words before it name a count:
+    the count noun it is "of" ("a capacity of 150"), or the count noun that is the object,
+    else the subject, of the verb it is "at" or "to" ("put the death *toll* at 50", "the
+    death *toll* rose to 74"). A count "of" something counts that ("the number of *dead*
+    rose to 12"). Other nouns measure too many things to compare ("the index rose to
+    10,500", "a score of 68"): None."""
     prep = number.head
     if number.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in ("at", "to", "of"):
         return None
@@ -509,9 +515,14 @@ def _measured(number: Token) -> str | None:
     else:
         roles = {c.dep_: c for c in prep.head.children}
         noun = roles.get("dobj") or roles.get("nsubj") or roles.get("nsubjpass")
-    if noun is None or not noun.is_alpha or noun.lower_ in STOP_WORDS:
+    if noun is None or _singular(noun.lower_) not in _COUNT_NOUNS or noun.dep_ not in _NOUN_ROLES:
         return None
-    return _singular(noun.lower_) if noun.dep_ in _NOUN_ROLES else None
+    for of in noun.children:  # "the number of dead": the dead are counted
+        if of.dep_ == "prep" and of.lower_ == "of" and of is not prep:
+            counted = next((t for t in of.children if t.dep_ == "pobj"), None)
+            if counted is not None and counted.is_alpha and counted.lower_ not in STOP_WORDS:
+                return _singular(counted.lower_)
+    return _singular(noun.lower_)
 
 
 def _qualifier(before: str) -> str | None:

@@ -112,10 +112,13 @@ def find_quotes(doc: Doc, sentences: list[Sentence], entities: list[Entity]) -> 
     text = doc.text
     roles = _roles(doc, text, entities)
     spans = _direct_spans(text, sentences)
+    quoted = [piece for f in spans for piece in f.pieces]
     quotes: list[Quote] = []
     previous: tuple[int, str | None] = (-2, None)  # (paragraph, speaker) of the last quote
     for found in spans:
-        speaker_text, cue, speaker = _attribution(doc, text, found, sentences, entities, roles)
+        speaker_text, cue, speaker = _attribution(
+            doc, text, found, sentences, entities, roles, quoted
+        )
         if (
             speaker is None
             and _whole_paragraph(text, found, sentences)
@@ -125,7 +128,6 @@ def find_quotes(doc: Doc, sentences: list[Sentence], entities: list[Entity]) -> 
         body = " ".join(" ".join(text[a:b] for a, b in found.pieces).strip(" \"“”`',").split())
         quotes.append(Quote(body, speaker, speaker_text, found.sentence, "direct", cue))
         previous = (found.paragraph, speaker)
-    quoted = [piece for f in spans for piece in f.pieces]
     quotes.extend(_reported(doc, text, sentences, entities, quoted, roles))
     quotes.sort(key=lambda q: q.sentence)
     return quotes
@@ -212,8 +214,10 @@ def _attribution(
     sentences: list[Sentence],
     entities: list[Entity],
     roles: Roles,
+    quoted: list[tuple[int, int]],
 ) -> tuple[str | None, str | None, str | None]:
-    """(speaker as written, cue, resolved speaker) for a direct quote, from its sentence."""
+    """(speaker as written, cue, resolved speaker) for a direct quote, from its sentence
+    and its neighbours (`quoted`: every quoted stretch of the text)."""
     # The quote's own sentences and one on each side, within its paragraph: attribution is
     # never further away, and a paragraph of many quotes stays linear to search.
     last = next((x.index for x in sentences if x.end >= found.end), found.sentence)
@@ -223,10 +227,15 @@ def _attribution(
         if x.paragraph == found.paragraph and found.sentence - 1 <= x.index <= last + 1
     ]
     own = [x for x in paragraph if found.sentence <= x.index <= last]
-    # A quote inside a sentence of other words ('labelled "Actress in a Leading Role"') is
-    # attributed within that sentence; the "said" next door belongs to another quote.
+    # A quote inside a sentence of other words ('labelled "Actress in a Leading Role"')
+    # takes a neighbour's "said" only when that sentence quotes nothing itself: else the
+    # verb is the other quote's ('"I knew I would mess this up," said Kimmel').
     if any(ch.isalpha() for ch in _outside(text, found, own)):
-        paragraph = own
+        paragraph = [
+            x
+            for x in paragraph
+            if x in own or not any(x.start <= start < x.end for start, _ in quoted)
+        ]
     region = doc.char_span(paragraph[0].start, paragraph[-1].end, alignment_mode="expand")
     if region is None:
         return None, None, None
