@@ -437,6 +437,15 @@ def test_a_refusal_that_did_not_happen_is_no_conflict(refusal):
             "If the driver does not pay the fine he will lose his licence.",
             "The driver paid the fine and kept his licence.",
         ),
+        # What only may be, or is foreseen, is not said to be.
+        (
+            "Officials said the old bridge is not safe for lorries.",
+            "Engineers said the old bridge could be safe for lorries after repairs.",
+        ),
+        (
+            "The owl is not endangered, the agency said.",
+            "The owl is likely to become endangered within a decade, the agency said.",
+        ),
         # Names are not said: "the Endangered Species Act" affirms nothing endangered.
         (
             "Officials say the owl is not endangered.",
@@ -497,6 +506,16 @@ def test_what_is_not_asserted_is_no_polarity_conflict(first, second):
         (
             "If convicted the officer will not be allowed to serve in the force again.",
             "The officer will be allowed to serve in the force again, the board said.",
+        ),
+        # Hedged alike on both sides, a possibility is denied.
+        (
+            "A condemnation by the commission could not prove damaging to the party.",
+            "A condemnation by the commission could prove damaging to the party.",
+        ),
+        # "Said it would" reports what was said to come: it is asserted.
+        (
+            "The company will not close the plant in March.",
+            "The company said it would close the plant in March.",
         ),
         # A quoted question inside a statement: the statement still asserts.
         (

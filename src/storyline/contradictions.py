@@ -125,6 +125,9 @@ _PHRASE_WORDS = 3  # content words of the noun phrase after "no"
 # After these a capital opens a sentence, a quote or a dateline's text; it names nothing.
 _OPENING_MARKS = frozenset(':"“‘(—–-')
 _SUPERLATIVES = frozenset({"most", "least", "best", "worst"})
+_PREDICTING = frozenset({"likely", "expected", "poised", "bound"})  # "likely to become"
+# What only may be ("could close"); "would" stays, as in "said it would close the plant".
+_POSSIBLE = frozenset({"could", "may", "might", "should"})
 _NOT_SUPERLATIVE = frozenset(
     "interest protest forest suggest arrest request honest modest contest harvest manifest "
     "invest digest conquest".split()
@@ -582,7 +585,7 @@ def polarity_clash(a: Statement, b: Statement, min_shared: int) -> Finding | Non
     if len(shared) < min_shared:
         return None
     no, yes = (a, b) if a.negative else (b, a)
-    said = _said(yes.text)
+    said = _said(yes.text, frozenset(words(no.text)) & (_POSSIBLE | _PREDICTING))
     negated = denied(no.text)
     if not any(all(any(_same_concept(n, s) for s in said) for n in phrase) for phrase in negated):
         return None
@@ -613,25 +616,30 @@ def _asks(text: str) -> bool:
     return quoted == body.rstrip(")]") or body[:1] in "\"“‘'"
 
 
-def _said(text: str) -> set[str]:
+def _said(text: str, hedged: frozenset[str] = frozenset()) -> set[str]:
     """What a statement affirms, as concepts for `denied` to meet: its words (grant and
     refusal words as one concept when it grants or refuses), but not names (mid-sentence
-    capitals: "the *Endangered* Species Act") nor a verb after "ever", which compares
-    rather than affirms ("the largest foot ever *found*")."""
-    tokens = words(text)
+    capitals: "the *Endangered* Species Act"), nor a verb after a superlative's "ever",
+    which compares ("the largest foot ever *found*"), nor what only may be, a modal's or a
+    prediction's rest of the clause ("should be *considered* threatened", "likely to
+    become an *endangered* species"), unless the denial is `hedged` alike ("could not
+    prove damaging" denies "could prove damaging")."""
     names = {
         m.group().lower()
         for m in _CAPITALISED.finditer(text)
         if text[: m.start()].rstrip()[-1:] not in _OPENING_MARKS
     }
-    said = {
-        _concept(t)
-        for i, t in enumerate(tokens)
-        if t not in _GRANTING
-        and t not in _REFUSING
-        and t not in names
-        and not (tokens[i - 1 : i] == ["ever"] and any(map(_superlative, tokens[i - 4 : i])))
-    }
+    said = set()
+    for tokens in _clauses(text):
+        for i, t in enumerate(tokens):
+            hedge = t in _POSSIBLE or (t in _PREDICTING and tokens[i + 1 : i + 2] == ["to"])
+            if hedge and t not in hedged:
+                break  # the rest of the clause may be, or is foreseen
+            if t in _GRANTING or t in _REFUSING or t in names:
+                continue
+            if tokens[i - 1 : i] == ["ever"] and any(map(_superlative, tokens[i - 4 : i])):
+                continue
+            said.add(_concept(t))
     if _permission_words(text):
         said.add(PERMISSION)
     return said
