@@ -941,3 +941,71 @@ def test_swapped_pair_features_equal_features_of_the_swapped_pairs():
     np.testing.assert_allclose(
         swap_pairs(pair_features(a, b, va, vb)), pair_features(b, a, vb, va), rtol=1e-6
     )
+
+
+def _plane(degrees: float, size: int = 384) -> np.ndarray:
+    """A unit vector at `degrees` in the plane of the first two axes."""
+    vector = np.zeros(size, dtype=np.float32)
+    vector[:2] = np.cos(np.radians(degrees)), np.sin(np.radians(degrees))
+    return vector
+
+
+def test_a_chain_of_paraphrases_is_not_one_fact():
+    from storyline.compare import StoryArticle
+
+    # A~B and C~D are close; B~C is close enough to link, A~C and B~D are not: "A says
+    # what B says, B what C says" must not make A, B, C and D one fact.
+    angles = [0.0, 31.8, 68.7, 94.5]
+    texts = [
+        "The ferry left the harbour at dawn with forty cars on board.",
+        "At dawn the ferry sailed from the harbour carrying forty cars.",
+        "The ferry carrying cars reached the island port by mid-morning.",
+        "By mid-morning the car ferry had docked at the island port.",
+    ]
+    articles = [
+        StoryArticle(
+            f"a{n}",
+            f"Outlet {n}",
+            "2020-05-04",
+            [Statement.of(f"a{n}", 0, text)],
+            _plane(angle)[None, :],
+        )
+        for n, (text, angle) in enumerate(zip(texts, angles, strict=True))
+    ]
+    facts = [f for f in compare_story("s", articles, None).facts if len(f.mentions) > 1]
+    assert sorted(sorted(m.article for m in f.mentions) for f in facts) == [
+        ["a0", "a1"],
+        ["a2", "a3"],
+    ]
+
+
+def test_figures_that_are_compatible_but_far_apart_are_no_shared_fact(nlp):
+    from storyline.contradictions import quantity_agreement
+
+    laid_off = _annotated(nlp, "The airline laid off more than 3,000 employees this year.")
+    kept = _annotated(nlp, "The airline wants to keep about 8,000 employees this year.")
+    assert not quantity_agreement(laid_off, kept)
+    around = _annotated(nlp, "There are around 5,000 US troops stationed in Iraq.")
+    over = _annotated(nlp, "The US has more than 5,000 troops stationed in Iraq.")
+    assert quantity_agreement(around, over)
+
+
+def test_a_small_count_alone_makes_no_fact(nlp):
+    from storyline.compare import StoryArticle
+
+    # Far apart in meaning (cosine 0.5), sharing only "the two leaders".
+    first = _annotated(nlp, "The two leaders will also discuss the air embargo on Libya.")
+    second = _annotated(nlp, "The two leaders drove straight to the palace for talks.")
+    articles = [
+        StoryArticle("a", "Outlet A", "2020-05-04", [first], _plane(0.0)[None, :]),
+        StoryArticle("b", "Outlet B", "2020-05-04", [second], _plane(60.0)[None, :]),
+    ]
+    assert all(len(f.mentions) == 1 for f in compare_story("s", articles, None).facts)
+    # The same sentences with a figure of ten or more share it.
+    first = _annotated(nlp, "The 12 leaders will also discuss the air embargo on Libya.")
+    second = _annotated(nlp, "The 12 leaders drove straight to the palace for talks.")
+    articles = [
+        StoryArticle("a", "Outlet A", "2020-05-04", [first], _plane(0.0)[None, :]),
+        StoryArticle("b", "Outlet B", "2020-05-04", [second], _plane(60.0)[None, :]),
+    ]
+    assert any(len(f.mentions) == 2 for f in compare_story("s", articles, None).facts)

@@ -48,7 +48,7 @@ from storyline.relations import LABELS, RelationModel, pair_features, swap_pairs
 ENTAILMENT, CONTRADICTION = LABELS.index("entailment"), LABELS.index("contradiction")
 #: Part of every stored comparison's key: bump it when the method changes, and
 #: stories are compared again.
-COMPARE_VERSION = "compare-11"
+COMPARE_VERSION = "compare-12"
 _PLACES = frozenset({"GPE", "LOC"})  # entity labels of countries, cities, regions
 
 
@@ -75,6 +75,7 @@ class CompareParams:
     dates_cosine: float = 0.8  # dates compared only between near-paraphrases
     min_words: int = 5  # shorter sentences (captions, sign-offs) are not statements
     figure_bucket: int = 200  # figures compared per kind of measured thing
+    figure_count: int = 10  # smaller counts make no fact on their own
 
 
 @dataclass(slots=True)
@@ -91,8 +92,8 @@ class StoryArticle:
 
 @dataclass(slots=True)
 class _Links:
-    claims: list[tuple[int, int]] = field(default_factory=list)
-    figures: list[tuple[int, int]] = field(default_factory=list)
+    claims: list[tuple[int, int, float]] = field(default_factory=list)  # with their cosine
+    figures: list[tuple[int, int, float]] = field(default_factory=list)
     clashes: list[tuple[int, int, Finding, float]] = field(default_factory=list)
 
 
@@ -144,7 +145,7 @@ def compare_story(
     vectors = np.stack([vector for _, vector in rows]).astype(np.float32)
     pairs = candidate_pairs(vectors, groups, params.neighbours, params.floor)
     links = _judge(statements, vectors, pairs, model, params)
-    links.figures.extend(_shared_figures(statements, groups, links, params))
+    links.figures.extend(_shared_figures(statements, vectors, groups, links, params))
     facts, conflicts = _facts(story_id, statements, links)
     return Comparison(story_id, facts, conflicts)
 
@@ -177,21 +178,28 @@ def _judge(
             continue
         entailed = max(ahead[ENTAILMENT], back[ENTAILMENT]) >= params.entailment
         if cosine >= params.paraphrase or (cosine >= params.entailed and entailed):
-            links.claims.append((i, j))
+            links.claims.append((i, j, cosine))
     return links
 
 
 def _shared_figures(
-    statements: list[Statement], groups: np.ndarray, links: _Links, params: CompareParams
-) -> list[tuple[int, int]]:
-    """Pairs of statements from different articles that give compatible figures for one
-    measured thing, however different the rest of their sentences. Figures are
+    statements: list[Statement],
+    vectors: np.ndarray,
+    groups: np.ndarray,
+    links: _Links,
+    params: CompareParams,
+) -> list[tuple[int, int, float]]:
+    """Pairs of statements from different articles that give the same figure for one
+    measured thing, however different the rest of their sentences, with their cosine.
+    Figures are
     bucketed by what they count, and each bucket keeps its first `figure_bucket`
     figures, so the cost stays linear in the story's size."""
-    judged = {(i, j) for i, j in links.claims} | {(i, j) for i, j, _, _ in links.clashes}
+    judged = {(i, j) for i, j, _ in links.claims} | {(i, j) for i, j, _, _ in links.clashes}
     buckets: dict[tuple, list[int]] = {}
     for index, statement in enumerate(statements):
         for quantity in statement.quantities:
+            if quantity.kind == "count" and quantity.value < params.figure_count:
+                continue  # "the two leaders": small counts are everywhere, and tell little
             key = (
                 quantity.kind,
                 None if quantity.kind == "duration" else quantity.unit,
@@ -209,7 +217,7 @@ def _shared_figures(
                     continue
                 if quantity_agreement(statements[i], statements[j]):
                     found.add(pair)
-    return sorted(found)
+    return [(i, j, float(vectors[i] @ vectors[j])) for i, j in sorted(found)]
 
 
 def _clash(
@@ -254,12 +262,10 @@ def _clash(
 def _facts(
     story_id: str, statements: list[Statement], links: _Links
 ) -> tuple[list[Fact], list[Conflict]]:
-    claims = _components(
-        len(statements), [*links.claims, *((i, j) for i, j, _, _ in links.clashes)]
-    )
+    claims = _groups([*links.claims, *((i, j, cosine) for i, j, _, cosine in links.clashes)])
     # A group of shared figures that is already a claim adds nothing.
     known = set(claims)
-    figures = [g for g in _components(len(statements), links.figures) if g not in known]
+    figures = [g for g in _groups(links.figures) if g not in known]
     group_of = {node: group for group in claims for node in group}
     # Each statement of one side meets its closest counterpart from each other
     # article once; its other clashes with that article are in the fact's mentions.
@@ -355,21 +361,23 @@ def _conflict(a: Statement, b: Statement, finding: Finding, fact_id: str) -> Con
     )
 
 
-def _components(size: int, edges: Sequence[tuple[int, int]]) -> list[frozenset[int]]:
-    """Connected components (union-find) of the nodes that have at least one edge."""
-    parent = list(range(size))
-
-    def root(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    touched: set[int] = set()
-    for i, j in edges:
-        touched |= {i, j}
-        parent[root(i)] = root(j)
-    groups: dict[int, set[int]] = {}
-    for node in touched:
-        groups.setdefault(root(node), set()).add(node)
-    return [frozenset(g) for g in groups.values()]
+def _groups(edges: Sequence[tuple[int, int, float]]) -> list[frozenset[int]]:
+    """The statements that state one thing, from the links between them: closest links
+    first, two groups join when at least half of the pairs across them are linked.
+    Linking alone would chain: A says what B says, B what C says, and so on until a
+    "fact" holds forty sentences about an election. Cost: the links sorted, and the
+    pairs across two groups counted at each join (groups stay small)."""
+    linked = {frozenset((i, j)) for i, j, _ in edges}
+    group: dict[int, list[int]] = {}
+    for i, j, _ in sorted(edges, key=lambda e: (-e[2], e[0], e[1])):
+        a, b = group.setdefault(i, [i]), group.setdefault(j, [j])
+        if a is b:
+            continue
+        across = sum(frozenset((x, y)) in linked for x in a for y in b)
+        if across * 2 < len(a) * len(b):
+            continue
+        a.extend(b)
+        for member in b:
+            group[member] = a
+    unique = {id(members): members for members in group.values()}
+    return [frozenset(members) for members in unique.values()]

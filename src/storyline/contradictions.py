@@ -151,6 +151,7 @@ _ANOTHER_MOMENT = 30  # days
 _PART_WORDS = frozenset({"other", "more", "additional", "further", "extra", "new"})
 _CLASH_CONTEXT = 0.3  # context overlap for two different figures to be of one thing
 _LIST_FIGURES = 6  # more figures than this in one sentence: a table or a list
+_CLOSE_RATIO = 1.2  # two figures of one fact are within a fifth of each other
 # Words that make a figure a total over a region: "62 people throughout Europe".
 _TOTAL_WORDS = frozenset(
     "throughout across nationwide worldwide statewide countrywide globally".split()
@@ -249,12 +250,32 @@ class Finding:
 
 
 def quantity_agreement(a: Statement, b: Statement) -> bool:
-    """Whether the two statements give compatible figures for one measured thing."""
+    """Whether the two statements give the same figure for one measured thing: compatible
+    and close ("around 5,000" and "more than 5,000" troops; not "more than 3,000" and
+    "about 8,000" employees, which are compatible yet tell of different things). A count
+    of a named thing needs one shared word around the figures; an age, a sum, a share or
+    a duration needs as many as a clash does (two "15-year-old" witnesses are two
+    people; "three years" is many things)."""
     return any(
-        _same_measure(a, i, b, j) and _overlap(qa, qb)
+        _same_measure(a, i, b, j, 0.0 if qa.kind == "count" and qa.what else _CLASH_CONTEXT)
+        and _overlap(qa, qb)
+        and _close(qa, qb)
         for i, qa in enumerate(a.quantities)
         for j, qb in enumerate(b.quantities)
     )
+
+
+def _close(qa: Quantity, qb: Quantity) -> bool:
+    """Whether two figures are near each other (their stated values within a fifth)."""
+
+    def near(x: float, y: float) -> bool:
+        low, high = sorted((abs(x), abs(y)))
+        return high <= _CLOSE_RATIO * low
+
+    scale_a, scale_b = _scale(qa), _scale(qb)
+    if not near(qa.value * scale_a, qb.value * scale_b):
+        return False
+    return qa.high is None or qb.high is None or near(qa.high * scale_a, qb.high * scale_b)
 
 
 def quantity_clash(a: Statement, b: Statement) -> Finding | None:
@@ -792,12 +813,14 @@ def _one_place(a: str, b: str) -> bool:
     return words_a <= words_b or words_b <= words_a
 
 
+def _scale(quantity: Quantity) -> float:
+    """What one of a figure's units is in a common unit: days for durations, else 1."""
+    return _DAYS_PER.get(quantity.unit or "", 1.0) if quantity.kind == "duration" else 1.0
+
+
 def _interval(quantity: Quantity) -> tuple[float, float]:
     low, high = quantity.bounds()
-    if quantity.kind == "duration":
-        scale = _DAYS_PER.get(quantity.unit or "", 1.0)
-        return low * scale, high * scale
-    return low, high
+    return low * _scale(quantity), high * _scale(quantity)
 
 
 def _overlap(qa: Quantity, qb: Quantity) -> bool:
