@@ -14,15 +14,9 @@ The set is prepared as in benchmarks/stories.py (whose cached store --cache reus
 from __future__ import annotations
 
 import argparse
-import json
 from collections import Counter
 
-from stories import prepared_set, set_options
-from storyline import engine
-from storyline.compare import CompareParams, compare_story
-from storyline.language import load_encoder
-from storyline.model import Story
-from storyline.relations import RelationModel
+from stories import compared_gold_stories, prepared_set, set_options
 
 
 def main() -> None:
@@ -30,28 +24,19 @@ def main() -> None:
     set_options(parser)
     parser.add_argument("--list", action="store_true", help="print every conflict in full")
     args = parser.parse_args()
+    kinds: Counter[tuple[str, bool]] = Counter()
+    stories = 0
     with prepared_set(args) as store:
-        encoder = load_encoder("auto").name
-        model = RelationModel.load()
-        params = CompareParams()
-        kinds: Counter[tuple[str, bool]] = Counter()
-        stories = 0
-        with (args.data / args.set / "stories.jsonl").open(encoding="utf-8") as lines:
-            for line in lines:
-                gold = json.loads(line)
-                ids = gold["articles"]
-                story = Story(gold["story"], "", ids, [], None, None, store.duplicate_links(ids))
-                articles = engine.compared_articles(store, story, encoder)
-                found = compare_story(story.id, articles, model, params).conflicts
-                stories += 1
-                kinds.update((c.kind, c.revision) for c in found)
-                if args.list:
-                    for conflict in found:
-                        what = "revision" if conflict.revision else "conflict"
-                        print(f"== {story.id}: {conflict.kind} {what}")
-                        print(f"   A: {conflict.a.text}")
-                        print(f"   B: {conflict.b.text}")
-                        print(f"   {conflict.explanation}\n")
+        for story_id, _, comparison in compared_gold_stories(store, args):
+            stories += 1
+            kinds.update((c.kind, c.revision) for c in comparison.conflicts)
+            if args.list:
+                for conflict in comparison.conflicts:
+                    what = "revision" if conflict.revision else "conflict"
+                    print(f"== {story_id}: {conflict.kind} {what}")
+                    print(f"   A: {conflict.a.text}")
+                    print(f"   B: {conflict.b.text}")
+                    print(f"   {conflict.explanation}\n")
     print(f"\n### Conflicts found in the gold stories of {args.set} ({stories} stories)\n")
     print("| kind | conflicts | revisions |")
     print("|---|---:|---:|")

@@ -17,17 +17,11 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import random
 
 import numpy as np
 
-from stories import prepared_set, set_options
-from storyline import engine
-from storyline.compare import CompareParams, compare_story
-from storyline.language import load_encoder
-from storyline.model import Story
-from storyline.relations import RelationModel
+from stories import compared_gold_stories, prepared_set, set_options
 
 
 def main() -> None:
@@ -38,25 +32,18 @@ def main() -> None:
     args = parser.parse_args()
     found = []  # (story, fact, lowest cosine between two of its mentions)
     with prepared_set(args) as store:
-        encoder = load_encoder("auto").name
-        model, params = RelationModel.load(), CompareParams()
-        with (args.data / args.set / "stories.jsonl").open(encoding="utf-8") as lines:
-            for line in lines:
-                gold = json.loads(line)
-                ids = gold["articles"]
-                story = Story(gold["story"], "", ids, [], None, None, store.duplicate_links(ids))
-                articles = engine.compared_articles(store, story, encoder)
-                vector = {
-                    (a.article_id, s.sentence): v
-                    for a in articles
-                    for s, v in zip(a.statements, a.vectors, strict=True)
-                }
-                for fact in compare_story(story.id, articles, model, params).facts:
-                    if fact.status == "single":
-                        continue  # one source: nothing is agreed or disputed
-                    vectors = [vector[(m.article, m.sentence)] for m in fact.mentions]
-                    lowest = min(float(a @ b) for a, b in itertools.combinations(vectors, 2))
-                    found.append((story.id, fact, lowest))
+        for story_id, articles, comparison in compared_gold_stories(store, args):
+            vector = {
+                (a.article_id, s.sentence): v
+                for a in articles
+                for s, v in zip(a.statements, a.vectors, strict=True)
+            }
+            for fact in comparison.facts:
+                if fact.status == "single":
+                    continue  # one source: nothing is agreed or disputed
+                vectors = [vector[(m.article, m.sentence)] for m in fact.mentions]
+                lowest = min(float(a @ b) for a, b in itertools.combinations(vectors, 2))
+                found.append((story_id, fact, lowest))
     sizes = np.array([len(fact.mentions) for _, fact, _ in found])
     lowest = np.array([low for *_, low in found])
     print(f"### Facts of two or more sources in the gold stories of {args.set}\n")

@@ -99,6 +99,27 @@ def prepared_set(args: argparse.Namespace) -> Iterator:
             yield store
 
 
+def compared_gold_stories(store, args: argparse.Namespace) -> Iterator[tuple]:
+    """(story id, its articles as compared, their comparison) for each gold story of
+    `args.set`, compared as `storyline analyze` would: copies left out, the shipped
+    relation classifier and default settings."""
+    from storyline import engine
+    from storyline.compare import CompareParams, compare_story
+    from storyline.language import load_encoder
+    from storyline.model import Story
+    from storyline.relations import RelationModel
+
+    encoder = load_encoder("auto").name
+    model, params = RelationModel.load(), CompareParams()
+    with (args.data / args.set / "stories.jsonl").open(encoding="utf-8") as lines:
+        for line in lines:
+            gold = json.loads(line)
+            ids = gold["articles"]
+            story = Story(gold["story"], "", ids, [], None, None, store.duplicate_links(ids))
+            articles = engine.compared_articles(store, story, encoder)
+            yield story.id, articles, compare_story(story.id, articles, model, params)
+
+
 def prepare(name: str, data: Path, cache: Path, workers: int):
     """The set's store with copies found and the language stage done (reused if cached)."""
     from storyline import engine
