@@ -512,6 +512,15 @@ def test_what_is_not_asserted_is_no_polarity_conflict(first, second):
             "A condemnation by the commission could not prove damaging to the party.",
             "A condemnation by the commission could prove damaging to the party.",
         ),
+        # A modal before a verb of confirming is no hedge; a hedge ends its clause.
+        (
+            "The spokesman did not confirm the arrest of the suspect.",
+            "A spokesman said he could confirm the arrest of the suspect.",
+        ),
+        (
+            "The old dam was not damaged by the earthquake.",
+            "The old dam could collapse after it was damaged by the earthquake.",
+        ),
         # "Said it would" reports what was said to come: it is asserted.
         (
             "The company will not close the plant in March.",
@@ -993,8 +1002,8 @@ def test_figures_that_are_compatible_but_far_apart_are_no_shared_fact(nlp):
 def test_a_small_count_alone_makes_no_fact(nlp):
     from storyline.compare import StoryArticle
 
-    # Far apart in meaning (cosine 0.5), sharing only "the two leaders".
-    first = _annotated(nlp, "The two leaders will also discuss the air embargo on Libya.")
+    # Far apart in meaning (cosine 0.5), sharing "the two leaders" and one other word.
+    first = _annotated(nlp, "The two leaders will discuss the air embargo at the palace.")
     second = _annotated(nlp, "The two leaders drove straight to the palace for talks.")
     articles = [
         StoryArticle("a", "Outlet A", "2020-05-04", [first], _plane(0.0)[None, :]),
@@ -1002,10 +1011,66 @@ def test_a_small_count_alone_makes_no_fact(nlp):
     ]
     assert all(len(f.mentions) == 1 for f in compare_story("s", articles, None).facts)
     # The same sentences with a figure of ten or more share it.
-    first = _annotated(nlp, "The 12 leaders will also discuss the air embargo on Libya.")
+    first = _annotated(nlp, "The 12 leaders will discuss the air embargo at the palace.")
     second = _annotated(nlp, "The 12 leaders drove straight to the palace for talks.")
     articles = [
         StoryArticle("a", "Outlet A", "2020-05-04", [first], _plane(0.0)[None, :]),
         StoryArticle("b", "Outlet B", "2020-05-04", [second], _plane(60.0)[None, :]),
     ]
     assert any(len(f.mentions) == 2 for f in compare_story("s", articles, None).facts)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "agree"),
+    [
+        # The words around the figures, stemmed: "deliberated" and "deliberations".
+        (
+            "Jurors deliberated for three days before reaching the verdict.",
+            "The jury reached its verdict after three days of deliberations.",
+            True,
+        ),
+        ("Keller faces up to 20 years in prison.", "Keller could face as many as 20 years.", True),
+        # Who said it is no common ground: injured and evacuated are two counts.
+        (
+            "Officials said 310 people were injured in the blast.",
+            "Officials said about 300 people were evacuated from nearby villages.",
+            False,
+        ),
+    ],
+)
+def test_figures_agree_on_what_is_said_around_them(nlp, first, second, agree):
+    from storyline.contradictions import quantity_agreement
+
+    a, b = _annotated(nlp, first), _annotated(nlp, second)
+    assert quantity_agreement(a, b) is agree
+    assert quantity_agreement(b, a) is agree
+
+
+@pytest.mark.parametrize("first", [0, 3])
+def test_a_disagreement_stays_in_its_fact_whatever_the_order(first):
+    from storyline.compare import StoryArticle
+
+    # Three outlets report the approval in close words; the fourth denies it and is
+    # linked to one of them only: the conflict must not depend on the order of articles.
+    texts = [
+        "European regulators approved the deal on Friday, the companies said.",
+        "The deal was approved by European regulators on Friday.",
+        "European regulators on Friday gave their approval to the deal.",
+        "European regulators have not approved the deal, a person familiar said.",
+    ]
+    angles = [0.0, 8.0, 16.0, -58.0]  # the denial is near the first report only
+    articles = [
+        StoryArticle(
+            f"a{n}",
+            f"Outlet {n}",
+            "2020-05-04",
+            [Statement.of(f"a{n}", 0, text)],
+            _plane(angle)[None, :],
+        )
+        for n, (text, angle) in enumerate(zip(texts, angles, strict=True))
+    ]
+    articles.insert(0, articles.pop(first))
+    comparison = compare_story("s", articles, None)
+    assert [c.kind for c in comparison.conflicts] == ["polarity"]
+    [fact] = [f for f in comparison.facts if f.status == "conflict"]
+    assert "a3" in {m.article for m in fact.mentions}

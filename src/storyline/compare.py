@@ -48,7 +48,7 @@ from storyline.relations import LABELS, RelationModel, pair_features, swap_pairs
 ENTAILMENT, CONTRADICTION = LABELS.index("entailment"), LABELS.index("contradiction")
 #: Part of every stored comparison's key: bump it when the method changes, and
 #: stories are compared again.
-COMPARE_VERSION = "compare-12"
+COMPARE_VERSION = "compare-13"
 _PLACES = frozenset({"GPE", "LOC"})  # entity labels of countries, cities, regions
 
 
@@ -75,7 +75,6 @@ class CompareParams:
     dates_cosine: float = 0.8  # dates compared only between near-paraphrases
     min_words: int = 5  # shorter sentences (captions, sign-offs) are not statements
     figure_bucket: int = 200  # figures compared per kind of measured thing
-    figure_count: int = 10  # smaller counts make no fact on their own
 
 
 @dataclass(slots=True)
@@ -198,8 +197,6 @@ def _shared_figures(
     buckets: dict[tuple, list[int]] = {}
     for index, statement in enumerate(statements):
         for quantity in statement.quantities:
-            if quantity.kind == "count" and quantity.value < params.figure_count:
-                continue  # "the two leaders": small counts are everywhere, and tell little
             key = (
                 quantity.kind,
                 None if quantity.kind == "duration" else quantity.unit,
@@ -262,10 +259,16 @@ def _clash(
 def _facts(
     story_id: str, statements: list[Statement], links: _Links
 ) -> tuple[list[Fact], list[Conflict]]:
-    claims = _groups([*links.claims, *((i, j, cosine) for i, j, _, cosine in links.clashes)])
-    # A group of shared figures that is already a claim adds nothing.
-    known = set(claims)
-    figures = [g for g in _groups(links.figures) if g not in known]
+    clashes = [(i, j, cosine) for i, j, _, cosine in links.clashes]
+    linked = {frozenset((i, j)) for i, j, _ in [*links.claims, *clashes, *links.figures]}
+    # The two sides of a disagreement are always one fact. A sentence may state a claim
+    # and a figure that other sentences share apart ("the 1,000 troops leaving Syria will
+    # be allowed to stay four weeks"): figure facts are grouped on their own.
+    claims = _groups([*links.claims, *clashes], linked, {(i, j) for i, j, _ in clashes})
+    # A group of shared figures whose sentences all state claims with others already
+    # adds nothing but a second, overlapping fact.
+    claimed = {node for group in claims if len(group) > 1 for node in group}
+    figures = [g for g in _groups(links.figures, linked, set()) if not g <= claimed]
     group_of = {node: group for group in claims for node in group}
     # Each statement of one side meets its closest counterpart from each other
     # article once; its other clashes with that article are in the fact's mentions.
@@ -361,20 +364,24 @@ def _conflict(a: Statement, b: Statement, finding: Finding, fact_id: str) -> Con
     )
 
 
-def _groups(edges: Sequence[tuple[int, int, float]]) -> list[frozenset[int]]:
-    """The statements that state one thing, from the links between them: closest links
-    first, two groups join when at least half of the pairs across them are linked.
-    Linking alone would chain: A says what B says, B what C says, and so on until a
-    "fact" holds forty sentences about an election. Cost: the links sorted, and the
-    pairs across two groups counted at each join (groups stay small)."""
-    linked = {frozenset((i, j)) for i, j, _ in edges}
+def _groups(
+    edges: Sequence[tuple[int, int, float]],
+    linked: set[frozenset[int]],
+    forced: set[tuple[int, int]],
+) -> list[frozenset[int]]:
+    """The statements that state one thing, from the links between them (i, j, cosine):
+    closest links first, two groups join when at least half of the pairs across them
+    are `linked` (by any link), or when the link is `forced`. Linking alone would chain:
+    A says what B says, B what C says, and so on until a "fact" holds forty sentences
+    about an election. Cost: the links sorted, and the pairs across two groups counted
+    at each join (groups stay small)."""
     group: dict[int, list[int]] = {}
     for i, j, _ in sorted(edges, key=lambda e: (-e[2], e[0], e[1])):
         a, b = group.setdefault(i, [i]), group.setdefault(j, [j])
         if a is b:
             continue
         across = sum(frozenset((x, y)) in linked for x in a for y in b)
-        if across * 2 < len(a) * len(b):
+        if across * 2 <= len(a) * len(b) and (i, j) not in forced:
             continue
         a.extend(b)
         for member in b:

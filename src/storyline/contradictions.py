@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from storyline.language.entities import name_key
+from storyline.language.quantities import QUALIFIERS
 from storyline.model import Quantity, Quote, TimeExpression
 from storyline.relations import NEGATIONS, stem, words
 from storyline.stories import content_terms, day_number
@@ -128,6 +129,7 @@ _SUPERLATIVES = frozenset({"most", "least", "best", "worst"})
 _PREDICTING = frozenset({"likely", "expected", "poised", "bound"})  # "likely to become"
 # What only may be ("could close"); "would" stays, as in "said it would close the plant".
 _POSSIBLE = frozenset({"could", "may", "might", "should"})
+_ABLE_TO_SAY = _WITHHOLDING | frozenset({"confirm", "verify", "see"})
 _NOT_SUPERLATIVE = frozenset(
     "interest protest forest suggest arrest request honest modest contest harvest manifest "
     "invest digest conquest".split()
@@ -152,6 +154,15 @@ _PART_WORDS = frozenset({"other", "more", "additional", "further", "extra", "new
 _CLASH_CONTEXT = 0.3  # context overlap for two different figures to be of one thing
 _LIST_FIGURES = 6  # more figures than this in one sentence: a table or a list
 _CLOSE_RATIO = 1.2  # two figures of one fact are within a fifth of each other
+_SMALL_COUNT = 10  # smaller counts ("the two leaders") are everywhere and tell little
+_WEAK_FIGURE_CONTEXT = 0.2  # share of words around an age, sum, share ... for agreement
+_UNIT_STEMS = frozenset({"percent", "cent"})  # "%" is written out
+_QUALIFIER_STEMS = frozenset(
+    stem(word) for phrases in QUALIFIERS.values() for word in re.findall(r"[a-z]+", phrases)
+)
+# Who said it, not what: "officials said 310 were injured" and "officials said 300 were
+# evacuated" share no word about the figures.
+_SAYERS = frozenset(stem(w) for w in "officials spokesman spokeswoman spokesperson".split())
 # Words that make a figure a total over a region: "62 people throughout Europe".
 _TOTAL_WORDS = frozenset(
     "throughout across nationwide worldwide statewide countrywide globally".split()
@@ -179,6 +190,8 @@ class Statement:
     topic: frozenset[str] = frozenset()  # the terms that are not names
     granted: frozenset[str] = frozenset()  # what a grant or refusal word is about
     contexts: tuple[frozenset[str], ...] = ()  # the words around each of `quantities`
+    # The same, stemmed and without who said it, for figures that agree (see `_gist`).
+    gists: tuple[frozenset[str], ...] = ()
     places: frozenset[str] = frozenset()  # the places it names, lower-cased
     # The places named around each of `quantities`: "32 people *in Poland*".
     figure_places: tuple[frozenset[str], ...] = ()
@@ -228,6 +241,7 @@ class Statement:
             topic=frozenset(terms - names),
             granted=frozenset(granted),
             contexts=tuple(_context(q, text) for q in quantities or []),
+            gists=tuple(_gist(q, text) for q in quantities or []),
             places=frozenset(p.lower() for p in places),
             figure_places=tuple(
                 frozenset(p.lower() for p in places if p in _window(q, text))
@@ -252,17 +266,25 @@ class Finding:
 def quantity_agreement(a: Statement, b: Statement) -> bool:
     """Whether the two statements give the same figure for one measured thing: compatible
     and close ("around 5,000" and "more than 5,000" troops; not "more than 3,000" and
-    "about 8,000" employees, which are compatible yet tell of different things). A count
-    of a named thing needs one shared word around the figures; an age, a sum, a share or
-    a duration needs as many as a clash does (two "15-year-old" witnesses are two
-    people; "three years" is many things)."""
+    "about 8,000" employees, which are compatible yet tell of different things), with
+    words around them in common (see `_agreement_needs`)."""
     return any(
-        _same_measure(a, i, b, j, 0.0 if qa.kind == "count" and qa.what else _CLASH_CONTEXT)
+        _same_measure(a, i, b, j, *_agreement_needs(qa), gist=True)
         and _overlap(qa, qb)
         and _close(qa, qb)
         for i, qa in enumerate(a.quantities)
         for j, qb in enumerate(b.quantities)
     )
+
+
+def _agreement_needs(quantity: Quantity) -> tuple[float, int]:
+    """(share, count) of the words around two figures that must be shared for them to
+    agree: one word for a count of ten or more of a named thing; for the rest, two words
+    and a fifth of them ("15-year-old", "three years", "80 percent" and "the two leaders"
+    are many things)."""
+    if quantity.kind == "count" and quantity.what and quantity.value >= _SMALL_COUNT:
+        return 0.0, 1
+    return _WEAK_FIGURE_CONTEXT, 2
 
 
 def _close(qa: Quantity, qb: Quantity) -> bool:
@@ -602,9 +624,10 @@ def polarity_clash(a: Statement, b: Statement, min_shared: int) -> Finding | Non
     nothing ("why would Facebook buy a game company?")."""
     if a.negative == b.negative or _asks(a.text) or _asks(b.text):
         return None
-    shared = a.topic & b.topic
-    if len(shared) < min_shared:
+    common = {stem(t) for t in a.topic} & {stem(t) for t in b.topic}  # "damage", "damaged"
+    if len(common) < min_shared:
         return None
+    shared = {t for t in a.topic if stem(t) in common}
     no, yes = (a, b) if a.negative else (b, a)
     said = _said(yes.text, frozenset(words(no.text)) & (_POSSIBLE | _PREDICTING))
     negated = denied(no.text)
@@ -651,12 +674,15 @@ def _said(text: str, hedged: frozenset[str] = frozenset()) -> set[str]:
         if text[: m.start()].rstrip()[-1:] not in _OPENING_MARKS
     }
     said = set()
+    months = {"may"} if re.search(r"\bMay\b", text) else set()  # "in May approved"
     for tokens in _clauses(text):
+        foreseen = False
         for i, t in enumerate(tokens):
-            hedge = t in _POSSIBLE or (t in _PREDICTING and tokens[i + 1 : i + 2] == ["to"])
-            if hedge and t not in hedged:
-                break  # the rest of the clause may be, or is foreseen
-            if t in _GRANTING or t in _REFUSING or t in names:
+            if t in _SCOPE_ENDS or t == "that":
+                foreseen = False  # "could collapse after it was *damaged*": that was
+            if _hedges(tokens, i) and t not in hedged and t not in months:
+                foreseen = True
+            if foreseen or t in _GRANTING or t in _REFUSING or t in names:
                 continue
             if tokens[i - 1 : i] == ["ever"] and any(map(_superlative, tokens[i - 4 : i])):
                 continue
@@ -664,6 +690,16 @@ def _said(text: str, hedged: frozenset[str] = frozenset()) -> set[str]:
     if _permission_words(text):
         said.add(PERMISSION)
     return said
+
+
+def _hedges(tokens: list[str], at: int) -> bool:
+    """Whether the word at `at` makes what follows only possible or foreseen: a modal
+    ("could collapse"), or "likely", "expected" ... before "to"; not a modal before a
+    verb of saying or confirming ("could confirm the arrest" confirms it)."""
+    word, following = tokens[at], tokens[at + 1 : at + 2]
+    if word in _POSSIBLE:
+        return not following or following[0] not in _ABLE_TO_SAY
+    return word in _PREDICTING and following == ["to"]
 
 
 def _superlative(word: str) -> bool:
@@ -728,12 +764,21 @@ def _named(quote: Quote) -> bool:
     return bool(quote.speaker) and last[:1].isupper() and named.lower() not in _PRONOUNS
 
 
-def _same_measure(a: Statement, i: int, b: Statement, j: int, min_context: float = 0.0) -> bool:
+def _same_measure(
+    a: Statement,
+    i: int,
+    b: Statement,
+    j: int,
+    min_context: float = 0.0,
+    min_shared: int = 1,
+    *,
+    gist: bool = False,
+) -> bool:
     """Figure i of `a` and figure j of `b` measure the same thing: same kind and unit
-    (durations in any unit), the same counted noun, and shared words around them
-    (their Jaccard overlap above `min_context`: agreement needs one shared word, a
-    clash much more, as different figures in similar sentences usually measure
-    different things)."""
+    (durations in any unit), the same counted noun, and shared words around them (at
+    least `min_shared`, and their Jaccard overlap above `min_context`: agreement needs a
+    word or two of their `gist`, a clash much more of their context, as different
+    figures in similar sentences usually measure different things)."""
     qa, qb = a.quantities[i], b.quantities[j]
     if qa.kind != qb.kind:
         return False
@@ -742,9 +787,9 @@ def _same_measure(a: Statement, i: int, b: Statement, j: int, min_context: float
             return False
     elif qa.unit != qb.unit or qa.what != qb.what or (qa.what is None and qa.unit is None):
         return False
-    context_a, context_b = a.contexts[i], b.contexts[j]
+    context_a, context_b = (a.gists[i], b.gists[j]) if gist else (a.contexts[i], b.contexts[j])
     shared = len(context_a & context_b)
-    return shared > 0 and shared / len(context_a | context_b) > min_context
+    return shared >= max(min_shared, 1) and shared / len(context_a | context_b) > min_context
 
 
 def _window(quantity: Quantity, text: str) -> str:
@@ -759,6 +804,19 @@ def _context(quantity: Quantity, text: str) -> frozenset[str]:
     """The content words around a figure, less what it counts."""
     measured = {quantity.what, quantity.unit}
     return frozenset(t for t in content_terms(_window(quantity, text)) if t not in measured)
+
+
+def _gist(quantity: Quantity, text: str) -> frozenset[str]:
+    """What is said around a figure, for two figures to be found one fact: the content
+    words around it, stemmed, less what it counts, its unit, its own words and who said
+    it ("deliberated for three days" and "after three days of deliberations" share
+    "deliber"; "officials said 310 were injured" and "officials said 300 were evacuated"
+    share nothing). Clashes keep the plain context: a figure conflict needs more."""
+    measured = {stem(w) for w in (quantity.what, quantity.unit) if w} | _UNIT_STEMS
+    measured |= {stem(w) for w in content_terms(quantity.text)}  # "seven", "thousand"
+    measured |= _QUALIFIER_STEMS  # "*nearly* two months"
+    found = {stem(t) for t in content_terms(_window(quantity, text)) if t not in _REPORTING}
+    return frozenset(found - measured - _SAYERS)
 
 
 def _elsewhere(a: Statement, i: int, b: Statement, j: int) -> bool:
