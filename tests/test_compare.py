@@ -843,6 +843,9 @@ def test_seeds_revision_and_consensus(shared_data: Path, store):
     troops_1000 = _fact_with(comparison, "almost 1,000 troops", "1,000 US troops leaving Syria")
     assert troops_1000.status == "consensus"
     assert len(troops_1000.sources) == 2
+    # Each fact reads as a sentence of its own, though a sentence may be in two facts.
+    shared = [f.text for f in comparison.facts if len(f.mentions) > 1]
+    assert len(shared) == len(set(shared))
 
 
 def test_analyze_writes_facts_and_conflicts(analyzed_seeds):
@@ -1074,3 +1077,21 @@ def test_a_disagreement_stays_in_its_fact_whatever_the_order(first):
     assert [c.kind for c in comparison.conflicts] == ["polarity"]
     [fact] = [f for f in comparison.facts if f.status == "conflict"]
     assert "a3" in {m.article for m in fact.mentions}
+
+
+def test_a_fact_reads_as_its_most_central_then_shortest_mention(nlp):
+    from storyline.compare import StoryArticle
+
+    long = _annotated(
+        nlp,
+        "Investigators were interested in the wiring behind the cockpit, although nothing "
+        "shows it played a role in the crash that killed all 229 people aboard.",
+    )
+    short = _annotated(nlp, "The crash killed all 229 people aboard the jet.")
+    articles = [
+        StoryArticle("a", "Outlet A", "2020-05-04", [long], _plane(0.0)[None, :]),
+        StoryArticle("b", "Outlet B", "2020-05-05", [short], _plane(60.0)[None, :]),
+    ]
+    [fact] = [f for f in compare_story("s", articles, None).facts if len(f.mentions) == 2]
+    assert fact.mentions[0].text == long.text  # mentions stay in publication order
+    assert fact.text == short.text

@@ -48,7 +48,7 @@ from storyline.relations import LABELS, RelationModel, pair_features, swap_pairs
 ENTAILMENT, CONTRADICTION = LABELS.index("entailment"), LABELS.index("contradiction")
 #: Part of every stored comparison's key: bump it when the method changes, and
 #: stories are compared again.
-COMPARE_VERSION = "compare-13"
+COMPARE_VERSION = "compare-14"
 _PLACES = frozenset({"GPE", "LOC"})  # entity labels of countries, cities, regions
 
 
@@ -145,7 +145,7 @@ def compare_story(
     pairs = candidate_pairs(vectors, groups, params.neighbours, params.floor)
     links = _judge(statements, vectors, pairs, model, params)
     links.figures.extend(_shared_figures(statements, vectors, groups, links, params))
-    facts, conflicts = _facts(story_id, statements, links)
+    facts, conflicts = _facts(story_id, statements, vectors, links)
     return Comparison(story_id, facts, conflicts)
 
 
@@ -257,7 +257,7 @@ def _clash(
 
 
 def _facts(
-    story_id: str, statements: list[Statement], links: _Links
+    story_id: str, statements: list[Statement], vectors: np.ndarray, links: _Links
 ) -> tuple[list[Fact], list[Conflict]]:
     clashes = [(i, j, cosine) for i, j, _, cosine in links.clashes]
     linked = {frozenset((i, j)) for i, j, _ in [*links.claims, *clashes, *links.figures]}
@@ -285,11 +285,12 @@ def _facts(
     facts: list[Fact] = []
     conflicts: list[Conflict] = []
     in_a_fact: set[int] = set()
+    shown: set[str] = set()  # texts facts already read as (figure facts overlap claims)
     for group in [*claims, *figures]:
         if len(group) < 2:
             continue
         in_a_fact |= group
-        fact = _fact(story_id, statements, group)
+        fact = _fact(story_id, statements, group, vectors, shown)
         clashes = clashes_of.get(group, [])
         if clashes:
             found = [_conflict(statements[i], statements[j], f, fact.id) for i, j, f in clashes]
@@ -298,24 +299,42 @@ def _facts(
                 # The latest state wins: the fact reads as its latest mention says.
                 fact.text = fact.mentions[-1].text
             conflicts.extend(found)
+        shown.add(fact.text)
         facts.append(fact)
     for index in range(len(statements)):
         if index not in in_a_fact:
-            facts.append(_fact(story_id, statements, frozenset([index])))
+            facts.append(_fact(story_id, statements, frozenset([index]), vectors))
     order = {"conflict": 0, "updated": 1, "consensus": 2, "single": 3}
     facts.sort(key=lambda f: (order[f.status], -len(f.sources), f.mentions[0].published or ""))
     return facts, conflicts
 
 
-def _fact(story_id: str, statements: list[Statement], group: frozenset[int]) -> Fact:
+def _fact(
+    story_id: str,
+    statements: list[Statement],
+    group: frozenset[int],
+    vectors: np.ndarray,
+    shown: set[str] | None = None,
+) -> Fact:
+    """A fact of the statements in `group`, mentions in publication order. It reads as
+    its most central mention (the closest to all others; then the shortest): a figure
+    shared by sentences that say much else reads as the one that says least else. A
+    text another fact already reads as (`shown`) is passed over when there is another."""
     members = sorted(group, key=lambda i: (statements[i].published or "", i))
     mentions = [_mention(statements[i]) for i in members]
+    rows = vectors[members]
+    closeness = (rows @ rows.T).sum(axis=1)
+    ranked = sorted(
+        range(len(members)),
+        key=lambda k: (-round(float(closeness[k]), 4), len(mentions[k].text), k),
+    )
+    central = next((k for k in ranked if mentions[k].text not in (shown or ())), ranked[0])
     sources = list(dict.fromkeys(m.source or m.article for m in mentions))
     key = "|".join(sorted(f"{m.article}#{m.sentence}" for m in mentions))
     digest = hashlib.blake2b(f"{story_id}|{key}".encode(), digest_size=8).hexdigest()
     return Fact(
         id=f"fact-{digest}",
-        text=mentions[0].text,
+        text=mentions[central].text,
         status="consensus" if len(sources) > 1 else "single",
         mentions=mentions,
         sources=sources,
