@@ -190,9 +190,8 @@ def _shared_figures(
 ) -> list[tuple[int, int, float]]:
     """Pairs of statements from different articles that give the same figure for one
     measured thing, however different the rest of their sentences, with their cosine.
-    Figures are
-    bucketed by what they count, and each bucket keeps its first `figure_bucket`
-    figures, so the cost stays linear in the story's size."""
+    Figures are bucketed by what they count, and each bucket keeps its first
+    `figure_bucket` figures, so the cost stays linear in the story's size."""
     judged = {(i, j) for i, j, _ in links.claims} | {(i, j) for i, j, _, _ in links.clashes}
     buckets: dict[tuple, list[int]] = {}
     for index, statement in enumerate(statements):
@@ -389,7 +388,7 @@ def _groups(
     forced: set[tuple[int, int]],
 ) -> list[frozenset[int]]:
     """The statements that state one thing, from the links between them (i, j, cosine):
-    closest links first, two groups join when at least half of the pairs across them
+    closest links first, two groups join when more than half of the pairs across them
     are `linked` (by any link), or when the link is `forced`. Linking alone would chain:
     A says what B says, B what C says, and so on until a "fact" holds forty sentences
     about an election. Cost: the links sorted, and the pairs across two groups counted
