@@ -407,6 +407,7 @@ def test_a_refusal_that_did_not_happen_is_no_conflict(refusal):
             "Divers have never found the wreck of the second ship.",
             "It is the oldest wreck ever found off this coast.",
         ),
+        ("Divers have never found a wreck here.", "Largest ever found wreck off the coast."),
         # Not wanting or meaning to do a thing is no denial that it was done.
         (
             "The striker did not want to leave the club.",

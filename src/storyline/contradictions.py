@@ -684,7 +684,7 @@ def _said(text: str, hedged: frozenset[str] = frozenset()) -> set[str]:
                 foreseen = True
             if foreseen or t in _GRANTING or t in _REFUSING or t in names:
                 continue
-            if tokens[i - 1 : i] == ["ever"] and any(map(_superlative, tokens[i - 4 : i])):
+            if tokens[i - 1 : i] == ["ever"] and any(map(_superlative, tokens[max(0, i - 4) : i])):
                 continue
             said.add(_concept(t))
     if _permission_words(text):
