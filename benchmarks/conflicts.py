@@ -6,7 +6,7 @@
 No data set here says which pairs of statements truly disagree, so precision is read,
 not computed: each gold story of the set (its articles as one story, copies left out,
 as `storyline analyze` would compare them) is compared, and the script prints how many
-conflicts and revisions of each kind it found, per story and in all. With --list it
+conflicts and revisions of each kind it found in all. With --list it (and the story)
 also prints both statements and the explanation of every one, to be judged by reading.
 The set is prepared as in benchmarks/stories.py (whose cached store --cache reuses).
 """

@@ -5,8 +5,8 @@
 
 No data set here says which sentences state the same thing, so the precision of facts
 is read: each gold story of the set is compared (its articles as one story, copies left
-out, as `storyline analyze` would), and the script prints how many facts of two or more
-sources it found (consensus, conflict or updated), how large they are, and how close
+out, as `storyline analyze` would), and the script prints how many facts that are not
+single it found (consensus, conflict or updated), how large they are, and how close
 their mentions are (the lowest cosine between two mentions of a fact: a fact whose
 mentions are far apart was likely chained from links that each hold), then a fixed
 random sample of those facts with up to four mentions each, to be judged by reading.
@@ -44,9 +44,11 @@ def main() -> None:
                 vectors = [vector[(m.article, m.sentence)] for m in fact.mentions]
                 lowest = min(float(a @ b) for a, b in itertools.combinations(vectors, 2))
                 found.append((story_id, fact, lowest))
+    if not found:
+        raise SystemExit(f"no facts of two or more mentions in the gold stories of {args.set}")
     sizes = np.array([len(fact.mentions) for _, fact, _ in found])
     lowest = np.array([low for *_, low in found])
-    print(f"### Facts of two or more sources in the gold stories of {args.set}\n")
+    print(f"### Facts that are not single in the gold stories of {args.set}\n")
     print(
         "| facts | consensus | mentions, mean | mentions, most | over 5 mentions | "
         "lowest mention cosine < 0.5 |"

@@ -527,6 +527,8 @@ def test_what_is_not_asserted_is_no_polarity_conflict(first, second):
             "The company will not close the plant in March.",
             "The company said it would close the plant in March.",
         ),
+        # The first word of a sentence is said, capital and all.
+        ("The storm did not damage homes in the town.", "Damaged homes lined the town."),
         # A quoted question inside a statement: the statement still asserts.
         (
             'The mayor said the bridge was not damaged and asked reporters, "Why close it?"',
@@ -1048,6 +1050,16 @@ def test_figures_agree_on_what_is_said_around_them(nlp, first, second, agree):
     a, b = _annotated(nlp, first), _annotated(nlp, second)
     assert quantity_agreement(a, b) is agree
     assert quantity_agreement(b, a) is agree
+
+
+def test_figures_agree_whichever_comes_first(nlp):
+    from storyline.contradictions import quantity_agreement
+
+    # A count of ten and a small count: the stricter need holds both ways.
+    about_ten = _annotated(nlp, "About 10 miners were trapped near the village.")
+    nine = _annotated(nlp, "Nine miners died near the village last week.")
+    assert not quantity_agreement(about_ten, nine)
+    assert not quantity_agreement(nine, about_ten)
 
 
 @pytest.mark.parametrize("first", [0, 3])

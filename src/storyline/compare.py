@@ -48,7 +48,7 @@ from storyline.relations import LABELS, RelationModel, pair_features, swap_pairs
 ENTAILMENT, CONTRADICTION = LABELS.index("entailment"), LABELS.index("contradiction")
 #: Part of every stored comparison's key: bump it when the method changes, and
 #: stories are compared again.
-COMPARE_VERSION = "compare-14"
+COMPARE_VERSION = "compare-15"
 _PLACES = frozenset({"GPE", "LOC"})  # entity labels of countries, cities, regions
 
 
@@ -259,7 +259,10 @@ def _facts(
     story_id: str, statements: list[Statement], vectors: np.ndarray, links: _Links
 ) -> tuple[list[Fact], list[Conflict]]:
     clashes = [(i, j, cosine) for i, j, _, cosine in links.clashes]
-    linked = {frozenset((i, j)) for i, j, _ in [*links.claims, *clashes, *links.figures]}
+    linked: dict[int, set[int]] = {}  # each statement's linked statements, by any link
+    for i, j, _ in [*links.claims, *clashes, *links.figures]:
+        linked.setdefault(i, set()).add(j)
+        linked.setdefault(j, set()).add(i)
     # The two sides of a disagreement are always one fact. A sentence may state a claim
     # and a figure that other sentences share apart ("the 1,000 troops leaving Syria will
     # be allowed to stay four weeks"): figure facts are grouped on their own.
@@ -322,7 +325,7 @@ def _fact(
     members = sorted(group, key=lambda i: (statements[i].published or "", i))
     mentions = [_mention(statements[i]) for i in members]
     rows = vectors[members]
-    closeness = (rows @ rows.T).sum(axis=1)
+    closeness = rows @ rows.sum(axis=0)  # each mention's summed cosine to all of them
     ranked = sorted(
         range(len(members)),
         key=lambda k: (-round(float(closeness[k]), 4), len(mentions[k].text), k),
@@ -384,21 +387,24 @@ def _conflict(a: Statement, b: Statement, finding: Finding, fact_id: str) -> Con
 
 def _groups(
     edges: Sequence[tuple[int, int, float]],
-    linked: set[frozenset[int]],
+    linked: dict[int, set[int]],
     forced: set[tuple[int, int]],
 ) -> list[frozenset[int]]:
     """The statements that state one thing, from the links between them (i, j, cosine):
     closest links first, two groups join when more than half of the pairs across them
-    are `linked` (by any link), or when the link is `forced`. Linking alone would chain:
-    A says what B says, B what C says, and so on until a "fact" holds forty sentences
-    about an election. Cost: the links sorted, and the pairs across two groups counted
-    at each join (groups stay small)."""
+    are `linked` (each statement's linked statements, by any link), or when the link is
+    `forced`. Linking alone would chain: A says what B says, B what C says, and so on
+    until a "fact" holds forty sentences about an election. Cost: the links sorted, and
+    for each link between two groups, the links of the smaller one's members (each
+    statement has at most a bounded number of candidate links, see `candidate_pairs`)."""
     group: dict[int, list[int]] = {}
     for i, j, _ in sorted(edges, key=lambda e: (-e[2], e[0], e[1])):
         a, b = group.setdefault(i, [i]), group.setdefault(j, [j])
         if a is b:
             continue
-        across = sum(frozenset((x, y)) in linked for x in a for y in b)
+        small, large = sorted((a, b), key=len)
+        members = set(large)
+        across = sum(len(linked.get(x, set()) & members) for x in small)
         if across * 2 <= len(a) * len(b) and (i, j) not in forced:
             continue
         a.extend(b)

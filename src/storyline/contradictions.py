@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -212,7 +212,7 @@ class Statement:
         quantities: list[Quantity] | None = None,
         times: list[TimeExpression] | None = None,
         quotes: list[Quote] | None = None,
-        places: Iterable[str] = (),
+        places: Sequence[str] = (),
     ) -> Statement:
         """A statement with its polarity and content terms worked out from `text`;
         `places` are the names of places (countries, cities, regions) it mentions."""
@@ -269,7 +269,7 @@ def quantity_agreement(a: Statement, b: Statement) -> bool:
     "about 8,000" employees, which are compatible yet tell of different things), with
     words around them in common (see `_agreement_needs`)."""
     return any(
-        _same_measure(a, i, b, j, *_agreement_needs(qa), gist=True)
+        _same_measure(a, i, b, j, *_agreement_needs(qa, qb), gist=True)
         and _overlap(qa, qb)
         and _close(qa, qb)
         for i, qa in enumerate(a.quantities)
@@ -277,14 +277,16 @@ def quantity_agreement(a: Statement, b: Statement) -> bool:
     )
 
 
-def _agreement_needs(quantity: Quantity) -> tuple[float, int]:
+def _agreement_needs(qa: Quantity, qb: Quantity) -> tuple[float, int]:
     """(share, count) of the words around two figures that must be shared for them to
-    agree: one word for a count of ten or more of a named thing; for the rest, two words
-    and a fifth of them ("15-year-old", "three years", "80 percent" and "the two leaders"
-    are many things)."""
-    if quantity.kind == "count" and quantity.what and quantity.value >= _SMALL_COUNT:
-        return 0.0, 1
-    return _WEAK_FIGURE_CONTEXT, 2
+    agree: one word for counts of ten or more of a named thing; when either is anything
+    else, two words and a fifth of them ("15-year-old", "three years", "80 percent" and
+    "the two leaders" are many things)."""
+
+    def strong(quantity: Quantity) -> bool:
+        return quantity.kind == "count" and bool(quantity.what) and quantity.value >= _SMALL_COUNT
+
+    return (0.0, 1) if strong(qa) and strong(qb) else (_WEAK_FIGURE_CONTEXT, 2)
 
 
 def _close(qa: Quantity, qb: Quantity) -> bool:
@@ -538,7 +540,7 @@ def _permission_words(text: str) -> list[tuple[list[str], int]]:
 def _before_condition(tokens: list[str]) -> list[str]:
     """A clause's tokens but a condition ("if", "unless" or "whether" and what follows),
     which asserts nothing. When the condition opens the clause without a comma, it ends
-    where the main clause's "will" or "would" begins, with the word before it ("if
+    where the main clause's "will", "would" or "shall" begins, with the word before it ("if
     convicted *the officer will not* serve"): that clause is asserted."""
     head = list(itertools.takewhile(lambda t: t not in _CONDITIONS, tokens))
     if head or len(tokens) == 0 or tokens[0] == "whether":
@@ -668,11 +670,11 @@ def _said(text: str, hedged: frozenset[str] = frozenset()) -> set[str]:
     prediction's rest of the clause ("should be *considered* threatened", "likely to
     become an *endangered* species"), unless the denial is `hedged` alike ("could not
     prove damaging" denies "could prove damaging")."""
-    names = {
-        m.group().lower()
-        for m in _CAPITALISED.finditer(text)
-        if text[: m.start()].rstrip()[-1:] not in _OPENING_MARKS
-    }
+    names = set()
+    for match in _CAPITALISED.finditer(text):
+        before = text[: match.start()].rstrip()
+        if before and before[-1] not in _OPENING_MARKS:  # the first word names nothing
+            names.add(match.group().lower())
     said = set()
     months = {"may"} if re.search(r"\bMay\b", text) else set()  # "in May approved"
     for tokens in _clauses(text):

@@ -492,12 +492,21 @@ def _counted(numbers, unit_token: Token | None, kind: str) -> str | None:
     ):
         return _singular(head.lower_)
     # A part of a whole counts what the whole does: "three of the eight charges".
-    for of in last.children:
-        if of.dep_ == "prep" and of.lower_ == "of":
+    whole = _of_what(last)
+    if whole is not None:
+        return whole
+    return _measured(last) if kind == "count" else None
+
+
+def _of_what(token: Token, besides: Token | None = None) -> str | None:
+    """The content word `token` is "of" ("three *of the eight charges*", "the number *of
+    dead*"), singular; None without one. `besides`: an "of" that does not count."""
+    for of in token.children:
+        if of.dep_ == "prep" and of.lower_ == "of" and of is not besides:
             whole = next((t for t in of.children if t.dep_ == "pobj"), None)
             if whole is not None and whole.is_alpha and whole.lower_ not in STOP_WORDS:
                 return _singular(whole.lower_)
-    return _measured(last) if kind == "count" else None
+    return None
 
 
 def _measured(number: Token) -> str | None:
@@ -517,12 +526,8 @@ def _measured(number: Token) -> str | None:
         noun = roles.get("dobj") or roles.get("nsubj") or roles.get("nsubjpass")
     if noun is None or _singular(noun.lower_) not in _COUNT_NOUNS or noun.dep_ not in _NOUN_ROLES:
         return None
-    for of in noun.children:  # "the number of dead": the dead are counted
-        if of.dep_ == "prep" and of.lower_ == "of" and of is not prep:
-            counted = next((t for t in of.children if t.dep_ == "pobj"), None)
-            if counted is not None and counted.is_alpha and counted.lower_ not in STOP_WORDS:
-                return _singular(counted.lower_)
-    return _singular(noun.lower_)
+    # "the number of dead": the dead are counted
+    return _of_what(noun, besides=prep) or _singular(noun.lower_)
 
 
 def _qualifier(before: str) -> str | None:
