@@ -965,9 +965,18 @@ def _plane(degrees: float, size: int = 384) -> np.ndarray:
     return vector
 
 
-def test_a_chain_of_paraphrases_is_not_one_fact():
+def _at_angles(statements: list[Statement], angles: list[float]):
+    """One one-sentence article per statement, from outlets a0, a1 ..., each sentence's
+    vector at its angle in one plane (so that the cosines between them are known)."""
     from storyline.compare import StoryArticle
 
+    return [
+        StoryArticle(f"a{n}", f"Outlet {n}", "2020-05-04", [statement], _plane(angle)[None, :])
+        for n, (statement, angle) in enumerate(zip(statements, angles, strict=True))
+    ]
+
+
+def test_a_chain_of_paraphrases_is_not_one_fact():
     # A~B and C~D are close; B~C is close enough to link, A~C and B~D are not: "A says
     # what B says, B what C says" must not make A, B, C and D one fact.
     angles = [0.0, 31.8, 68.7, 94.5]
@@ -977,16 +986,7 @@ def test_a_chain_of_paraphrases_is_not_one_fact():
         "The ferry carrying cars reached the island port by mid-morning.",
         "By mid-morning the car ferry had docked at the island port.",
     ]
-    articles = [
-        StoryArticle(
-            f"a{n}",
-            f"Outlet {n}",
-            "2020-05-04",
-            [Statement.of(f"a{n}", 0, text)],
-            _plane(angle)[None, :],
-        )
-        for n, (text, angle) in enumerate(zip(texts, angles, strict=True))
-    ]
+    articles = _at_angles([Statement.of(f"a{n}", 0, t) for n, t in enumerate(texts)], angles)
     facts = [f for f in compare_story("s", articles, None).facts if len(f.mentions) > 1]
     assert sorted(sorted(m.article for m in f.mentions) for f in facts) == [
         ["a0", "a1"],
@@ -1006,23 +1006,15 @@ def test_figures_that_are_compatible_but_far_apart_are_no_shared_fact(nlp):
 
 
 def test_a_small_count_alone_makes_no_fact(nlp):
-    from storyline.compare import StoryArticle
-
     # Far apart in meaning (cosine 0.5), sharing "the two leaders" and one other word.
     first = _annotated(nlp, "The two leaders will discuss the air embargo at the palace.")
     second = _annotated(nlp, "The two leaders drove straight to the palace for talks.")
-    articles = [
-        StoryArticle("a", "Outlet A", "2020-05-04", [first], _plane(0.0)[None, :]),
-        StoryArticle("b", "Outlet B", "2020-05-04", [second], _plane(60.0)[None, :]),
-    ]
+    articles = _at_angles([first, second], [0.0, 60.0])
     assert all(len(f.mentions) == 1 for f in compare_story("s", articles, None).facts)
     # The same sentences with a figure of ten or more share it.
     first = _annotated(nlp, "The 12 leaders will discuss the air embargo at the palace.")
     second = _annotated(nlp, "The 12 leaders drove straight to the palace for talks.")
-    articles = [
-        StoryArticle("a", "Outlet A", "2020-05-04", [first], _plane(0.0)[None, :]),
-        StoryArticle("b", "Outlet B", "2020-05-04", [second], _plane(60.0)[None, :]),
-    ]
+    articles = _at_angles([first, second], [0.0, 60.0])
     assert any(len(f.mentions) == 2 for f in compare_story("s", articles, None).facts)
 
 
@@ -1064,8 +1056,6 @@ def test_figures_agree_whichever_comes_first(nlp):
 
 @pytest.mark.parametrize("first", [0, 3])
 def test_a_disagreement_stays_in_its_fact_whatever_the_order(first):
-    from storyline.compare import StoryArticle
-
     # Three outlets report the approval in close words; the fourth denies it and is
     # linked to one of them only: the conflict must not depend on the order of articles.
     texts = [
@@ -1075,16 +1065,7 @@ def test_a_disagreement_stays_in_its_fact_whatever_the_order(first):
         "European regulators have not approved the deal, a person familiar said.",
     ]
     angles = [0.0, 8.0, 16.0, -58.0]  # the denial is near the first report only
-    articles = [
-        StoryArticle(
-            f"a{n}",
-            f"Outlet {n}",
-            "2020-05-04",
-            [Statement.of(f"a{n}", 0, text)],
-            _plane(angle)[None, :],
-        )
-        for n, (text, angle) in enumerate(zip(texts, angles, strict=True))
-    ]
+    articles = _at_angles([Statement.of(f"a{n}", 0, t) for n, t in enumerate(texts)], angles)
     articles.insert(0, articles.pop(first))
     comparison = compare_story("s", articles, None)
     assert [c.kind for c in comparison.conflicts] == ["polarity"]
@@ -1093,18 +1074,13 @@ def test_a_disagreement_stays_in_its_fact_whatever_the_order(first):
 
 
 def test_a_fact_reads_as_its_most_central_then_shortest_mention(nlp):
-    from storyline.compare import StoryArticle
-
     long = _annotated(
         nlp,
         "Investigators were interested in the wiring behind the cockpit, although nothing "
         "shows it played a role in the crash that killed all 229 people aboard.",
     )
     short = _annotated(nlp, "The crash killed all 229 people aboard the jet.")
-    articles = [
-        StoryArticle("a", "Outlet A", "2020-05-04", [long], _plane(0.0)[None, :]),
-        StoryArticle("b", "Outlet B", "2020-05-05", [short], _plane(60.0)[None, :]),
-    ]
+    articles = _at_angles([long, short], [0.0, 60.0])
     [fact] = [f for f in compare_story("s", articles, None).facts if len(f.mentions) == 2]
     assert fact.mentions[0].text == long.text  # mentions stay in publication order
     assert fact.text == short.text
