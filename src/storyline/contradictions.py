@@ -222,7 +222,7 @@ class Statement:
             if t not in _REPORTING
         }
         # Capitalised words name who and where; what two statements say lies in the rest.
-        names = {w.lower() for w in _CAPITALISED.findall(text)} - {PERMISSION}
+        names = _names(text)
         granted = set()
         for tokens, at in _permission_words(text):
             following = " ".join(tokens[at + 1 : at + 1 + _OBJECT_WORDS])
@@ -420,7 +420,7 @@ def denied(text: str) -> frozenset[tuple[str, ...]]:
     its clause and before any subordinate clause; names do not count ("a *ban* on
     Libya's sales" is about sales). Empty when the statement denies nothing. Cost:
     linear in the text."""
-    names = {w.lower() for w in _CAPITALISED.findall(text)}
+    names = _names(text)
     found: set[tuple[str, ...]] = set()
     for clause in _clauses(text):
         tokens = _before_condition(clause)  # the places `_denials` gives are in these
@@ -670,19 +670,15 @@ def _said(text: str, hedged: frozenset[str] = frozenset()) -> set[str]:
     prediction's rest of the clause ("should be *considered* threatened", "likely to
     become an *endangered* species"), unless the denial is `hedged` alike ("could not
     prove damaging" denies "could prove damaging")."""
-    names = set()
-    for match in _CAPITALISED.finditer(text):
-        before = text[: match.start()].rstrip()
-        if before and before[-1] not in _OPENING_MARKS:  # the first word names nothing
-            names.add(match.group().lower())
+    names = _names(text)
     said = set()
-    months = {"may"} if re.search(r"\bMay\b", text) else set()  # "in May approved"
     for tokens in _clauses(text):
         foreseen = False
         for i, t in enumerate(tokens):
             if t in _SCOPE_ENDS or t == "that":
                 foreseen = False  # "could collapse after it was *damaged*": that was
-            if _hedges(tokens, i) and t not in hedged and t not in months:
+            # "in May approved": a name is no hedge
+            if _hedges(tokens, i) and t not in hedged and t not in names:
                 foreseen = True
             if foreseen or t in _GRANTING or t in _REFUSING or t in names:
                 continue
@@ -692,6 +688,18 @@ def _said(text: str, hedged: frozenset[str] = frozenset()) -> set[str]:
     if _permission_words(text):
         said.add(PERMISSION)
     return said
+
+
+def _names(text: str) -> set[str]:
+    """The lower-cased words that `text` capitalises mid-sentence ("the *Endangered*
+    Species Act", "in *May*"): not the first word, nor one after a colon, quotation mark,
+    bracket or dash, where a sentence, quote or dateline's text begins."""
+    names = set()
+    for match in _CAPITALISED.finditer(text):
+        before = text[: match.start()].rstrip()
+        if before and before[-1] not in _OPENING_MARKS:
+            names.add(match.group().lower())
+    return names
 
 
 def _hedges(tokens: list[str], at: int) -> bool:
