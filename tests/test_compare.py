@@ -447,6 +447,12 @@ def test_a_refusal_that_did_not_happen_is_no_conflict(refusal):
             "The owl is not endangered, the agency said.",
             "The owl is likely to become endangered within a decade, the agency said.",
         ),
+        # A contrasting "not" negates its whole phrase, not any trial.
+        (
+            "Most of what is known about the drug comes from animal studies, not trials in "
+            "patients followed for years.",
+            "The researchers said their new trial of the drug was the largest to date.",
+        ),
         # Names are not said: "the Endangered Species Act" affirms nothing endangered.
         (
             "Officials say the owl is not endangered.",
@@ -470,6 +476,10 @@ def test_what_is_not_asserted_is_no_polarity_conflict(first, second):
             "The troops will be allowed to stay for four weeks.",
         ),
         ("The victim was stabbed, not shot, police said.", "The victim was shot twice."),
+        (
+            "The money came from private donors, not public funds, the charity said.",
+            "The charity was paid from public funds last year.",
+        ),
         (
             "The regulator insisted that the bank had definitely not sold the bonds to savers.",
             "The bank sold the bonds to savers.",
@@ -620,6 +630,19 @@ def test_a_figure_for_part_of_a_count_does_not_clash_with_the_total(nlp, part):
         (
             "Rescuers recovered 40 victims of Tuesday's crash from the river.",
             "Rescuers recovered 55 victims of the crash from the river.",
+            True,
+        ),
+        # A sum of several kinds against one of them; the same kind still clashes.
+        (
+            "The floods destroyed 10.4 billion pesos (dlrs 252.8 million) worth of roads, "
+            "crops and other property, officials said.",
+            "The floods last month destroyed some 4 billion pesos (dlrs 100 million) worth "
+            "of crops.",
+            False,
+        ),
+        (
+            "The hailstorm destroyed $40 million worth of crops, officials said.",
+            "The hailstorm destroyed $90 million worth of crops, officials said.",
             True,
         ),
         # "The number of dead" and "the number of injured" count different people.

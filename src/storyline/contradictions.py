@@ -122,7 +122,7 @@ _BEFORE_PREDICATE = frozenset(
     "be been being is are was were am have has had do does did to a an the any anything yet "
     "ever even also so much more very further longer single always all".split()
 )
-_PHRASE_WORDS = 3  # content words of the noun phrase after "no"
+_PHRASE_WORDS = 3  # content words of the noun phrase after "no" or a contrasting "not"
 # After these a capital opens a sentence, a quote or a dateline's text; it names nothing.
 _OPENING_MARKS = frozenset(':"“‘(—–-')
 _SUPERLATIVES = frozenset({"most", "least", "best", "worst"})
@@ -141,6 +141,9 @@ _CONTROL = frozenset(
 _DAYS_PER = {"minute": 1 / 1440, "hour": 1 / 24, "day": 1, "week": 7, "month": 30.4, "year": 365}
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
 _CONTEXT_CHARS = 60
+_LIST_TOKENS = re.compile(r"[\w'’-]+|,")  # words and the commas that join a list's items
+_LIST_REACH = 3  # words of one item of a list ("attempted murder") before its "and" or ","
+_LIST_JOINS = frozenset({",", "and", "or"})
 _QUOTE_WORDS = 5  # shorter quotes ("no comment") are said by many
 _OBJECT_WORDS = 6  # words after "allowed", "denied" ... that say what is allowed or denied
 _SPANS = re.compile(
@@ -195,8 +198,9 @@ class Statement:
     places: frozenset[str] = frozenset()  # the places it names, lower-cased
     # The places named around each of `quantities`: "32 people *in Poland*".
     figure_places: tuple[frozenset[str], ...] = ()
-    # What narrows each figure's thing: "three charges of *attempted murder*" (or "").
-    kinds: tuple[str, ...] = ()
+    # What narrows each figure's thing: "three charges of *attempted* murder", one stem
+    # for each kind of a list ("of *crops* and *roads*"); () when nothing does.
+    kinds: tuple[tuple[str, ...], ...] = ()
     # Whether each figure is a total over a region: "62 people *throughout* Europe".
     totals: tuple[bool, ...] = ()
 
@@ -422,11 +426,11 @@ def denied(text: str) -> frozenset[tuple[str, ...]]:
     linear in the text."""
     names = _names(text)
     found: set[tuple[str, ...]] = set()
-    for clause in _clauses(text):
+    for number, clause in enumerate(_clauses(text)):
         tokens = _before_condition(clause)  # the places `_denials` gives are in these
         for at in _denials(tokens):
             if tokens[at] in NEGATIONS:
-                found |= _negated(tokens, at, names)
+                found |= _negated(tokens, at, names, contrast=number > 0)
                 continue
             scope = _scope(tokens, at, names, _SCOPE_ENDS)
             governed = {(_concept(t),) for t in scope[:_OBJECT_WORDS] if t not in STOP_WORDS}
@@ -441,9 +445,14 @@ def _clauses(text: str) -> list[list[str]]:
     return [words(clause) for clause in _CLAUSES.split(text)]
 
 
-def _negated(tokens: list[str], at: int, names: set[str]) -> set[tuple[str, ...]]:
+def _negated(
+    tokens: list[str], at: int, names: set[str], *, contrast: bool = False
+) -> set[tuple[str, ...]]:
     """What the negation at `at` of a clause's `tokens` negates, up to a subordinate clause,
-    as phrases (see `denied`). "Nobody", "none", "not one" stand for the subject: then the
+    as phrases (see `denied`). A "not" that opens a clause after another (`contrast`)
+    sets what follows against what came before, so its whole short phrase is negated
+    ("observational studies, not *studies* of *children*"; "stabbed, not *shot*"), not
+    any study. "Nobody", "none", "not one" stand for the subject: then the
     first content word after the last auxiliary ("none of the passengers were *hurt*"), or
     every content word without one ("nobody *died*"). Otherwise the first word that is not
     an auxiliary, article or adverb ("did not immediately *respond*"); right after "no",
@@ -462,6 +471,9 @@ def _negated(tokens: list[str], at: int, names: set[str]) -> set[tuple[str, ...]
         return {(c,) for c in (content[:1] if auxiliaries else content)}
     if not ahead:
         return set()
+    if contrast and at == 0 and tokens[at] == "not":
+        content = [t for t in scope if t not in STOP_WORDS][:_PHRASE_WORDS]
+        return {tuple(dict.fromkeys(_concept(t) for t in content))} if content else set()
     predicate = ahead[0]
     place = scope.index(predicate)
     nearby = set(tokens[max(0, at - 1) : at]) | set(scope[:place])
@@ -848,31 +860,73 @@ def _other_kinds(a: Statement, i: int, b: Statement, j: int) -> bool:
     """Whether two figures count different kinds of a thing: one is narrowed after "of"
     by a word the other statement does not use ("three charges of *attempted* murder"
     against "four of five charges"; not "120 cases of measles" against "200 measles
-    cases")."""
+    cases"), or by a list of kinds the other does not name all of ("worth of
+    *infrastructure*, crops and other property" against "worth of crops")."""
 
-    def unsaid(kind: str, other: Statement) -> bool:
-        return bool(kind) and kind not in {stem(t) for t in words(other.text)}
+    def unsaid(kinds: tuple[str, ...], other: Statement) -> bool:
+        said = {stem(t) for t in words(other.text)}
+        return any(kind not in said for kind in kinds)
 
     if a.kinds[i] == b.kinds[j]:
         return False
     return unsaid(a.kinds[i], b) or unsaid(b.kinds[j], a)
 
 
-def _kind_of(quantity: Quantity, text: str) -> str:
-    """The word that narrows what a figure counts, after "of": "three charges of
-    *attempted* murder", "120 cases of *measles*"; "" when nothing does (not "of the",
-    "of them", nor the "of" of a partitive, "four of five charges")."""
+def _kind_of(quantity: Quantity, text: str) -> tuple[str, ...]:
+    """The stems that narrow what a figure counts, after "of": "three charges of
+    *attempted* murder", "120 cases of *measles*", "4 billion pesos (100 million dollars)
+    worth of *crops*", one for each kind of a list ("of *infrastructure*, *crops* and
+    other *property*"); () when nothing does (not "of the", "of them", nor the "of" of a
+    partitive, "four of five charges")."""
     at = text.find(quantity.text)
-    if at < 0 or not quantity.what:
-        return ""
-    after = words(text[at + len(quantity.text) : at + len(quantity.text) + _CONTEXT_CHARS])
-    noun = next((i for i, t in enumerate(after[:3]) if t.startswith(quantity.what[:4])), None)
-    if noun is None or after[noun + 1 : noun + 2] != ["of"] or len(after) < noun + 3:
-        return ""
-    kind = after[noun + 2]
-    if kind in STOP_WORDS or re.search(rf"\b{kind[:1].upper()}{re.escape(kind[1:])}", text):
-        return ""  # a name or a day ("victims of *Tuesday's* crash") is no kind
-    return stem(kind)
+    if at < 0 or not (quantity.what or quantity.kind == "money"):
+        return ()
+    following = text[at + len(quantity.text) : at + len(quantity.text) + 2 * _CONTEXT_CHARS]
+    following = re.sub(r"\([^()]*\)", " ", following)  # "pesos (dlrs 100 million) worth"
+    after = _LIST_TOKENS.findall(following.lower())
+    last = words(quantity.text)[-1:]
+    if not quantity.what or (last and last[0].startswith(quantity.what[:4])):
+        rest = after  # the figure ends with its noun ("100 million dollars") or is a sum
+    else:
+        noun = next((i for i, t in enumerate(after[:3]) if t.startswith(quantity.what[:4])), None)
+        if noun is None:
+            return ()
+        rest = after[noun + 1 :]
+    if rest[:1] == ["worth"]:  # "$40 million worth of crops", "pesos worth of crops"
+        rest = rest[1:]
+    if rest[:1] != ["of"]:
+        return ()
+    kinds = []
+    for item in _list_items(rest[1:]):
+        # A name or a day ("victims of *Tuesday's* crash") is no kind.
+        if re.search(rf"\b{item[:1].upper()}{re.escape(item[1:])}", text):
+            return ()
+        kinds.append(stem(item))
+    return tuple(kinds)
+
+
+def _list_items(tokens: list[str]) -> list[str]:
+    """The first word of each item of the list that opens `tokens` (words and commas):
+    "*infrastructure* , *crops* and other *property* , according to" gives three. A comma
+    joins another item only when an "and" or "or" closes the list soon after; a stop
+    word ends the list ("measles *in* the county"), and one that opens it leaves none
+    ("of *the* ...")."""
+    items: list[str] = []
+    at, closing = 0, False
+    while at < len(tokens) and tokens[at] not in STOP_WORDS and tokens[at] != ",":
+        items.append(tokens[at])
+        ahead = tokens[at + 1 : at + 1 + _LIST_REACH]
+        joint = next((k for k, t in enumerate(ahead) if t in _LIST_JOINS), None)
+        if closing or joint is None or any(t in STOP_WORDS for t in ahead[:joint]):
+            break
+        at += joint + 2
+        closing = ahead[joint] != ","
+        if not closing and not _LIST_JOINS.intersection(tokens[at : at + _LIST_REACH + 1]) - {","}:
+            break  # "crops and roads, officials said": no "and" closes a list after it
+        while at < len(tokens) and (tokens[at] in _PART_WORDS or tokens[at] in _LIST_JOINS):
+            closing = closing or tokens[at] != ","  # "crops, and other property"
+            at += 1
+    return items
 
 
 def _one_place(a: str, b: str) -> bool:
