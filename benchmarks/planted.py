@@ -1,7 +1,7 @@
 """How many conflicts planted in real news sentences the comparison finds (recall).
 
     python benchmarks/planted.py [--set duc2003] [--data ../shared/data] [--cache DIR]
-                                 [--per-kind 200] [--list]
+                                 [--per-kind 200] [--kinds quantity,polarity,...] [--list]
 
 Precision is read in the gold stories (benchmarks/conflicts.py); this measures the
 other side on the same text. Sentences of the set are sampled (fixed seed), and each
@@ -12,7 +12,10 @@ is changed in one way that makes it disagree with the original:
   alone, since "at least 62" and "at least 186" agree, and so are bare numbers, which
   measure nothing named ("Channel 4", "68 of 132 photos" captions aside);
 - negation: "not" goes after the sentence's first auxiliary ("was carrying" -> "was
-  not carrying"), in sentences that deny nothing yet.
+  not carrying"), in sentences that deny nothing yet;
+- duration: an exact or approximate duration is tripled ("three weeks" -> "9 weeks");
+- date: a date written out is moved three years ("in 1994" -> "in 1991", "Oct. 12,
+  1998" -> "Oct. 12, 1995") or, without a year, three days ("March 3" -> "March 6").
 
 The original and the changed sentence become two one-sentence articles from two
 outlets on the same day, annotated, embedded and compared as `storyline analyze`
@@ -45,12 +48,17 @@ _NUMBER_WORDS = {
 }
 _FIGURE_KINDS = {"count", "money", "percent"}
 _CLOSED = {None, "about"}  # qualifiers whose tripled figure cannot agree with the original
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_SPAN = re.compile(r"\d\s*(?:-|–|to|and)\s*\d|\b(?:between|from|since|until|through)\b", re.I)
+_MONTH_DAY = re.compile(
+    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? (\d{1,2})\b"
+)
 
 
-def planted(texts: list[tuple[str, list]]) -> Iterator[tuple[str, str, str]]:
+def planted(texts: list[tuple[str, list, list]]) -> Iterator[tuple[str, str, str]]:
     """(kind, original, changed) for every sentence that can take a plant, in order:
-    each sentence as (text, its quantities)."""
-    for text, quantities in texts:
+    each sentence as (text, its quantities, its time expressions)."""
+    for text, quantities, times in texts:
         for quantity in quantities:
             if quantity.kind not in _FIGURE_KINDS or quantity.qualifier not in _CLOSED:
                 continue
@@ -63,6 +71,34 @@ def planted(texts: list[tuple[str, list]]) -> Iterator[tuple[str, str, str]]:
         match = _AUXILIARY.search(text)
         if match and not says_not(text):
             yield "polarity", text, text[: match.end(1)] + " not" + text[match.end(1) :]
+        for quantity in quantities:
+            if quantity.kind != "duration" or quantity.qualifier not in _CLOSED:
+                continue
+            number, _, unit = quantity.text.partition(" ")
+            figure = _tripled(number)
+            if figure is not None and unit and text.count(quantity.text) == 1:
+                yield "duration", text, text.replace(quantity.text, f"{figure} {unit}")
+                break
+        for time in times:
+            moved = _moved(time.text)
+            if moved is not None and text.count(time.text) == 1:
+                yield "date", text, text.replace(time.text, moved)
+                break
+
+
+def _moved(date: str) -> str | None:
+    """A date written out, moved three years back ("in 1994" -> "in 1991"), or three
+    days on when it names a month's day but no year ("March 3" -> "March 6"); None for
+    anything else (relative dates, spans, weekdays)."""
+    if _SPAN.search(date):
+        return None
+    years = _YEAR.findall(date)
+    if len(years) == 1:
+        return _YEAR.sub(lambda m: str(int(m.group()) - 3), date)
+    day = _MONTH_DAY.search(date)
+    if not years and day and int(day.group(2)) <= 25:
+        return date[: day.start(2)] + str(int(day.group(2)) + 3) + date[day.end(2) :]
+    return None
 
 
 def _tripled(figure: str) -> str | None:
@@ -79,6 +115,9 @@ def main() -> None:
     set_options(parser)
     parser.add_argument("--per-kind", type=int, default=200)
     parser.add_argument("--list", action="store_true", help="print the plants not found")
+    parser.add_argument(
+        "--kinds", default="quantity,polarity,duration,date", help="plants to make, by kind"
+    )
     args = parser.parse_args()
     with prepared_set(args) as store:
         originals = engine.without_copies(store, None)
@@ -93,13 +132,23 @@ def main() -> None:
             continue
         for sentence in annotation.sentences:
             found = [q for q in annotation.quantities if q.sentence == sentence.index]
+            times = [t for t in annotation.times if t.sentence == sentence.index]
             if 8 <= len(sentence.text.split()) <= 60:
-                sentences.append((sentence.text, found))
+                sentences.append((sentence.text, found, times))
     rng = random.Random(SEED)
     rng.shuffle(sentences)
-    plants: dict[str, list[tuple[str, str]]] = {"quantity": [], "polarity": []}
+    plants: dict[str, list[tuple[str, str]]] = {
+        "quantity": [],
+        "polarity": [],
+        "duration": [],
+        "date": [],
+    }
+    wanted = set(args.kinds.split(","))
+    if unknown := wanted - set(plants):
+        parser.error(f"unknown plant kinds: {', '.join(sorted(unknown))}")
+    plants = {kind: found for kind, found in plants.items() if kind in wanted}
     for kind, original, changed in planted(sentences):
-        if len(plants[kind]) < args.per_kind:
+        if kind in plants and len(plants[kind]) < args.per_kind:
             plants[kind].append((original, changed))
     nlp, encoder = load_nlp(), load_encoder("auto")
     model, params = RelationModel.load(), CompareParams()
@@ -129,6 +178,9 @@ def main() -> None:
             if kind not in kinds:
                 missed.append((kind, original, changed, sorted(kinds)))
         total = len(pairs)
+        if not total:
+            print(f"| {kind} | 0 | – | – |")
+            continue
         shares = f"{right} ({right / total:.0%}) | {anything} ({anything / total:.0%})"
         print(f"| {kind} | {total} | {shares} |")
     if args.list:

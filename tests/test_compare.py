@@ -656,9 +656,13 @@ def test_a_figure_for_part_of_a_count_does_not_clash_with_the_total(nlp, part):
 def test_figures_of_different_places_or_kinds_do_not_clash(nlp, first, second, conflict):
     from storyline.contradictions import quantity_clash
 
+    assert _found_both_ways(quantity_clash, nlp, first, second) == {conflict}
+
+
+def _found_both_ways(check, nlp, first: str, second: str) -> set[bool]:
+    """Whether `check` finds a clash between the two texts, each way round."""
     a, b = _annotated(nlp, first), _annotated(nlp, second)
-    assert (quantity_clash(a, b) is not None) is conflict
-    assert (quantity_clash(b, a) is not None) is conflict
+    return {check(a, b) is not None, check(b, a) is not None}
 
 
 def _annotated(nlp, text: str) -> Statement:
@@ -1107,3 +1111,84 @@ def test_a_fact_reads_as_its_most_central_then_shortest_mention(nlp):
     [fact] = [f for f in compare_story("s", articles, None).facts if len(f.mentions) == 2]
     assert fact.mentions[0].text == long.text  # mentions stay in publication order
     assert fact.text == short.text
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "clash"),
+    [
+        # One date of several changed: it is matched by what it dates.
+        (
+            "Both men were indicted in 1991, and the United Nations imposed sanctions in 1992.",
+            "Both men were indicted in 1988, and the United Nations imposed sanctions in 1992.",
+            True,
+        ),
+        (
+            "Lane was born in Brooklyn on Feb. 24, 1927, and earned his law degree in 1951.",
+            "Lane was born in Brooklyn on Feb. 24, 1924, and earned his law degree in 1951.",
+            True,
+        ),
+        # Nothing before either date: matched by their places.
+        (
+            "In 1994 he made his first visit to Croatia, which lost a third of its land in 1991.",
+            "In 1991 he made his first visit to Croatia, which lost a third of its land in 1991.",
+            True,
+        ),
+        # The same dates, or one more date on one side: no clash.
+        (
+            "Lane was born in Brooklyn in 1927 and earned his law degree in 1951.",
+            "Lane, who was born in 1927, earned his law degree in 1951 in Brooklyn.",
+            False,
+        ),
+        (
+            "The steel plant closed in 2009.",
+            "The steel plant, opened in 1971, closed in 2009.",
+            False,
+        ),
+        # Different things dated, alone or beside a shared date.
+        (
+            "Indonesia invaded East Timor in 1975, after Portugal left.",
+            "Indonesia annexed East Timor in 1976, a year after intervening in a civil war.",
+            False,
+        ),
+        (
+            "The steel plant, opened in 1971, closed in 2009.",
+            "The steel plant, bought in 1985, closed in 2009.",
+            False,
+        ),
+    ],
+)
+def test_dates_clash_when_one_has_no_counterpart(nlp, first, second, clash):
+    from storyline.contradictions import date_clash
+
+    assert _found_both_ways(date_clash, nlp, first, second) == {clash}
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("The video of the jump lasts 39 seconds.", "The video of the jump lasts 117 seconds."),
+        (
+            "She was the first pope in six centuries to resign.",
+            "She was the first pope in 18 centuries to resign.",
+        ),
+        (
+            "Savannah had its heaviest snowfall in nearly three decades.",
+            "Savannah had its heaviest snowfall in nearly nine decades.",
+        ),
+    ],
+)
+def test_durations_in_seconds_decades_and_centuries_clash(nlp, first, second):
+    from storyline.contradictions import quantity_clash
+
+    a, b = _annotated(nlp, first), _annotated(nlp, second)
+    assert quantity_clash(a, b) is not None
+
+
+def test_statements_dated_apart_speak_of_different_moments(nlp):
+    from storyline.contradictions import another_moment
+
+    invaded = _annotated(nlp, "Indonesia invaded East Timor in 1975, after Portugal left.")
+    annexed = _annotated(nlp, "Indonesia annexed East Timor in 1976, after a civil war.")
+    again = _annotated(nlp, "Indonesia took East Timor in 1975 and annexed it a year later.")
+    assert another_moment(invaded, annexed) and another_moment(annexed, invaded)
+    assert not another_moment(invaded, again)

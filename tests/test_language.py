@@ -263,6 +263,17 @@ def test_years_and_dates_are_not_quantities(nlp):
     assert found == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He postponed the vote until after the Oct. 25 second-round elections.",
+        "The edition follows the 1837 Second Edition of the book.",
+    ],
+)
+def test_an_ordinal_second_is_no_duration(nlp, text):
+    assert all(q.kind != "duration" for q in annotate(nlp, text).quantities)
+
+
 def test_qualifier_bounds_tell_agreement_from_conflict():
     def q(value, qualifier):
         return Quantity(value, None, "troop", qualifier, "count", "", 0)

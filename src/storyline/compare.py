@@ -48,7 +48,7 @@ from storyline.relations import LABELS, RelationModel, pair_features, swap_pairs
 ENTAILMENT, CONTRADICTION = LABELS.index("entailment"), LABELS.index("contradiction")
 #: Part of every stored comparison's key: bump it when the method changes, and
 #: stories are compared again.
-COMPARE_VERSION = "compare-17"
+COMPARE_VERSION = "compare-18"
 _PLACES = frozenset({"GPE", "LOC"})  # entity labels of countries, cities, regions
 
 
@@ -223,10 +223,11 @@ def _clash(
     # Statements dated apart, or one dated far from the other's report, likely speak of
     # different moments: their figures, polarity or claims may differ without conflict,
     # but their dates may clash and their quotes still belong to one speaker.
-    dated_apart = date_clash(a, b)
-    if cosine >= params.dates_cosine and dated_apart is not None:
-        return dated_apart
-    apart = dated_apart is not None or another_moment(a, b)
+    if cosine >= params.dates_cosine:
+        found = date_clash(a, b)
+        if found:
+            return found
+    apart = another_moment(a, b)
     if cosine >= params.figures_clash_cosine and not apart:
         found = quantity_clash(a, b)
         if found:

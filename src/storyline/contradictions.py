@@ -138,7 +138,18 @@ _NOT_SUPERLATIVE = frozenset(
 _CONTROL = frozenset(
     stem(w) for w in "want wish try plan intend expect need seem appear hope mean decide".split()
 )
-_DAYS_PER = {"minute": 1 / 1440, "hour": 1 / 24, "day": 1, "week": 7, "month": 30.4, "year": 365}
+_DAYS_PER = {
+    "second": 1 / 86400,
+    "minute": 1 / 1440,
+    "hour": 1 / 24,
+    "day": 1,
+    "week": 7,
+    "fortnight": 14,
+    "month": 30.4,
+    "year": 365,
+    "decade": 3652.5,
+    "century": 36525,
+}
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
 _CONTEXT_CHARS = 60
 _LIST_TOKENS = re.compile(r"[\w'’-]+|,")  # words and the commas that join a list's items
@@ -150,6 +161,7 @@ _SPANS = re.compile(
     r"\b(for|within|since|over|during|past|next|last|ago|until|till|through|before|after)\b",
     re.IGNORECASE,
 )
+_SLOT_WORDS = 2  # content words before a date that say what it dates
 _DATE_SLACK = timedelta(days=1)  # reports a day apart often resolve "yesterday" differently
 # A date this far from the other report's: the two statements speak of different moments.
 _ANOTHER_MOMENT = 30  # days
@@ -351,7 +363,13 @@ def _counts_a_part(quantity: Quantity, text: str) -> bool:
 
 
 def date_clash(a: Statement, b: Statement) -> Finding | None:
-    """Both statements date what they say, and no date of one overlaps a date of the other.
+    """Both statements date what they say, and a date of each has no counterpart in the
+    other while they date the same thing: the words before them (names aside) share a
+    word ("*indicted* in 1991, sanctions in 1992" against "*indicted* in 1988,
+    sanctions in 1992"), or one says nothing of what it dates, or neither does and
+    they stand at the same place of as many dates ("In 1994 he made his first visit"
+    against "In 1991 he made …"). "Invaded in 1975" against "annexed in 1976" date
+    different things.
 
     Only meaningful for statements already known to say the same thing (the
     caller checks similarity first).
@@ -360,21 +378,68 @@ def date_clash(a: Statement, b: Statement) -> Finding | None:
     dated_b = _explicit_dates(b.times)
     if not dated_a or not dated_b:
         return None
-    if any(_near(ta, tb) for ta in dated_a for tb in dated_b):
-        return None
-    return Finding("date", _when(dated_a[0]), _when(dated_b[0]))
+    slots_a = [_date_slot(t, a.text) for t in dated_a]
+    slots_b = [_date_slot(t, b.text) for t in dated_b]
+
+    def same_place(k: int, m: int) -> bool:
+        if slots_a[k] & slots_b[m]:
+            return True
+        empty = not slots_a[k] and not slots_b[m]
+        return empty and k == m and len(dated_a) == len(dated_b)
+
+    # Each date meets at most one counterpart, one in its own place first: "In 1991 …
+    # lost its land in 1991" has two dates for "In 1994 … in 1991" to match.
+    alone_a, alone_b = set(range(len(dated_a))), set(range(len(dated_b)))
+    for placed in (True, False):
+        for k in sorted(alone_a):
+            m = next(
+                (
+                    m
+                    for m in sorted(alone_b)
+                    if _near(dated_a[k], dated_b[m]) and (same_place(k, m) or not placed)
+                ),
+                None,
+            )
+            if m is not None:
+                alone_a.discard(k)
+                alone_b.discard(m)
+    # With no date in common, one that says nothing of what it dates may date anything.
+    loose = len(alone_a) == len(dated_a) and len(alone_b) == len(dated_b)
+    for k in sorted(alone_a):
+        for m in sorted(alone_b):
+            vague = not slots_a[k] or not slots_b[m]
+            if same_place(k, m) or (loose and vague):
+                return Finding("date", _when(dated_a[k]), _when(dated_b[m]))
+    return None
+
+
+def _date_slot(time: TimeExpression, text: str) -> set[str]:
+    """What a date dates: the last `_SLOT_WORDS` content words before it in its clause
+    that are not capitalised ("Lane was *born* in Brooklyn on"), stemmed; empty when
+    none are or the date is not found in `text`."""
+    at = text.find(time.text)
+    if at < 0:
+        return set()
+    clause = re.split(r"[,;:()—–]", text[:at])[-1]  # "The plant, *opened* in 1971"
+    # Capitalised words, even a sentence's first, likely name who or where, not what.
+    lower = " ".join(w for w in clause.split() if not w[:1].isupper())
+    return {stem(t) for t in list(content_terms(lower))[-_SLOT_WORDS:]}
 
 
 def another_moment(a: Statement, b: Statement) -> bool:
-    """Only one statement dates what it says, and every such date lies more than
-    `_ANOTHER_MOMENT` days from the other's report: "In 1966 up to 100,000 meteors an hour
-    fell" speaks of another moment than an undated "the shower peaked at 2,000 an
-    hour" published today, so their figures and polarity may differ without conflict.
-    The undated statement is taken to speak of its publication date (else of the
-    dated one's). Cost: one pass over the two statements' time expressions."""
+    """Whether the statements speak of different moments, so that their figures and
+    polarity may differ without conflict: both date what they say and no date of one
+    overlaps a date of the other ("invaded in 1975", "annexed in 1976"), or only one
+    does and every such date lies more than `_ANOTHER_MOMENT` days from the other's
+    report ("In 1966 up to 100,000 meteors an hour fell" against an undated "the
+    shower peaked at 2,000 an hour" published today). The undated statement is taken
+    to speak of its publication date (else of the dated one's). Cost: one pass over
+    the two statements' time expressions."""
     dated_a, dated_b = _explicit_dates(a.times), _explicit_dates(b.times)
-    if bool(dated_a) == bool(dated_b):
-        return False  # both dated: `date_clash` compares them; neither: nothing to go on
+    if dated_a and dated_b:
+        return not any(_near(ta, tb) for ta in dated_a for tb in dated_b)
+    if not dated_a and not dated_b:
+        return False  # nothing to go on
     dated, (dated_side, undated) = (dated_a, (a, b)) if dated_a else (dated_b, (b, a))
     reference = day_number(undated.published) or day_number(dated_side.published)
     if reference is None:
@@ -389,10 +454,12 @@ def another_moment(a: Statement, b: Statement) -> bool:
 
 
 def _near(ta: TimeExpression, tb: TimeExpression) -> bool:
-    """The two spans overlap, give or take `_DATE_SLACK`."""
+    """The two spans overlap, give or take `_DATE_SLACK` between two days (not between
+    two years: 1991 ends the day before 1992 begins)."""
     start_a, end_a = date.fromisoformat(ta.start[:10]), date.fromisoformat(ta.end[:10])
     start_b, end_b = date.fromisoformat(tb.start[:10]), date.fromisoformat(tb.end[:10])
-    return start_a <= end_b + _DATE_SLACK and start_b <= end_a + _DATE_SLACK
+    slack = _DATE_SLACK if start_a == end_a and start_b == end_b else timedelta(0)
+    return start_a <= end_b + slack and start_b <= end_a + slack
 
 
 def _explicit_dates(times: list[TimeExpression]) -> list[TimeExpression]:

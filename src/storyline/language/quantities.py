@@ -449,11 +449,21 @@ def _unit(doc: Doc, start: int, unit_token: Token | None) -> tuple[str, str | No
     if _currency(word):
         return "money", _currency(word)
     singular = _singular(word)
-    if singular in DURATIONS:
+    if singular in DURATIONS and not _ordinal(unit_token):
         return "duration", DURATIONS[singular]
     if singular in MEASURES or word in MEASURES:
         return "measure", singular
     return "count", None
+
+
+def _ordinal(unit_token: Token) -> bool:
+    """Whether a "second" after a number is the ordinal, not the unit: capitalised ("the
+    1837 *Second* Edition") or joined to the next word ("the Oct. 25 *second*-round
+    elections")."""
+    if unit_token.lower_ != "second":
+        return False
+    joined = unit_token.i + 1 < len(unit_token.doc) and unit_token.nbor(1).text == "-"
+    return unit_token.text[:1].isupper() or joined
 
 
 def _is_date_or_label(numbers, kind: str) -> bool:
