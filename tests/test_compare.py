@@ -447,11 +447,12 @@ def test_a_refusal_that_did_not_happen_is_no_conflict(refusal):
             "The owl is not endangered, the agency said.",
             "The owl is likely to become endangered within a decade, the agency said.",
         ),
-        # A contrasting "not" negates its whole phrase, not any trial.
+        # A contrasting "not" that repeats what it is set against negates the rest too:
+        # not studies in patients, not any study.
         (
-            "Most of what is known about the drug comes from animal studies, not trials in "
+            "Most of what is known about the drug comes from animal studies, not studies in "
             "patients followed for years.",
-            "The researchers said their new trial of the drug was the largest to date.",
+            "The researchers said their new study of the drug was the largest to date.",
         ),
         # Names are not said: "the Endangered Species Act" affirms nothing endangered.
         (
@@ -479,6 +480,15 @@ def test_what_is_not_asserted_is_no_polarity_conflict(first, second):
         (
             "The money came from private donors, not public funds, the charity said.",
             "The charity was paid from public funds last year.",
+        ),
+        # A contrast negates its run of words, not what follows it.
+        (
+            "Prosecutors charged him with manslaughter, not murder in the death of his wife.",
+            "Prosecutors charged him with murder.",
+        ),
+        (
+            "Two officers were shot at, but not injured by the gunman on Tuesday.",
+            "Two officers were injured on Tuesday.",
         ),
         (
             "The regulator insisted that the bank had definitely not sold the bonds to savers.",
@@ -643,6 +653,17 @@ def test_a_figure_for_part_of_a_count_does_not_clash_with_the_total(nlp, part):
         (
             "The hailstorm destroyed $40 million worth of crops, officials said.",
             "The hailstorm destroyed $90 million worth of crops, officials said.",
+            True,
+        ),
+        # What comes after the "of" phrase is not a kind; a part larger than its whole clashes.
+        (
+            "The fire caused $5 million worth of damage, according to police and fire officials.",
+            "The fire caused $15 million worth of damage, police said.",
+            True,
+        ),
+        (
+            "Thieves stole $2 million worth of jewelry and watches from the store.",
+            "Thieves stole $6 million worth of jewelry from the store.",
             True,
         ),
         # "The number of dead" and "the number of injured" count different people.
@@ -1133,6 +1154,23 @@ def test_a_fact_reads_as_its_most_central_then_shortest_mention(nlp):
             "In 1991 he made his first visit to Croatia, which lost a third of its land in 1991.",
             True,
         ),
+        # A date meets a counterpart that dates the same thing, not one that follows "and".
+        (
+            "She was elected to the Senate in 2004 and re-elected in 2010.",
+            "She was elected to the Senate in 2010.",
+            True,
+        ),
+        (
+            "He was arrested in 2015 and convicted in 2017.",
+            "He was arrested in 2015 and released in 2019.",
+            False,
+        ),
+        # A date of the saying dates the report, not the news.
+        (
+            "The storm killed 12 people, officials said on Oct. 3.",
+            "The storm killed 36 people, officials said on Oct. 5.",
+            False,
+        ),
         # The same dates, or one more date on one side: no clash.
         (
             "Lane was born in Brooklyn in 1927 and earned his law degree in 1951.",
@@ -1180,8 +1218,32 @@ def test_dates_clash_when_one_has_no_counterpart(nlp, first, second, clash):
 def test_durations_in_seconds_decades_and_centuries_clash(nlp, first, second):
     from storyline.contradictions import quantity_clash
 
-    a, b = _annotated(nlp, first), _annotated(nlp, second)
-    assert quantity_clash(a, b) is not None
+    assert _found_both_ways(quantity_clash, nlp, first, second) == {True}
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("The drought lasted two decades, officials said.", "The drought lasted 20 years."),
+        ("The treaty held for one century, historians said.", "The treaty held for 100 years."),
+        ("The blast lasted 60 seconds, witnesses said.", "The blast lasted one minute."),
+        ("The lease ran for 12 months, the firm said.", "The lease ran for one year."),
+    ],
+)
+def test_one_duration_in_two_units_agrees(nlp, first, second):
+    from storyline.contradictions import quantity_agreement, quantity_clash
+
+    assert _found_both_ways(quantity_clash, nlp, first, second) == {False}
+    assert quantity_agreement(_annotated(nlp, first), _annotated(nlp, second))
+
+
+def test_a_date_of_the_saying_leaves_the_figures_compared(nlp):
+    from storyline.contradictions import another_moment, quantity_clash
+
+    first = _annotated(nlp, "The storm killed 12 people, officials said on Oct. 3.")
+    second = _annotated(nlp, "The storm killed 36 people, officials said on Oct. 5.")
+    assert not another_moment(first, second)
+    assert quantity_clash(first, second) is not None
 
 
 def test_statements_dated_apart_speak_of_different_moments(nlp):

@@ -268,10 +268,36 @@ def test_years_and_dates_are_not_quantities(nlp):
     [
         "He postponed the vote until after the Oct. 25 second-round elections.",
         "The edition follows the 1837 Second Edition of the book.",
+        "Profit in the 2018 second quarter rose 10 percent.",
     ],
 )
 def test_an_ordinal_second_is_no_duration(nlp, text):
     assert all(q.kind != "duration" for q in annotate(nlp, text).quantities)
+
+
+def test_one_second_is_a_duration(nlp):
+    [found] = annotate(nlp, "The door stayed open for one second.").quantities
+    assert (found.kind, found.unit) == ("duration", "second")
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("The jury found him guilty on three charges of attempted murder.", ["attempted murder"]),
+        ("The jury found him guilty on four of five charges.", []),
+        (
+            "Floods destroyed 4 billion pesos (dlrs 100 million) worth of roads, crops and "
+            "other property, officials said.",
+            ["roads", "crops", "property"],
+        ),
+        ("The fire caused $5 million worth of damage, according to police.", ["damage"]),
+        ("Rescuers recovered 40 victims of Tuesday's crash.", ["crash"]),
+    ],
+)
+def test_what_narrows_a_figure_is_read_from_the_parse(nlp, text, kinds):
+    found = annotate(nlp, text).quantities
+    assert found[0].kinds == kinds
+    assert all(q.kinds == kinds for q in found if q.kind == "money")
 
 
 def test_qualifier_bounds_tell_agreement_from_conflict():

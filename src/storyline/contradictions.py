@@ -11,6 +11,7 @@ costs a reader more than a missed one. The relation classifier
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from datetime import date, timedelta
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from storyline.language.entities import name_key
-from storyline.language.quantities import QUALIFIERS
+from storyline.language.quantities import PART_WORDS, QUALIFIERS
 from storyline.model import Quantity, Quote, TimeExpression
 from storyline.relations import NEGATIONS, stem, words
 from storyline.stories import content_terms, day_number
@@ -138,6 +139,7 @@ _NOT_SUPERLATIVE = frozenset(
 _CONTROL = frozenset(
     stem(w) for w in "want wish try plan intend expect need seem appear hope mean decide".split()
 )
+_YEAR_DAYS = 365.25  # months, decades and centuries in years: "12 months" is "one year"
 _DAYS_PER = {
     "second": 1 / 86400,
     "minute": 1 / 1440,
@@ -145,16 +147,13 @@ _DAYS_PER = {
     "day": 1,
     "week": 7,
     "fortnight": 14,
-    "month": 30.4,
-    "year": 365,
-    "decade": 3652.5,
-    "century": 36525,
+    "month": _YEAR_DAYS / 12,
+    "year": _YEAR_DAYS,
+    "decade": 10 * _YEAR_DAYS,
+    "century": 100 * _YEAR_DAYS,
 }
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
 _CONTEXT_CHARS = 60
-_LIST_TOKENS = re.compile(r"[\w'’-]+|,")  # words and the commas that join a list's items
-_LIST_REACH = 3  # words of one item of a list ("attempted murder") before its "and" or ","
-_LIST_JOINS = frozenset({",", "and", "or"})
 _QUOTE_WORDS = 5  # shorter quotes ("no comment") are said by many
 _OBJECT_WORDS = 6  # words after "allowed", "denied" ... that say what is allowed or denied
 _SPANS = re.compile(
@@ -165,7 +164,6 @@ _SLOT_WORDS = 2  # content words before a date that say what it dates
 _DATE_SLACK = timedelta(days=1)  # reports a day apart often resolve "yesterday" differently
 # A date this far from the other report's: the two statements speak of different moments.
 _ANOTHER_MOMENT = 30  # days
-_PART_WORDS = frozenset({"other", "more", "additional", "further", "extra", "new"})
 _CLASH_CONTEXT = 0.3  # context overlap for two different figures to be of one thing
 _LIST_FIGURES = 6  # more figures than this in one sentence: a table or a list
 _CLOSE_RATIO = 1.2  # two figures of one fact are within a fifth of each other
@@ -210,11 +208,15 @@ class Statement:
     places: frozenset[str] = frozenset()  # the places it names, lower-cased
     # The places named around each of `quantities`: "32 people *in Poland*".
     figure_places: tuple[frozenset[str], ...] = ()
-    # What narrows each figure's thing: "three charges of *attempted* murder", one stem
-    # for each kind of a list ("of *crops* and *roads*"); () when nothing does.
+    # What narrows each figure's thing, one phrase of stems per thing listed: "charges of
+    # *attempted murder*", "of *crops* and *roads*" (see `Quantity.kinds`); () if nothing.
     kinds: tuple[tuple[str, ...], ...] = ()
     # Whether each figure is a total over a region: "62 people *throughout* Europe".
     totals: tuple[bool, ...] = ()
+    # The dates written out that date what it says (see `_event_dates`), and what each
+    # dates: the stemmed words before it ("was *born* on").
+    dates: tuple[TimeExpression, ...] = ()
+    date_slots: tuple[frozenset[str], ...] = ()
 
     @classmethod
     def of(
@@ -239,6 +241,7 @@ class Statement:
         }
         # Capitalised words name who and where; what two statements say lies in the rest.
         names = _names(text)
+        dated = _event_dates(times or [], text)
         granted = set()
         for tokens, at in _permission_words(text):
             following = " ".join(tokens[at + 1 : at + 1 + _OBJECT_WORDS])
@@ -263,10 +266,15 @@ class Statement:
                 frozenset(p.lower() for p in places if p in _window(q, text))
                 for q in quantities or []
             ),
-            kinds=tuple(_kind_of(q, text) for q in quantities or []),
+            kinds=tuple(
+                tuple(" ".join(map(stem, kind.split())) for kind in q.kinds)
+                for q in quantities or []
+            ),
             totals=tuple(
                 bool(_TOTAL_WORDS & set(words(_window(q, text)))) for q in quantities or []
             ),
+            dates=tuple(t for t, _ in dated),
+            date_slots=tuple(slot for _, slot in dated),
         )
 
 
@@ -342,7 +350,9 @@ def quantity_clash(a: Statement, b: Statement) -> Finding | None:
         for j, qb in enumerate(b.quantities):
             if i in agreeing_a or j in agreeing_b or i not in whole_a or j not in whole_b:
                 continue
-            if _elsewhere(a, i, b, j) or _other_kinds(a, i, b, j) or _overlap(qa, qb):
+            if _elsewhere(a, i, b, j) or _overlap(qa, qb):
+                continue
+            if _other_kinds(a, i, b, j) and not _part_exceeds_whole(a, i, b, j):
                 continue
             if _same_measure(a, i, b, j, _CLASH_CONTEXT):
                 kind = "duration" if qa.kind == "duration" else "quantity"
@@ -359,7 +369,7 @@ def _counts_a_part(quantity: Quantity, text: str) -> bool:
     if words(text[:at])[-1:] == ["another"]:
         return True
     following = words(text[at + len(quantity.text) :])[:1]
-    return bool(following) and following[0] in _PART_WORDS
+    return bool(following) and following[0] in PART_WORDS
 
 
 def date_clash(a: Statement, b: Statement) -> Finding | None:
@@ -374,12 +384,10 @@ def date_clash(a: Statement, b: Statement) -> Finding | None:
     Only meaningful for statements already known to say the same thing (the
     caller checks similarity first).
     """
-    dated_a = _explicit_dates(a.times)
-    dated_b = _explicit_dates(b.times)
+    dated_a, dated_b = a.dates, b.dates
     if not dated_a or not dated_b:
         return None
-    slots_a = [_date_slot(t, a.text) for t in dated_a]
-    slots_b = [_date_slot(t, b.text) for t in dated_b]
+    slots_a, slots_b = a.date_slots, b.date_slots
 
     def same_place(k: int, m: int) -> bool:
         if slots_a[k] & slots_b[m]:
@@ -387,19 +395,18 @@ def date_clash(a: Statement, b: Statement) -> Finding | None:
         empty = not slots_a[k] and not slots_b[m]
         return empty and k == m and len(dated_a) == len(dated_b)
 
+    def may_meet(k: int, m: int, placed: bool) -> bool:
+        if not _near(dated_a[k], dated_b[m]):
+            return False
+        # "elected in 2010" is no counterpart of "re-elected in 2010"
+        return same_place(k, m) or (not placed and (not slots_a[k] or not slots_b[m]))
+
     # Each date meets at most one counterpart, one in its own place first: "In 1991 …
     # lost its land in 1991" has two dates for "In 1994 … in 1991" to match.
     alone_a, alone_b = set(range(len(dated_a))), set(range(len(dated_b)))
     for placed in (True, False):
         for k in sorted(alone_a):
-            m = next(
-                (
-                    m
-                    for m in sorted(alone_b)
-                    if _near(dated_a[k], dated_b[m]) and (same_place(k, m) or not placed)
-                ),
-                None,
-            )
+            m = next((m for m in sorted(alone_b) if may_meet(k, m, placed)), None)
             if m is not None:
                 alone_a.discard(k)
                 alone_b.discard(m)
@@ -413,17 +420,25 @@ def date_clash(a: Statement, b: Statement) -> Finding | None:
     return None
 
 
-def _date_slot(time: TimeExpression, text: str) -> set[str]:
-    """What a date dates: the last `_SLOT_WORDS` content words before it in its clause
-    that are not capitalised ("Lane was *born* in Brooklyn on"), stemmed; empty when
-    none are or the date is not found in `text`."""
-    at = text.find(time.text)
-    if at < 0:
-        return set()
-    clause = re.split(r"[,;:()—–]", text[:at])[-1]  # "The plant, *opened* in 1971"
-    # Capitalised words, even a sentence's first, likely name who or where, not what.
-    lower = " ".join(w for w in clause.split() if not w[:1].isupper())
-    return {stem(t) for t in list(content_terms(lower))[-_SLOT_WORDS:]}
+def _event_dates(
+    times: list[TimeExpression], text: str
+) -> list[tuple[TimeExpression, frozenset[str]]]:
+    """The dates written out in `text` that date what it says, each with what it dates:
+    the last `_SLOT_WORDS` content words before it in its clause that are not
+    capitalised ("Lane was *born* in Brooklyn on"), stemmed, empty when there are none.
+    A date of the saying ("officials *said* on Oct. 3") dates the report, not the
+    news, and is left out. See `_explicit_dates` for which dates are written out."""
+    found = []
+    for time in _explicit_dates(times):
+        at = text.find(time.text)
+        # "The plant, *opened* in 1971", "arrested in 2015 and *convicted* in 2017"
+        clause = re.split(r"[()]", _CLAUSES.split(text[: max(at, 0)])[-1])[-1]
+        # Capitalised words, even a sentence's first, likely name who or where, not what.
+        lower = list(content_terms(" ".join(w for w in clause.split() if w[:1].islower())))
+        if lower and lower[-1] in _REPORTING:
+            continue
+        found.append((time, frozenset(stem(t) for t in lower[-_SLOT_WORDS:])))
+    return found
 
 
 def another_moment(a: Statement, b: Statement) -> bool:
@@ -435,7 +450,7 @@ def another_moment(a: Statement, b: Statement) -> bool:
     shower peaked at 2,000 an hour" published today). The undated statement is taken
     to speak of its publication date (else of the dated one's). Cost: one pass over
     the two statements' time expressions."""
-    dated_a, dated_b = _explicit_dates(a.times), _explicit_dates(b.times)
+    dated_a, dated_b = a.dates, b.dates
     if dated_a and dated_b:
         return not any(_near(ta, tb) for ta in dated_a for tb in dated_b)
     if not dated_a and not dated_b:
@@ -493,17 +508,19 @@ def denied(text: str) -> frozenset[tuple[str, ...]]:
     linear in the text."""
     names = _names(text)
     found: set[tuple[str, ...]] = set()
-    for number, clause in enumerate(_clauses(text)):
+    before: set[str] = set()  # the concepts of the clauses before, for a contrast
+    for clause in _clauses(text):
         tokens = _before_condition(clause)  # the places `_denials` gives are in these
         for at in _denials(tokens):
             if tokens[at] in NEGATIONS:
-                found |= _negated(tokens, at, names, contrast=number > 0)
+                found |= _negated(tokens, at, names, contrasted=before)
                 continue
             scope = _scope(tokens, at, names, _SCOPE_ENDS)
             governed = {(_concept(t),) for t in scope[:_OBJECT_WORDS] if t not in STOP_WORDS}
             # "The request was denied", "rejected it": a refusal of nothing named refuses
             # whatever the other statement grants.
             found |= governed or ({(PERMISSION,)} if tokens[at] in _REFUSING else set())
+        before |= {_concept(t) for t in clause if t not in STOP_WORDS}
     return frozenset(found)
 
 
@@ -513,13 +530,15 @@ def _clauses(text: str) -> list[list[str]]:
 
 
 def _negated(
-    tokens: list[str], at: int, names: set[str], *, contrast: bool = False
+    tokens: list[str], at: int, names: set[str], *, contrasted: set[str] | None = None
 ) -> set[tuple[str, ...]]:
     """What the negation at `at` of a clause's `tokens` negates, up to a subordinate clause,
-    as phrases (see `denied`). A "not" that opens a clause after another (`contrast`)
-    sets what follows against what came before, so its whole short phrase is negated
-    ("observational studies, not *studies* of *children*"; "stabbed, not *shot*"), not
-    any study. "Nobody", "none", "not one" stand for the subject: then the
+    as phrases (see `denied`). A "not" that opens a clause after others (whose concepts
+    are `contrasted`) sets its phrase against them: the phrase's run of content words is
+    negated ("stabbed, not *shot*"; "manslaughter, not *murder* in the death"), and when
+    the statement says all of that run already, what follows it too ("observational
+    studies, not *studies* of *children*": not any study). "Nobody", "none", "not one"
+    stand for the subject: then the
     first content word after the last auxiliary ("none of the passengers were *hurt*"), or
     every content word without one ("nobody *died*"). Otherwise the first word that is not
     an auxiliary, article or adverb ("did not immediately *respond*"); right after "no",
@@ -538,9 +557,12 @@ def _negated(
         return {(c,) for c in (content[:1] if auxiliaries else content)}
     if not ahead:
         return set()
-    if contrast and at == 0 and tokens[at] == "not":
-        content = [t for t in scope if t not in STOP_WORDS][:_PHRASE_WORDS]
-        return {tuple(dict.fromkeys(_concept(t) for t in content))} if content else set()
+    if contrasted and at == 0 and tokens[at] == "not":
+        phrase = _noun_phrase(scope)
+        if set(phrase) <= contrasted:
+            content = [_concept(t) for t in scope if t not in STOP_WORDS]
+            phrase = tuple(dict.fromkeys(content[:_PHRASE_WORDS]))
+        return {phrase}
     predicate = ahead[0]
     place = scope.index(predicate)
     nearby = set(tokens[max(0, at - 1) : at]) | set(scope[:place])
@@ -932,68 +954,27 @@ def _other_kinds(a: Statement, i: int, b: Statement, j: int) -> bool:
 
     def unsaid(kinds: tuple[str, ...], other: Statement) -> bool:
         said = {stem(t) for t in words(other.text)}
-        return any(kind not in said for kind in kinds)
+        return any(word not in said for kind in kinds for word in kind.split())
 
     if a.kinds[i] == b.kinds[j]:
         return False
     return unsaid(a.kinds[i], b) or unsaid(b.kinds[j], a)
 
 
-def _kind_of(quantity: Quantity, text: str) -> tuple[str, ...]:
-    """The stems that narrow what a figure counts, after "of": "three charges of
-    *attempted* murder", "120 cases of *measles*", "4 billion pesos (100 million dollars)
-    worth of *crops*", one for each kind of a list ("of *infrastructure*, *crops* and
-    other *property*"); () when nothing does (not "of the", "of them", nor the "of" of a
-    partitive, "four of five charges")."""
-    at = text.find(quantity.text)
-    if at < 0 or not (quantity.what or quantity.kind == "money"):
-        return ()
-    following = text[at + len(quantity.text) : at + len(quantity.text) + 2 * _CONTEXT_CHARS]
-    following = re.sub(r"\([^()]*\)", " ", following)  # "pesos (dlrs 100 million) worth"
-    after = _LIST_TOKENS.findall(following.lower())
-    last = words(quantity.text)[-1:]
-    if not quantity.what or (last and last[0].startswith(quantity.what[:4])):
-        rest = after  # the figure ends with its noun ("100 million dollars") or is a sum
+def _part_exceeds_whole(a: Statement, i: int, b: Statement, j: int) -> bool:
+    """Whether one figure counts some of the kinds the other counts together, and is
+    larger than it can be: "$6 million worth of jewelry" against "$2 million worth of
+    jewelry and watches"."""
+    kinds_a, kinds_b = set(a.kinds[i]), set(b.kinds[j])
+    if not kinds_a or not kinds_b:
+        return False  # "charges" against "charges of attempted murder": no list
+    if kinds_a < kinds_b:
+        part, whole = a.quantities[i], b.quantities[j]
+    elif kinds_b < kinds_a:
+        part, whole = b.quantities[j], a.quantities[i]
     else:
-        noun = next((i for i, t in enumerate(after[:3]) if t.startswith(quantity.what[:4])), None)
-        if noun is None:
-            return ()
-        rest = after[noun + 1 :]
-    if rest[:1] == ["worth"]:  # "$40 million worth of crops", "pesos worth of crops"
-        rest = rest[1:]
-    if rest[:1] != ["of"]:
-        return ()
-    kinds = []
-    for item in _list_items(rest[1:]):
-        # A name or a day ("victims of *Tuesday's* crash") is no kind.
-        if re.search(rf"\b{item[:1].upper()}{re.escape(item[1:])}", text):
-            return ()
-        kinds.append(stem(item))
-    return tuple(kinds)
-
-
-def _list_items(tokens: list[str]) -> list[str]:
-    """The first word of each item of the list that opens `tokens` (words and commas):
-    "*infrastructure* , *crops* and other *property* , according to" gives three. A comma
-    joins another item only when an "and" or "or" closes the list soon after; a stop
-    word ends the list ("measles *in* the county"), and one that opens it leaves none
-    ("of *the* ...")."""
-    items: list[str] = []
-    at, closing = 0, False
-    while at < len(tokens) and tokens[at] not in STOP_WORDS and tokens[at] != ",":
-        items.append(tokens[at])
-        ahead = tokens[at + 1 : at + 1 + _LIST_REACH]
-        joint = next((k for k, t in enumerate(ahead) if t in _LIST_JOINS), None)
-        if closing or joint is None or any(t in STOP_WORDS for t in ahead[:joint]):
-            break
-        at += joint + 2
-        closing = ahead[joint] != ","
-        if not closing and not _LIST_JOINS.intersection(tokens[at : at + _LIST_REACH + 1]) - {","}:
-            break  # "crops and roads, officials said": no "and" closes a list after it
-        while at < len(tokens) and (tokens[at] in _PART_WORDS or tokens[at] in _LIST_JOINS):
-            closing = closing or tokens[at] != ","  # "crops, and other property"
-            at += 1
-    return items
+        return False
+    return _interval(part)[0] > _interval(whole)[1]
 
 
 def _one_place(a: str, b: str) -> bool:
@@ -1015,8 +996,12 @@ def _interval(quantity: Quantity) -> tuple[float, float]:
 def _overlap(qa: Quantity, qb: Quantity) -> bool:
     low_a, high_a = _interval(qa)
     low_b, high_b = _interval(qb)
+
+    def at_most(x: float, y: float) -> bool:  # "60 seconds" is "one minute", give or take
+        return x <= y or math.isclose(x, y, rel_tol=1e-9)
+
     # Open bounds ("more than 5,000") touching an exact figure still agree.
-    return low_a <= high_b and low_b <= high_a
+    return at_most(low_a, high_b) and at_most(low_b, high_a)
 
 
 def _figure(quantity: Quantity, text: str = "") -> str:
@@ -1033,9 +1018,12 @@ def _figure(quantity: Quantity, text: str = "") -> str:
         qualifier = f"{quantity.qualifier} " if quantity.qualifier else ""
         value = qualifier + number(quantity.value)
     noun = _as_written(quantity, text) or quantity.what or quantity.unit or ""
+    if quantity.kind == "money":
+        noun = quantity.unit or ""  # "$40 million worth of crops" is 40,000,000 USD
     if quantity.kind == "duration":
-        plural = "s" if (quantity.high or quantity.value) != 1 else ""
-        noun = quantity.unit + plural if quantity.unit else ""
+        many = (quantity.high or quantity.value) != 1
+        unit = quantity.unit or ""
+        noun = (unit[:-1] + "ies" if unit.endswith("y") else unit + "s") if many else unit
     return f"{value} {noun}".strip()
 
 

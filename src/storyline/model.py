@@ -156,6 +156,9 @@ class Quantity:
     text: str
     sentence: int
     high: float | None = None
+    # What narrows the thing counted, after "of", one lower-cased phrase per thing
+    # listed, names left out: "charges of *attempted murder*", "worth of *crops* and *roads*".
+    kinds: list[str] = field(default_factory=list)
 
     def bounds(self, tolerance: float = 0.1) -> tuple[float, float]:
         """The interval of values the statement allows ("around 5,000": ±10 %)."""

@@ -59,6 +59,10 @@ SCALES = {
     "m": 1_000_000,
     "k": 1_000,
 }
+# Dependents only a verb has: a conjunct with them is a clause, not another thing listed.
+_CLAUSE_ROLES = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "dobj"})
+#: Words after a figure that make it count only some of the thing: "three *other* states".
+PART_WORDS = frozenset({"other", "more", "additional", "further", "extra", "new"})
 DURATIONS = {
     "second": "second",
     "minute": "minute",
@@ -202,6 +206,7 @@ def find_quantities(doc: Doc, sentences: list[Sentence]) -> list[Quantity]:
         ):
             kind = "age"  # "a 42-year-old man"
         what = _counted(numbers, unit_token, kind) if value is not None else None
+        kinds = _kinds(numbers, unit_token, kind) if what or kind == "money" else []
         # A range that counts something ("between two and three hundred people") is no
         # date, whatever the entity recogniser says.
         if value is None or ((high is None or what is None) and _is_date_or_label(numbers, kind)):
@@ -235,6 +240,7 @@ def find_quantities(doc: Doc, sentences: list[Sentence]) -> list[Quantity]:
                 text,
                 sentence,
                 high,
+                kinds,
             )
         )
         i = value_end
@@ -458,12 +464,14 @@ def _unit(doc: Doc, start: int, unit_token: Token | None) -> tuple[str, str | No
 
 def _ordinal(unit_token: Token) -> bool:
     """Whether a "second" after a number is the ordinal, not the unit: capitalised ("the
-    1837 *Second* Edition") or joined to the next word ("the Oct. 25 *second*-round
-    elections")."""
+    1837 *Second* Edition"), joined to the next word ("the Oct. 25 *second*-round
+    elections"), or singular after a number other than one ("the 2018 *second*
+    quarter"; "one second" is the unit)."""
     if unit_token.lower_ != "second":
         return False
     joined = unit_token.i + 1 < len(unit_token.doc) and unit_token.nbor(1).text == "-"
-    return unit_token.text[:1].isupper() or joined
+    single = unit_token.i > 0 and unit_token.nbor(-1).lower_ in ("1", "one", "a")
+    return unit_token.text[:1].isupper() or joined or not single
 
 
 def _is_date_or_label(numbers, kind: str) -> bool:
@@ -506,6 +514,61 @@ def _counted(numbers, unit_token: Token | None, kind: str) -> str | None:
     if whole is not None:
         return whole
     return _measured(last) if kind == "count" else None
+
+
+def _kinds(numbers, unit_token: Token | None, kind: str) -> list[str]:
+    """What narrows what a figure counts, by the parse: the object of an "of" after the
+    counted noun, its unit or a "worth", with its modifiers ("three charges of
+    *attempted murder*", "4 billion pesos (dlrs 100 million) worth of *crops*"), one
+    phrase for each thing it is joined to ("of *infrastructure*, *crops* and other
+    *property*"); not names, nor the "of" of a part ("four of five charges"). Empty
+    when nothing narrows it."""
+    last = numbers[-1]
+    heads = [last.head]
+    if last.head.dep_ == "appos":  # "4 billion pesos (*dlrs 100 million*) worth of crops"
+        heads.append(last.head.head)
+    if unit_token is not None and kind in ("money", "duration", "measure"):
+        heads.append(unit_token)
+    if kind == "money":
+        heads.append(last)  # "$40 million of crops"; a count's own "of" is a part's
+    heads += [c for h in list(heads) for c in h.children if c.lower_ == "worth"]
+    found: list[str] = []
+    for head in heads:
+        if head.i == last.i and kind != "money":
+            continue  # "four of five charges"
+        for of in head.children:
+            if of.dep_ != "prep" or of.lower_ != "of":
+                continue
+            objects = [t for t in of.children if t.dep_ == "pobj"]
+            # The parser may join later items to the head: "worth of roads, *crops* and …"
+            objects += [t for t in _listed(head) if t.i > of.i]
+            while objects:
+                thing = objects.pop(0)
+                objects += _listed(thing)
+                words = [m for m in thing.children if m.dep_ in ("amod", "compound")] + [thing]
+                kept = [w.lower_ for w in words if _narrows(w)]
+                if kept:
+                    found.append(" ".join(kept))
+    return list(dict.fromkeys(found))
+
+
+def _listed(token: Token) -> list[Token]:
+    """The things joined to `token` ("crops *and roads*"), not clauses ("jewelry and
+    *fled* in a car"): conjuncts without a verb's dependents."""
+    return [
+        t
+        for t in token.children
+        if t.dep_ == "conj" and not _CLAUSE_ROLES & {c.dep_ for c in t.children}
+    ]
+
+
+def _narrows(word: Token) -> bool:
+    """Whether a word of what follows "of" says what kind of thing is counted: not a name
+    (an entity's or capitalised mid-sentence: "the *Amtrak* crash"), a stop word, nor a
+    word of part ("*other* property")."""
+    if not word.is_alpha or word.ent_type_ or word.lower_ in STOP_WORDS | PART_WORDS:
+        return False
+    return not (word.text[:1].isupper() and not word.is_sent_start)
 
 
 def _of_what(token: Token, besides: Token | None = None) -> str | None:
