@@ -1165,7 +1165,13 @@ def test_a_fact_reads_as_its_most_central_then_shortest_mention(nlp):
             "He was arrested in 2015 and released in 2019.",
             False,
         ),
-        # A date of the saying dates the report, not the news.
+        # A date of the saying dates the report, not the news; a date a while after a
+        # verb of saying is the news's.
+        (
+            "The plan was expected to be announced just after the Oct. 5 election.",
+            "The plan was expected to be announced just after the Oct. 8 election.",
+            True,
+        ),
         (
             "The storm killed 12 people, officials said on Oct. 3.",
             "The storm killed 36 people, officials said on Oct. 5.",

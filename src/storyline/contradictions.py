@@ -161,6 +161,7 @@ _SPANS = re.compile(
     re.IGNORECASE,
 )
 _SLOT_WORDS = 2  # content words before a date that say what it dates
+_SAYING_REACH = 2  # words from "said" to a date of the saying ("said *on* Oct. 3")
 _DATE_SLACK = timedelta(days=1)  # reports a day apart often resolve "yesterday" differently
 # A date this far from the other report's: the two statements speak of different moments.
 _ANOTHER_MOMENT = 30  # days
@@ -435,8 +436,8 @@ def _event_dates(
         clause = re.split(r"[()]", _CLAUSES.split(text[: max(at, 0)])[-1])[-1]
         # Capitalised words, even a sentence's first, likely name who or where, not what.
         lower = list(content_terms(" ".join(w for w in clause.split() if w[:1].islower())))
-        if lower and lower[-1] in _REPORTING:
-            continue
+        if _REPORTING & set(words(clause)[-_SAYING_REACH:]):
+            continue  # "said on Oct. 3", not "expected to be announced just after Oct. 5"
         found.append((time, frozenset(stem(t) for t in lower[-_SLOT_WORDS:])))
     return found
 
