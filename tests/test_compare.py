@@ -1260,3 +1260,18 @@ def test_statements_dated_apart_speak_of_different_moments(nlp):
     again = _annotated(nlp, "Indonesia took East Timor in 1975 and annexed it a year later.")
     assert another_moment(invaded, annexed) and another_moment(annexed, invaded)
     assert not another_moment(invaded, again)
+
+
+def test_a_date_conflict_reads_as_the_dates_were_written(nlp):
+    from storyline.contradictions import date_clash
+
+    years = date_clash(
+        _annotated(nlp, "Both men were indicted in 1991 after a long inquiry."),
+        _annotated(nlp, "Both men were indicted in 1988 after a long inquiry."),
+    )
+    assert (years.says_a, years.says_b) == ("in 1991", "in 1988")
+    days = date_clash(
+        _annotated(nlp, "The airline resumed domestic flights on Oct. 7, officials said."),
+        _annotated(nlp, "The airline resumed domestic flights on Oct. 10, officials said."),
+    )
+    assert days.says_a.startswith("Oct. 7 (7 Oct") and days.says_b.startswith("Oct. 10 (10 Oct")

@@ -1039,9 +1039,17 @@ def _as_written(quantity: Quantity, text: str) -> str | None:
 
 
 def _when(time: TimeExpression) -> str:
-    if time.start == time.end:
-        return f"{time.text} ({readable_date(time.start)})"
-    return f"{time.text} ({readable_date(time.start)} to {readable_date(time.end)})"
+    """A date as written, with what it was read as when the words leave it open: "Oct. 7
+    (7 Oct 1998)", "in October (Oct 1998)", "last year (1997)", but "in 1976" alone."""
+    start, end = time.start or "", time.end or ""
+    if start == end:
+        return f"{time.text} ({readable_date(start)})"
+    if start[4:10] == "-01-01" and end[4:10] == "-12-31" and start[:4] == end[:4]:
+        return time.text if start[:4] in time.text else f"{time.text} ({start[:4]})"
+    first, last = date.fromisoformat(start[:10]), date.fromisoformat(end[:10])
+    if first.day == 1 and (last + timedelta(days=1)).day == 1 and first.month == last.month:
+        return f"{time.text} ({first.strftime('%b %Y')})"
+    return f"{time.text} ({readable_date(start)} to {readable_date(end)})"
 
 
 def readable_date(value: str | None) -> str:
