@@ -454,6 +454,15 @@ def test_a_refusal_that_did_not_happen_is_no_conflict(refusal):
             "patients followed for years.",
             "The researchers said their new study of the drug was the largest to date.",
         ),
+        # A contrasted name is denied only with what it is said of.
+        (
+            "The company moved its headquarters to Denver, not Boston, last year.",
+            "The company opened an office in Boston last year.",
+        ),
+        (
+            "Coach Smith, not Jones, will lead the team at the finals, officials said.",
+            "Jones praised the team after the finals.",
+        ),
         # Names are not said: "the Endangered Species Act" affirms nothing endangered.
         (
             "Officials say the owl is not endangered.",
@@ -480,6 +489,15 @@ def test_what_is_not_asserted_is_no_polarity_conflict(first, second):
         (
             "The money came from private donors, not public funds, the charity said.",
             "The charity was paid from public funds last year.",
+        ),
+        # A name set against another is negated with what it is said of.
+        (
+            "The company moved its headquarters to Denver, not Boston, last year.",
+            "The company moved its headquarters to Boston last year.",
+        ),
+        (
+            "Coach Smith, not Jones, will lead the team at the finals, officials said.",
+            "Jones will lead the team at the finals.",
         ),
         # A contrast negates its run of words, not what follows it.
         (

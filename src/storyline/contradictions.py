@@ -123,6 +123,8 @@ _BEFORE_PREDICATE = frozenset(
     "be been being is are was were am have has had do does did to a an the any anything yet "
     "ever even also so much more very further longer single always all".split()
 )
+_ARTICLES = frozenset({"a", "an", "the"})
+_NAMED = "@"  # marks a name among concepts: names are said, and negated only in contrasts
 _PHRASE_WORDS = 3  # content words of the noun phrase after "no" or a contrasting "not"
 # After these a capital opens a sentence, a quote or a dateline's text; it names nothing.
 _OPENING_MARKS = frozenset(':"“‘(—–-')
@@ -510,11 +512,16 @@ def denied(text: str) -> frozenset[tuple[str, ...]]:
     names = _names(text)
     found: set[tuple[str, ...]] = set()
     before: set[str] = set()  # the concepts of the clauses before, for a contrast
-    for clause in _clauses(text):
+    clauses = _clauses(text)
+    for number, clause in enumerate(clauses):
         tokens = _before_condition(clause)  # the places `_denials` gives are in these
         for at in _denials(tokens):
-            if tokens[at] in NEGATIONS:
+            named = _contrasted_name(clauses, number, at, text) if at == 0 else None
+            if named:
+                found.add(named)
+            elif tokens[at] in NEGATIONS:
                 found |= _negated(tokens, at, names, contrasted=before)
+            if tokens[at] in NEGATIONS:
                 continue
             scope = _scope(tokens, at, names, _SCOPE_ENDS)
             governed = {(_concept(t),) for t in scope[:_OBJECT_WORDS] if t not in STOP_WORDS}
@@ -538,10 +545,10 @@ def _negated(
     are `contrasted`) sets its phrase against them: the phrase's run of content words is
     negated ("stabbed, not *shot*"; "manslaughter, not *murder* in the death"), and when
     the statement says all of that run already, what follows it too ("observational
-    studies, not *studies* of *children*": not any study). "Nobody", "none", "not one"
-    stand for the subject: then the
-    first content word after the last auxiliary ("none of the passengers were *hurt*"), or
-    every content word without one ("nobody *died*"). Otherwise the first word that is not
+    studies, not *studies* of *children*": not any study); see `_contrasted_name` for a
+    name set against another. "Nobody", "none", "not one" stand for the subject: then
+    the first content word after the last auxiliary ("none of the passengers were *hurt*"), or every
+    content word without one ("nobody *died*"). Otherwise the first word that is not
     an auxiliary, article or adverb ("did not immediately *respond*"); right after "no",
     the run of content words it opens ("no *scientific explanation* for"); after a verb of
     wanting or trying, the verb it governs ("did not want to be *punished*"); a verb of
@@ -556,14 +563,16 @@ def _negated(
         after = scope[auxiliaries[-1] + 1 :] if auxiliaries else scope
         content = [_concept(t) for t in after if t not in STOP_WORDS and t not in _SUBJECT_FILLERS]
         return {(c,) for c in (content[:1] if auxiliaries else content)}
-    if not ahead:
-        return set()
     if contrasted and at == 0 and tokens[at] == "not":
+        if not ahead:
+            return set()
         phrase = _noun_phrase(scope)
         if set(phrase) <= contrasted:
             content = [_concept(t) for t in scope if t not in STOP_WORDS]
             phrase = tuple(dict.fromkeys(content[:_PHRASE_WORDS]))
         return {phrase}
+    if not ahead:
+        return set()
     predicate = ahead[0]
     place = scope.index(predicate)
     nearby = set(tokens[max(0, at - 1) : at]) | set(scope[:place])
@@ -582,6 +591,33 @@ def _negated(
         if governed:
             return found | {(_concept(predicate), _concept(governed[0]))}
     return found | {(_concept(predicate),)}
+
+
+def _contrasted_name(
+    clauses: list[list[str]], number: int, at: int, text: str
+) -> tuple[str, ...] | None:
+    """A name that a clause's opening "not" sets against what came before ("moved its
+    headquarters to Denver, not *Boston*"; "Smith, not *Jones*, will lead the team"), as
+    a phrase: the name, marked, and what it is said of, the last word before it that
+    is no name ("*headquarters*"), else the first after it ("*lead*"); the other
+    statement must say both. None when the "not" is not followed by a name."""
+    tokens = clauses[number]
+    if number == 0 or tokens[at] != "not":
+        return None
+    names = _names(text)
+    following = itertools.dropwhile(lambda t: t in _ARTICLES, tokens[at + 1 :])
+    named = list(itertools.takewhile(lambda t: t in names, following))  # not "not *because*"
+    if not named:
+        return None
+    capitalised = {m.group().lower() for m in _CAPITALISED.finditer(text)}  # "*Coach* Smith"
+
+    def content(clause: list[str]) -> list[str]:
+        return [t for t in clause if t not in STOP_WORDS and t not in capitalised]
+
+    earlier = content(clauses[number - 1])
+    later = [t for clause in clauses[number + 1 :] for t in content(clause)]
+    said_of = earlier[-1:] or later[:1]
+    return tuple(_NAMED + t for t in named) + tuple(_concept(t) for t in said_of)
 
 
 def _noun_phrase(scope: list[str]) -> tuple[str, ...]:
@@ -773,6 +809,7 @@ def _said(text: str, hedged: frozenset[str] = frozenset()) -> set[str]:
     become an *endangered* species"), unless the denial is `hedged` alike ("could not
     prove damaging" denies "could prove damaging")."""
     names = _names(text)
+    capitalised = {m.group().lower() for m in _CAPITALISED.finditer(text)}  # "*Jones* said"
     said = set()
     for tokens in _clauses(text):
         foreseen = False
@@ -782,6 +819,8 @@ def _said(text: str, hedged: frozenset[str] = frozenset()) -> set[str]:
             # "in May approved": a name is no hedge
             if _hedges(tokens, i) and t not in hedged and t not in names:
                 foreseen = True
+            if t in capitalised and not foreseen:
+                said.add(_NAMED + t)  # only a contrast on a name negates one
             if foreseen or t in _GRANTING or t in _REFUSING or t in names:
                 continue
             if tokens[i - 1 : i] == ["ever"] and any(map(_superlative, tokens[max(0, i - 4) : i])):
