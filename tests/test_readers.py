@@ -319,3 +319,28 @@ def test_the_last_part_reads_what_the_file_grew_by(tmp_path):
     in_parts = [item for part in parts for item in read_input(part)]
     assert in_parts == list(read_inputs([str(path)]))
     assert [i.id for i in in_parts if isinstance(i, Article)][-1] == "a58"  # line 60 is bad
+
+
+def test_news_in_another_language_is_ignored_and_english_news_kept():
+    german = (
+        "Die Bundesregierung hat am Mittwoch neue Maßnahmen gegen die steigenden "
+        "Energiepreise beschlossen. Wie ein Sprecher in Berlin mitteilte, sollen Haushalte "
+        "mit geringem Einkommen einen Zuschuss erhalten. Die Opposition kritisierte das "
+        "Paket als unzureichend und forderte eine Senkung der Mehrwertsteuer auf Strom."
+    )
+    spanish = (
+        "El gobierno anunció el miércoles nuevas medidas contra el aumento de los precios "
+        "de la energía. Según un portavoz, los hogares con bajos ingresos recibirán una "
+        "ayuda. La oposición calificó el plan de insuficiente y pidió una rebaja del IVA."
+    )
+    lines = [
+        {"id": "en", "text": "\n\n".join(STORY)},
+        {"id": "de", "text": german},
+        {"id": "es", "text": spanish},
+        {"id": "short", "text": "Kurz: Regen in Berlin."},  # too short to judge: kept
+    ]
+    data = "\n".join(json.dumps(line, ensure_ascii=False) for line in lines).encode()
+    items = read_bytes(data, "news.jsonl")
+    assert [a.id for a in articles(items)] == ["en", "short"]
+    ignored = [i for i in items if isinstance(i, Skipped)]
+    assert [(i.reason, i.expected) for i in ignored] == [("not English", True)] * 2

@@ -252,7 +252,8 @@ def _print_summary(summary: engine.IngestSummary, db: str) -> None:
         line.append(f" ({summary.internal_errors} internal errors)", style="red")
     if summary.ignored:
         kinds = ", ".join(f"{n:,} {reason}" for reason, n in summary.ignored.most_common(5))
-        line.append(f"; ignored {sum(summary.ignored.values()):,} non-article records ({kinds})")
+        ignored = sum(summary.ignored.values())
+        line.append(f"; ignored {ignored:,} records that are not English news articles ({kinds})")
     line.append(f". Store: {db}")
     err.print(line)
 

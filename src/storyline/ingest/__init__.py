@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from storyline.ingest.base import DEFAULT_MAX_DOCUMENT_BYTES, DocumentTooLarge, ReadContext
-from storyline.ingest.clean import clean_article
+from storyline.ingest.clean import clean_article, looks_english
 from storyline.ingest.detect import GZIP_MAGIC, Format, sniff
 from storyline.ingest.feeds import read_feed
 from storyline.ingest.fetch import Fetcher
@@ -204,4 +204,7 @@ def _cleaned(article: Article) -> ReadItem:
     cleaned = clean_article(article)
     if not cleaned.text.strip():
         return Skipped(article.origin or article.id, "no article text left after cleaning")
+    if not looks_english(cleaned.text):
+        # The language stage reads English only: other languages would give it nonsense.
+        return Skipped(article.origin or article.id, "not English", expected=True)
     return cleaned
