@@ -338,9 +338,17 @@ def test_news_in_another_language_is_ignored_and_english_news_kept():
         {"id": "de", "text": german},
         {"id": "es", "text": spanish},
         {"id": "short", "text": "Kurz: Regen in Berlin."},  # too short to judge: kept
+        # English with few function words (a credits list) is still English.
+        {
+            "id": "credits",
+            "text": "CAST\n\nSinbad\n\nJames - Bradley Bundlie\n\nRachael - Jolie Ledford\n\n"
+            "CREW\n\nDirector - Ryan Martin & Royce Adkins\n\nWriter - Mike Trapp & Royce "
+            "Adkins\n\nProducer - Shane Crown\n\nProduction Coordinator - Francesca "
+            "McLafferty\n\nDirector of Photography - Sam Levy\n\nEditor - Dana Hill",
+        },
     ]
     data = "\n".join(json.dumps(line, ensure_ascii=False) for line in lines).encode()
     items = read_bytes(data, "news.jsonl")
-    assert [a.id for a in articles(items)] == ["en", "short"]
+    assert [a.id for a in articles(items)] == ["en", "short", "credits"]
     ignored = [i for i in items if isinstance(i, Skipped)]
     assert [(i.reason, i.expected) for i in ignored] == [("not English", True)] * 2

@@ -17,8 +17,6 @@ import unicodedata
 from collections import Counter
 from typing import Any
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
 from storyline.ingest.base import content_id
 from storyline.ingest.dates import normalize_date
 from storyline.model import Article
@@ -34,8 +32,27 @@ _TERMINAL = (".", "!", "?", '"', "'", "”", "’", ":", ")", "…", "»")
 LIST_MARKER = re.compile(r"^\s*(?:[-*•·–—]|\d{1,2}[.)])\s+")
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _LETTERS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")  # words in any alphabet
+_LATIN = re.compile(r"[a-zà-ÿ'’]+$")
 _LANGUAGE_WORDS = 30  # words from which a text's language is judged
-_ENGLISH_SHARE = 0.07  # share of English function words below which a text is not English
+# The commonest function words of English and of the languages most often crawled with it.
+_FUNCTION_WORDS = {
+    "en": "the of and to in is was that for on it with as at by from he she they his her be "
+    "have has had are were not but this an or which who will would said",
+    "de": "der die das und ist nicht mit den von zu sich auf für des dem im eine ein ich sie "
+    "er wir auch wie aber oder bei nach wurde",
+    "fr": "le la les des et est une un du que qui dans pour pas sur au avec il elle ce sont "
+    "ne se aux par plus été",
+    "es": "el la los las y que en del por con una para se es un lo al su como más pero sus "
+    "le ha fue",
+    "it": "il di che la per un una del della con non sono è le gli nel alla si da lo ha",
+    "nl": "de het een en van is dat op te met voor niet zijn ook als bij er maar om aan werd",
+    "pt": "o os da do que não com uma para em um por mais se das dos ao como na no foi",
+}
+_LANGUAGE_OF = {  # each function word with the languages it is one of ("la": fr, es, it)
+    word: frozenset(lang for lang, listed in _FUNCTION_WORDS.items() if word in listed.split())
+    for listed in _FUNCTION_WORDS.values()
+    for word in listed.split()
+}
 
 # A call to action: an imperative opening, and either the reader addressed (our,
 # us, you, here, a handle or a link) or a page-furniture destination.
@@ -181,15 +198,24 @@ def _looks_hard_wrapped(lines: list[str]) -> bool:
 
 
 def looks_english(text: str) -> bool:
-    """Whether `text` reads as English: a text of `_LANGUAGE_WORDS` words or more has at
-    least `_ENGLISH_SHARE` English function words ("the", "of", "was" ...), as English
-    news has (a third to a half; under a tenth only in lists of names and hashtags)
-    and German, French, Spanish, Italian or Dutch news has not (a twentieth or less).
-    Shorter texts are given the benefit of the doubt. Cost: linear in the text."""
+    """Whether `text` reads as English rather than another language: in a text of
+    `_LANGUAGE_WORDS` words or more, the commonest function words of German, French,
+    Spanish, Italian, Dutch or Portuguese ("der", "les", "los", "della", "het", "não")
+    do not outnumber English's ("the", "of", "was") twice over, and most words are in
+    the Latin alphabet. A list of names or credits in English has few of either and
+    stays; shorter texts are given the benefit of the doubt. Cost: linear in the text."""
     found = [w.lower() for w in _LETTERS.findall(text)]
     if len(found) < _LANGUAGE_WORDS:
         return True
-    return sum(w in STOP_WORDS for w in found) >= _ENGLISH_SHARE * len(found)
+    if sum(not _LATIN.match(w) for w in found) > len(found) / 2:
+        return False  # Cyrillic, Greek, Arabic, Chinese ...
+    counts = Counter(w for w in found if w in _LANGUAGE_OF)
+    english = sum(n for w, n in counts.items() if "en" in _LANGUAGE_OF[w])
+    others: Counter[str] = Counter()
+    for word, n in counts.items():
+        for language in _LANGUAGE_OF[word] - {"en"}:
+            others[language] += n
+    return not others or max(others.values()) <= 2 * english
 
 
 def boilerplate_reason(line: str) -> str | None:
