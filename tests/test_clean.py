@@ -176,3 +176,20 @@ def test_a_refrain_repeated_in_the_body_is_kept():
     refrain = "We will rebuild this valley together"
     text = "\n\n".join([STORY[0], refrain, STORY[1], refrain, STORY[2]])
     assert clean_article(Article("a", text, title="Song")).text.count(refrain) == 2
+
+
+@pytest.mark.parametrize(
+    ("sentence", "furniture"),
+    [
+        ("By signing up you agree to receive email newsletters or alerts.", True),
+        ("You can unsubscribe at any time.", True),
+        ("RIP to the great one pic.twitter.com/tXjogmHIfH", True),
+        ("Read the full report at https://example.org/report.", True),
+        ("The council signed up to the regional flood plan on Monday.", False),
+        ("The minister resigned on Tuesday over the rail contracts.", False),
+    ],
+)
+def test_sentences_about_the_page_are_told_from_news(sentence, furniture):
+    from storyline.ingest.clean import mentions_furniture
+
+    assert mentions_furniture(sentence) is furniture

@@ -796,6 +796,36 @@ def test_a_paraphrase_from_another_source_is_consensus(store):
     assert len(fact.sources) == 2
 
 
+def test_page_furniture_two_sites_carry_is_no_fact(store):
+    signup = (
+        "Email Sign Up By signing up you agree to receive email newsletters or alerts from "
+        "the publisher."
+    )
+    comparison = _compare(
+        store,
+        [
+            _article(
+                "site-1",
+                "Morning Star",
+                "2024-02-13",
+                "The transport minister resigned on Tuesday over the awarding of rail contracts.",
+                [*BACKGROUND_A, signup, "You can unsubscribe at any time."],
+            ),
+            _article(
+                "site-2",
+                "The Courier",
+                "2024-02-13",
+                "The transport minister stepped down on Tuesday over how rail contracts were "
+                "awarded.",
+                [*BACKGROUND_B, signup, "You can unsubscribe at any time."],
+            ),
+        ],
+    )
+    texts = {m.text for fact in comparison.facts for m in fact.mentions}
+    assert not {t for t in texts if "Sign Up" in t or "unsubscribe" in t}
+    assert _fact_with(comparison, "minister resigned", "minister stepped down") is not None
+
+
 def test_a_wire_copy_is_not_a_second_source(store):
     wire = _article(
         "wire-1",

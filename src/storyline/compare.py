@@ -41,6 +41,7 @@ from storyline.contradictions import (
     repeats,
     speaker_clash,
 )
+from storyline.ingest.clean import mentions_furniture
 from storyline.model import Annotation, Article, Comparison, Conflict, Fact, Mention
 from storyline.neighbours import candidate_pairs
 from storyline.relations import LABELS, RelationModel, pair_features, swap_pairs
@@ -48,7 +49,7 @@ from storyline.relations import LABELS, RelationModel, pair_features, swap_pairs
 ENTAILMENT, CONTRADICTION = LABELS.index("entailment"), LABELS.index("contradiction")
 #: Part of every stored comparison's key: bump it when the method changes, and
 #: stories are compared again.
-COMPARE_VERSION = "compare-20"
+COMPARE_VERSION = "compare-21"
 _PLACES = frozenset({"GPE", "LOC"})  # entity labels of countries, cities, regions
 
 
@@ -135,7 +136,10 @@ def compare_story(
     statements, rows = [], []
     for number, article in enumerate(articles):
         for statement, vector in zip(article.statements, article.vectors, strict=True):
-            if len(statement.text.split()) >= params.min_words:
+            # Captions and sign-offs are too short to state a fact; a newsletter sign-up
+            # left in a paragraph states none, however many sites carry it.
+            words = len(statement.text.split())
+            if words >= params.min_words and not mentions_furniture(statement.text):
                 statements.append(statement)
                 rows.append((number, vector))
     if not statements:

@@ -44,22 +44,16 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from storyline.coherence import read_alone
 from storyline.contradictions import readable_date
+from storyline.ingest.clean import mentions_furniture
 from storyline.model import Annotation, Comparison, Fact, Mention, Summary, SummarySentence
 from storyline.relations import stem
 
 #: Part of every stored summary's key: bump it when the method changes.
-SUMMARIZE_VERSION = "summarize-2"
+SUMMARIZE_VERSION = "summarize-3"
 DEFAULT_WORDS = 100
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _ENDS_LIKE_A_SENTENCE = re.compile(r"(?<!\.\.)[.!?][\"'”’)\]]*$")
-#: Page furniture that cleaning can leave behind: a sentence with these is not news.
-_FURNITURE = re.compile(
-    r"\b(?:newsletters?|sign up (?:for|to)|mailing list|click here|privacy policy|"
-    r"terms of (?:use|service)|all rights reserved|follow us|contact details|"
-    r"(?:use|accept) (?:of )?cookies)\b|https?://|www\.",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,7 +242,7 @@ def usable(text: str, params: SummaryParams) -> bool:
         return False
     if not _ENDS_LIKE_A_SENTENCE.search(text) or text.endswith(("?", "…")):
         return False
-    return _FURNITURE.search(text) is None
+    return not mentions_furniture(text)
 
 
 def sentence_concepts(text: str) -> frozenset[tuple[str, str]]:

@@ -129,6 +129,13 @@ _FURNITURE = re.compile(
     r"[\W_]+)$",
     re.I,
 )
+# What a sentence left inside a paragraph says of the page, not of the news.
+_FURNITURE_WORDS = re.compile(
+    r"\b(?:newsletters?|sign(?:ing)? up (?:for|to)|mailing list|click here|privacy policy|"
+    r"terms of (?:use|service)|all rights reserved|follow us|contact details|unsubscribe|"
+    r"(?:use|accept) (?:of )?cookies)\b|https?://|www\.|pic\.twitter\.com/",
+    re.IGNORECASE,
+)
 # "Reporting by Jane Doe; Editing by John Smith": only names and connectors.
 _STAFF_CREDIT = re.compile(
     rf"^(?i:(?:additional\s+)?(?:reporting|editing|writing)\s+by)\s+{_CAPITALISED}"
@@ -216,6 +223,13 @@ def looks_english(text: str) -> bool:
         for language in _LANGUAGE_OF[word] - {"en"}:
             others[language] += n
     return not others or max(others.values()) <= 2 * english
+
+
+def mentions_furniture(sentence: str) -> bool:
+    """Whether a sentence speaks of the page rather than the news (a newsletter sign-up,
+    a link, an embedded post, cookies), as sentences that cleaning leaves inside a
+    paragraph of text may: such a sentence states no fact and makes no summary."""
+    return _FURNITURE_WORDS.search(sentence) is not None
 
 
 def boilerplate_reason(line: str) -> str | None:
