@@ -44,9 +44,22 @@ def test_legacy_encodings_are_decoded():
 
 def test_declared_charset_is_honoured_for_non_western_text():
     russian = "Москва объявила о новых мерах поддержки пострадавших от наводнения."
-    page = news_page("Наводнение", [russian] * 3).replace('charset="utf-8"', 'charset="koi8-r"')
+    paragraphs = [
+        "The mayor's office announced new support for flood victims on Monday, in a statement "
+        "that was read out on state television and quoted in full by the local papers.",
+        f'"{russian}"',
+        "Officials said the money would reach the worst-hit districts within a week.",
+    ]
+    page = news_page("Moscow floods", paragraphs).replace('charset="utf-8"', 'charset="koi8-r"')
     [article] = read_bytes(page.encode("koi8-r"), "ru.html")
     assert russian in article.text
+
+
+def test_a_page_in_another_language_is_counted_not_stored():
+    russian = "Москва объявила о новых мерах поддержки пострадавших от наводнения."
+    page = news_page("Наводнение", [russian] * 3).replace('charset="utf-8"', 'charset="koi8-r"')
+    [ignored] = read_bytes(page.encode("koi8-r"), "ru.html")
+    assert (ignored.reason, ignored.expected) == ("not English", True)
 
 
 def test_invalid_utf8_bytes_do_not_lose_the_text():
