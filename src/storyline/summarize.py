@@ -53,6 +53,7 @@ SUMMARIZE_VERSION = "summarize-3"
 DEFAULT_WORDS = 100
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+_LINK = re.compile(r"https?://|www\.|pic\.twitter\.com/", re.IGNORECASE)  # reads badly
 _ENDS_LIKE_A_SENTENCE = re.compile(r"(?<!\.\.)[.!?][\"'”’)\]]*$")
 
 
@@ -242,7 +243,7 @@ def usable(text: str, params: SummaryParams) -> bool:
         return False
     if not _ENDS_LIKE_A_SENTENCE.search(text) or text.endswith(("?", "…")):
         return False
-    return not mentions_furniture(text)
+    return not mentions_furniture(text) and _LINK.search(text) is None
 
 
 def sentence_concepts(text: str) -> frozenset[tuple[str, str]]:

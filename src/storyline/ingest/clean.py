@@ -133,7 +133,7 @@ _FURNITURE = re.compile(
 _FURNITURE_WORDS = re.compile(
     r"\b(?:newsletters?|sign(?:ing)? up (?:for|to)|mailing list|click here|privacy policy|"
     r"terms of (?:use|service)|all rights reserved|follow us|contact details|unsubscribe|"
-    r"(?:use|accept) (?:of )?cookies)\b|https?://|www\.|pic\.twitter\.com/",
+    r"(?:use|accept) (?:of )?cookies)\b",
     re.IGNORECASE,
 )
 # "Reporting by Jane Doe; Editing by John Smith": only names and connectors.
@@ -227,8 +227,9 @@ def looks_english(text: str) -> bool:
 
 def mentions_furniture(sentence: str) -> bool:
     """Whether a sentence speaks of the page rather than the news (a newsletter sign-up,
-    a link, an embedded post, cookies), as sentences that cleaning leaves inside a
-    paragraph of text may: such a sentence states no fact and makes no summary."""
+    unsubscribing, cookies, a privacy policy), as sentences that cleaning leaves inside
+    a paragraph of text may: such a sentence states no fact and makes no summary. (An
+    embedded post with a link is news a page quotes, and is not furniture.)"""
     return _FURNITURE_WORDS.search(sentence) is not None
 
 
