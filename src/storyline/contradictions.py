@@ -516,12 +516,9 @@ def denied(text: str) -> frozenset[tuple[str, ...]]:
     for number, clause in enumerate(clauses):
         tokens = _before_condition(clause)  # the places `_denials` gives are in these
         for at in _denials(tokens):
-            named = _contrasted_name(clauses, number, at, text) if at == 0 else None
-            if named:
-                found.add(named)
-            elif tokens[at] in NEGATIONS:
-                found |= _negated(tokens, at, names, contrasted=before)
             if tokens[at] in NEGATIONS:
+                named = _contrasted_name(clauses, number, at, text) if at == 0 else None
+                found |= {named} if named else _negated(tokens, at, names, contrasted=before)
                 continue
             scope = _scope(tokens, at, names, _SCOPE_ENDS)
             governed = {(_concept(t),) for t in scope[:_OBJECT_WORDS] if t not in STOP_WORDS}

@@ -53,7 +53,7 @@ SUMMARIZE_VERSION = "summarize-3"
 DEFAULT_WORDS = 100
 
 _TOKEN = re.compile(r"[a-z0-9]+")
-_LINK = re.compile(r"https?://|www\.|pic\.twitter\.com/", re.IGNORECASE)  # reads badly
+_LINK = re.compile(r"https?://|www\.|pic\.twitter\.com/", re.IGNORECASE)  # reads badly in a summary
 _ENDS_LIKE_A_SENTENCE = re.compile(r"(?<!\.\.)[.!?][\"'”’)\]]*$")
 
 
