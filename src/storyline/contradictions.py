@@ -183,9 +183,11 @@ _SAYERS = frozenset(stem(w) for w in "officials spokesman spokeswoman spokespers
 _TOTAL_WORDS = frozenset(
     "throughout across nationwide worldwide statewide countrywide globally".split()
 )
+# A date written out has a number or a month's name ("in 2014", "in March"), not only a
+# weekday or a relative word ("on Sunday", "yesterday").
 _EXPLICIT_DATE = re.compile(
     r"\d|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
-)  # each side of a number: where what it measures is said
+)
 _PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you", "this", "that", "who"])
 
 
@@ -205,6 +207,7 @@ class Statement:
     terms: frozenset[str] = frozenset()  # content terms; grant and refusal words as PERMISSION
     topic: frozenset[str] = frozenset()  # the terms that are not names
     granted: frozenset[str] = frozenset()  # what a grant or refusal word is about
+    stems: frozenset[str] = frozenset()  # every word of it, stemmed
     contexts: tuple[frozenset[str], ...] = ()  # the words around each of `quantities`
     # The same, stemmed and without who said it, for figures that agree (see `_gist`).
     gists: tuple[frozenset[str], ...] = ()
@@ -262,6 +265,7 @@ class Statement:
             terms=frozenset(terms),
             topic=frozenset(terms - names),
             granted=frozenset(granted),
+            stems=frozenset(stem(t) for t in words(text)),
             contexts=tuple(_context(q, text) for q in quantities or []),
             gists=tuple(_gist(q, text) for q in quantities or []),
             places=frozenset(p.lower() for p in places),
@@ -436,10 +440,10 @@ def _event_dates(
         at = text.find(time.text)
         # "The plant, *opened* in 1971", "arrested in 2015 and *convicted* in 2017"
         clause = re.split(r"[()]", _CLAUSES.split(text[: max(at, 0)])[-1])[-1]
-        # Capitalised words, even a sentence's first, likely name who or where, not what.
-        lower = list(content_terms(" ".join(w for w in clause.split() if w[:1].islower())))
         if _REPORTING & set(words(clause)[-_SAYING_REACH:]):
             continue  # "said on Oct. 3", not "expected to be announced just after Oct. 5"
+        # Capitalised words, even a sentence's first, likely name who or where, not what.
+        lower = list(content_terms(" ".join(w for w in clause.split() if w[:1].islower())))
         found.append((time, frozenset(stem(t) for t in lower[-_SLOT_WORDS:])))
     return found
 
@@ -517,7 +521,7 @@ def denied(text: str) -> frozenset[tuple[str, ...]]:
         tokens = _before_condition(clause)  # the places `_denials` gives are in these
         for at in _denials(tokens):
             if tokens[at] in NEGATIONS:
-                named = _contrasted_name(clauses, number, at, text) if at == 0 else None
+                named = _contrasted_name(clauses, number, text, names) if at == 0 else None
                 found |= {named} if named else _negated(tokens, at, names, contrasted=before)
                 continue
             scope = _scope(tokens, at, names, _SCOPE_ENDS)
@@ -591,18 +595,18 @@ def _negated(
 
 
 def _contrasted_name(
-    clauses: list[list[str]], number: int, at: int, text: str
+    clauses: list[list[str]], number: int, text: str, names: set[str]
 ) -> tuple[str, ...] | None:
-    """A name that a clause's opening "not" sets against what came before ("moved its
-    headquarters to Denver, not *Boston*"; "Smith, not *Jones*, will lead the team"), as
-    a phrase: the name, marked, and what it is said of, the last word before it that
-    is no name ("*headquarters*"), else the first after it ("*lead*"); the other
-    statement must say both. None when the "not" is not followed by a name."""
+    """A name that the "not" opening clause `number` of `text` sets against what came
+    before ("moved its headquarters to Denver, not *Boston*"; "Smith, not *Jones*, will
+    lead the team"), as a phrase: the name, marked, and what it is said of, the last word
+    before it that is no name ("*headquarters*"), else the first after it ("*lead*");
+    the other statement must say both. None when no name (of `names`, see `_names`)
+    follows the "not"."""
     tokens = clauses[number]
-    if number == 0 or tokens[at] != "not":
+    if number == 0 or tokens[0] != "not":
         return None
-    names = _names(text)
-    following = itertools.dropwhile(lambda t: t in _ARTICLES, tokens[at + 1 :])
+    following = itertools.dropwhile(lambda t: t in _ARTICLES, tokens[1:])
     named = list(itertools.takewhile(lambda t: t in names, following))  # not "not *because*"
     if not named:
         return None
@@ -990,8 +994,7 @@ def _other_kinds(a: Statement, i: int, b: Statement, j: int) -> bool:
     *infrastructure*, crops and other property" against "worth of crops")."""
 
     def unsaid(kinds: tuple[str, ...], other: Statement) -> bool:
-        said = {stem(t) for t in words(other.text)}
-        return any(word not in said for kind in kinds for word in kind.split())
+        return any(word not in other.stems for kind in kinds for word in kind.split())
 
     if a.kinds[i] == b.kinds[j]:
         return False
@@ -1054,13 +1057,14 @@ def _figure(quantity: Quantity, text: str = "") -> str:
     else:
         qualifier = f"{quantity.qualifier} " if quantity.qualifier else ""
         value = qualifier + number(quantity.value)
-    noun = _as_written(quantity, text) or quantity.what or quantity.unit or ""
     if quantity.kind == "money":
         noun = quantity.unit or ""  # "$40 million worth of crops" is 40,000,000 USD
-    if quantity.kind == "duration":
+    elif quantity.kind == "duration":
         many = (quantity.high or quantity.value) != 1
         unit = quantity.unit or ""
         noun = (unit[:-1] + "ies" if unit.endswith("y") else unit + "s") if many else unit
+    else:
+        noun = _as_written(quantity, text) or quantity.what or quantity.unit or ""
     return f"{value} {noun}".strip()
 
 
