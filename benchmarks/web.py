@@ -67,6 +67,7 @@ def big_story(store, data: Path, size: int = 200) -> str:
         {},
         0,
         {},
+        placed={a.id: (a.content_hash, True) for a in store.iter_articles(members)},
     )
     encoder = load_encoder("auto").name
     engine.run_compare(store, members, encoder=encoder)

@@ -145,6 +145,41 @@ def test_stories_of_a_version_7_store_are_brought_forward(tmp_path):
         assert [row["id"] for row in store.list_stories()] == ["story-1"]
 
 
+def test_a_version_8_store_knows_which_revisions_it_placed(tmp_path):
+    from sqlalchemy import create_engine
+
+    from storyline.store.migrations import MIGRATIONS, _record_version
+
+    path = tmp_path / "v8.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:  # before revisions were checked and placed again
+        for version, step in enumerate(MIGRATIONS[:8], start=1):
+            step(conn)
+            _record_version(conn, version)
+        for pk, (article_id, revision, digest, current) in enumerate(
+            [("a", 1, "h-a1", 0), ("a", 2, "h-a2", 1), ("c", 1, "h-c1", 1)], start=1
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO articles (pk, article_id, revision, content_hash, current, text,"
+                    f" metadata, ingested_at) VALUES ({pk}, '{article_id}', {revision},"
+                    f" '{digest}', {current}, 'words', '{{}}', 'then')"
+                )
+            )
+        conn.execute(text("INSERT INTO signatures VALUES ('a', NULL, X'00')"))
+        conn.execute(text("INSERT INTO duplicates VALUES ('c', 'a', 0.9)"))
+        conn.execute(text("INSERT INTO story_articles VALUES ('a', 'story-1', NULL)"))
+        conn.execute(text("INSERT INTO story_articles VALUES ('c', 'story-1', NULL)"))
+    engine.dispose()
+    with Store(path) as store:
+        # What was stored counts as made from the current revisions: nothing is redone.
+        assert store.dedupe_status(["a", "c"]) == {"a": True, "c": True}
+        assert store.stale_members(["a", "c"]) == {}
+        store.add_articles([article("a", STORY[2])])
+        assert store.dedupe_status(["a", "c"]) == {"a": False, "c": True}
+        assert store.stale_members(["a", "c"]) == {"a": "h-a2"}
+
+
 def test_reopening_keeps_the_data(tmp_path):
     with Store(tmp_path / "s.db") as first:
         first.add_articles([article("a", STORY[0])])
@@ -217,8 +252,10 @@ def test_language_story_and_output_tables(store):
     vectors = np.arange(6, dtype=np.float32).reshape(2, 3)
     store.put_vectors([(hashes["a"], vectors)], "enc")
     assert np.array_equal(store.get_vectors([hashes["a"]], "enc")[hashes["a"]], vectors)
-    store.put_dedupe([("a", "2019-10-22", np.arange(4, dtype=np.uint32))], [("c", "a", 0.9)])
+    signature = np.arange(4, dtype=np.uint32)
+    store.put_dedupe([("a", hashes["a"], "2019-10-22", signature)], [("c", hashes["c"], "a", 0.9)])
     assert store.duplicate_links(["a", "b", "c"]) == {"c": "a"}
+    assert store.dedupe_status(["a", "b", "c"]) == {"a": True, "c": True}
 
     floods = StoryProfile("story-floods", size=3, vector_sum=np.ones(3, dtype=np.float32))
     store.save_stories(
@@ -228,7 +265,9 @@ def test_language_story_and_output_tables(store):
         {},
         3,
         {"flood": 2},
+        placed={"a": (hashes["a"], True), "b": (hashes["b"], True), "c": (hashes["c"], False)},
     )
+    assert store.stale_members(["a", "b", "c"]) == {}
     [row] = store.list_stories(sort="conflicts")
     assert (row["articles"], row["sources"], row["start"]) == (
         3,

@@ -206,6 +206,78 @@ def test_a_revised_article_updates_its_story_listing(store):
     assert listed["end"] == "2023-09-05"
 
 
+def test_a_revision_on_another_topic_leaves_its_story_and_a_correction_does_not(store):
+    _analyze(
+        store,
+        [
+            *_three_events(),
+            _article(
+                "rates-2", RATES.replace("Thursday", "Thursday afternoon"), "Bourse", "2023-09-04"
+            ),
+        ],
+    )
+    storm = store.story_of(["storm-1"])["storm-1"]
+    rates = store.story_of(["rates-1"])["rates-1"]
+    assert store.story_of(["storm-2"])["storm-2"] == storm
+    # A correction stays where it was.
+    corrected = STORM_OTHER_OUTLET.replace("Thousands fled", "More than 4,000 people fled")
+    summary, _ = _analyze(store, [_article("storm-2", corrected, "Island Wire", "2023-09-04")])
+    assert summary.revised == 1
+    assert store.story_of(["storm-2"]) == {"storm-2": storm}
+    # The same page is reused for the rate decision: it leaves the storm, joins the rates.
+    reused = (
+        "Christine Lagarde said the European Central Bank's tenth rate rise in a row, which "
+        "took the deposit rate to 4 percent, may be the last. Inflation in the euro zone is "
+        "still above 5 percent, and the ECB's staff now expect it to fall to 2.1 percent by "
+        "2025. Investors in Frankfurt took the decision as a sign that borrowing costs have "
+        "peaked: the euro fell against the dollar and bond yields dropped."
+    )
+    summary, _ = _analyze(store, [_article("storm-2", reused, "Island Wire", "2023-09-05")])
+    assert summary.revised == 1
+    assert store.story_of(["storm-2"]) == {"storm-2": rates}
+    assert sorted(store.get_story(storm).articles) == ["storm-1"]
+    assert sorted(store.get_story(rates).articles) == ["rates-1", "rates-2", "storm-2"]
+    # Nothing changed since: a further run moves nothing.
+    again, _ = _analyze(store, [_article("storm-2", reused, "Island Wire", "2023-09-05")])
+    assert again.articles == again.revised == 0
+
+
+def test_a_revised_copy_is_checked_again_and_a_new_copy_leaves_its_story(any_store):
+    store = any_store  # on each backend: the revision checks are SQL
+    copy_text = "(Reuters) - " + RATES + "\n\nReporting by Balazs Koranyi."
+    _analyze(
+        store,
+        [
+            _article("wire-1", RATES, "Reuters", "2023-09-14"),
+            _article("copy-1", copy_text, "Daily Ledger", "2023-09-14"),
+            _article("match-1", FOOTBALL, "Northern Post", "2023-09-14"),
+            _article("match-copy", "(PA) " + FOOTBALL, "Evening Star", "2023-09-14"),
+        ],
+    )
+    assert store.duplicate_links(["copy-1", "match-copy"]) == {
+        "copy-1": "wire-1",
+        "match-copy": "match-1",
+    }
+    # The ledger rewrites its page as its own report of the storm: no longer a copy, and
+    # placed with the storm. The football original becomes a copy of the storm wire, and
+    # its own copy follows it there.
+    _analyze(store, [_article("storm-1", STORM, "Taipei Times", "2023-09-14")])
+    revised = [
+        _article("copy-1", STORM_OTHER_OUTLET, "Daily Ledger", "2023-09-15"),
+        _article("match-1", "(CNA) " + STORM, "Northern Post", "2023-09-15"),
+    ]
+    _analyze(store, revised)
+    assert store.duplicate_links(["copy-1", "match-1", "match-copy"]) == {
+        "match-1": "storm-1",
+        "match-copy": "storm-1",
+    }
+    placed = store.story_of(["wire-1", "copy-1", "storm-1", "match-1", "match-copy"])
+    storm = placed["storm-1"]
+    assert placed["copy-1"] == placed["match-1"] == placed["match-copy"] == storm
+    assert sorted(store.get_story(placed["wire-1"]).articles) == ["wire-1"]
+    assert store.count_stories() == 2  # the football story had no report left
+
+
 def test_clearing_stories_and_clustering_again_gives_the_same_stories(store):
     _, ids = _analyze(store, _three_events())
     first = store.story_of(ids)

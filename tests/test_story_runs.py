@@ -7,6 +7,7 @@ scenario can be set up exactly; everything after profiling is storyline's own.
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 
@@ -55,9 +56,10 @@ def _run(store: Store, articles: list[Article], params: ClusterParams, copies=()
     links = dict(copies)
     originals = [a for a in articles if a.id not in links]
     signature = np.zeros(4, dtype=np.uint32)
+    hashes = {a.id: a.content_hash for a in articles}
     store.put_dedupe(
-        [(a.id, a.published, signature) for a in originals],
-        [(copy, original, 1.0) for copy, original in copies],
+        [(a.id, a.content_hash, a.published, signature) for a in originals],
+        [(copy, hashes[copy], original, 1.0) for copy, original in copies],
     )
     engine.run_stories(store, [a.id for a in articles], params=params)
 
@@ -77,7 +79,26 @@ def _problems(store: Store) -> list[str]:
                 " ON a.article_id = m.article_id AND a.current"
             )
         ).all()
-    found = []
+        sizes = dict(conn.execute(text("SELECT story_id, profile FROM stories")).all())
+        profiled = Counter(
+            home
+            for (home,) in conn.execute(
+                text("SELECT COALESCE(home, story_id) FROM story_articles WHERE profiled")
+            )
+        )
+        stale = conn.execute(
+            text(
+                "SELECT m.article_id FROM story_articles m JOIN articles a"
+                " ON a.article_id = m.article_id AND a.current"
+                " WHERE m.content_hash != a.content_hash"
+                " OR m.profiled = (m.article_id IN (SELECT article_id FROM duplicates))"
+            )
+        ).all()
+    found = [f"{article} was placed at an earlier revision or kind" for (article,) in stale]
+    for story, data in sizes.items():
+        size = json.loads(data)["size"]
+        if size != profiled[story]:
+            found.append(f"{story} sums {size} profiles but holds {profiled[story]}")
     shown = Counter(story for _, story, _ in members)
     for article, story, home in members:
         if story not in stories or stories[story][1] is not None:
@@ -169,18 +190,42 @@ def test_random_runs_keep_stories_and_members_consistent(tmp_path, seed):
     )
     vocabulary = [f"w{i}" for i in range(12)]
     originals: list[str] = []
+    copies_made: list[str] = []
     with Store(tmp_path / "s.db") as store:
         for run in range(6):
             articles, copies = [], []
+
+            def words() -> str:
+                return " ".join(rnd.choices(vocabulary, k=rnd.randint(2, 5)))
+
+            def day() -> int | None:
+                return None if rnd.random() < 0.1 else rnd.randint(1, 25)
+
             for n in range(rnd.randint(1, 6)):
                 name = f"r{run}n{n}"
-                day = None if rnd.random() < 0.1 else rnd.randint(1, 25)
                 if originals and rnd.random() < 0.2:
                     copies.append((name, rnd.choice(originals)))
-                    articles.append(_article(name, "copy", day, rnd.choice("ABC")))
+                    articles.append(_article(name, "copy", day(), rnd.choice("ABC")))
+                    copies_made.append(name)
                 else:
-                    words = " ".join(rnd.choices(vocabulary, k=rnd.randint(2, 5)))
-                    articles.append(_article(name, words, day, rnd.choice("ABC")))
+                    articles.append(_article(name, words(), day(), rnd.choice("ABC")))
                     originals.append(name)
+            # Earlier articles come again, revised: new words, or now a copy, or no
+            # longer one.
+            for _ in range(rnd.randint(0, 3)):
+                name = rnd.choice(originals + copies_made)
+                if any(a.id == name for a in articles):
+                    continue
+                others = [o for o in originals if o != name]
+                if name in originals and others and rnd.random() < 0.3:
+                    originals.remove(name)
+                    copies_made.append(name)
+                    copies.append((name, rnd.choice(others)))
+                    articles.append(_article(name, f"copy{run}", day(), "D"))
+                else:
+                    if name in copies_made:
+                        copies_made.remove(name)
+                        originals.append(name)
+                    articles.append(_article(name, words(), day(), "D"))
             _run(store, articles, params, copies)
             assert _problems(store) == [], f"after run {run}"

@@ -723,6 +723,8 @@ def _run_stories(
         )
         if summary.merged:
             line += f", {summary.merged:,} merged into others"
+        if summary.revised:
+            line += f"; {summary.revised:,} revised articles placed again"
         if summary.unplaced:
             line += f"; {summary.unplaced:,} copies of never-analysed articles left out"
         err.print(_plain(line + "."))

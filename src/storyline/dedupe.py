@@ -98,6 +98,11 @@ class DuplicateFinder:
             self._index(article_id, minhash)
         return best
 
+    def forget(self, article_id: str) -> None:
+        """Take `article_id` out of the index (its text was revised); no-op when absent."""
+        if self._signatures.pop(article_id, None) is not None:
+            self._lsh.remove(article_id)
+
     def _index(self, article_id: str, minhash: MinHash) -> None:
         if article_id not in self._signatures:
             self._signatures[article_id] = minhash

@@ -301,26 +301,31 @@ def run_dedupe(
     to `window_days` before the earliest of them (every original when some
     article is undated); copies are recorded with their original, originals
     with their signature. Articles checked before are skipped, so a re-run
-    does nothing. Cost: linear in the articles' words, plus loading the
+    does nothing; an article revised since it was checked is checked again, without
+    its earlier text. Cost: linear in the articles' words, plus loading the
     signatures in the window.
     """
     summary = DedupeSummary()
     started = time.perf_counter()
     dates = store.published_dates(_unique(store, ids))
-    done = store.deduplicated(list(dates))
-    todo = sorted((i for i in dates if i not in done), key=lambda i: dates[i] or "")
+    status = store.dedupe_status(list(dates))
+    todo = sorted((i for i in dates if not status.get(i)), key=lambda i: dates[i] or "")
     if todo:
         finder = DuplicateFinder(threshold)
         finder.load(store.iter_signatures(_since([dates[i] for i in todo], window_days)))
+        for article_id in todo:
+            if article_id in status:  # revised: its earlier text must not match it
+                finder.forget(article_id)
         for chunk in batched(store.iter_articles(todo), window):
             originals, copies = [], []
             for article in chunk:
                 values = signature(article.text)
+                digest = article.content_hash
                 match = finder.check(article.id, values)
                 if match is None:
-                    originals.append((article.id, article.published, values))
+                    originals.append((article.id, digest, article.published, values))
                 else:
-                    copies.append((article.id, match.original_id, match.similarity))
+                    copies.append((article.id, digest, match.original_id, match.similarity))
             store.put_dedupe(originals, copies)
             summary.checked += len(chunk)
             summary.copies += len(copies)
@@ -336,6 +341,7 @@ class StorySummary:
 
     articles: int = 0
     copies: int = 0
+    revised: int = 0  # articles placed before whose new revision was placed again
     new_stories: int = 0
     extended_stories: int = 0
     merged: int = 0
@@ -358,9 +364,12 @@ def run_stories(
     encoder's name) the sentence vectors of the language stage, and clustered in publication
     order; copies join their original's story. Stories that could still
     continue (within `cold_days` of the new articles) are loaded from the
-    store, the rest stay on disk. Articles already in a story stay there, but
-    the listing of their story (sources, first and last report) is recomputed:
-    a new revision may have changed its source or date.
+    store, the rest stay on disk. Articles already in a story stay there unless
+    they were revised since (or found to be a copy, or no longer one): a revision
+    is placed again (`StoryClusterer.revise`), a new copy leaves for its original's
+    story, and the copies of a revised article follow it. The listing of every story
+    touched (sources, first and last report) is recomputed: a new revision may have
+    changed its source or date.
     Memory: the loaded stories' profiles and one window of articles.
     """
     params = params or ClusterParams()
@@ -368,26 +377,54 @@ def run_stories(
     started = time.perf_counter()
     dates = store.published_dates(_unique(store, ids))
     placed = store.story_of(list(dates))
+    stale = store.stale_members(list(placed))
     revisited = set(placed.values())
-    todo = sorted((i for i in dates if i not in placed), key=lambda i: dates[i] or "")
+    todo = sorted((i for i in dates if i not in placed or i in stale), key=lambda i: dates[i] or "")
     if not todo:
         store.relist_stories(revisited)
         summary.seconds = time.perf_counter() - started
         return summary
     links = store.duplicate_links(todo)
+    # Members whose earlier profile is in a story's sums, and the story holding it.
+    earlier = {i: h for i, h in stale.items() if h is not None}
+    held = store.story_homes(list(earlier))
+    # Copies of those articles (or of the originals they turned out to copy) follow them.
+    followed = list(earlier) + [links[i] for i in earlier if i in links]
+    links |= {c: o for c, o in store.copies_of(followed).items() if c not in links}
     documents, frequencies = store.term_frequencies()
     clusterer = StoryClusterer(params, documents=documents, document_frequency=frequencies)
     since = _since((dates[i] for i in todo), params.cold_days)
     clusterer.load(store.iter_story_profiles(day_number(since) if since else None))
+    cold = sorted(set(held.values()) - set(clusterer.stories))
+    if cold:
+        found = store.iter_story_profiles(story_ids=cold)
+        clusterer.load(p for p in found if p.story_id not in clusterer.stories)
     stored = set(clusterer.stories)
     listed_before = {s for s, state in clusterer.stories.items() if state.attached_to is None}
+    previous = {
+        a.id: made for a, made in article_profiles(store, store.articles_by_hash(earlier), encoder)
+    }
+    originals = [i for i in todo if i not in links]
+    with_story = set(originals) | set(store.story_of(list(set(links.values()))))
+    for article_id in sorted(earlier):
+        # A member that turned out to be a copy leaves its story, once its original has one.
+        home = clusterer.resolve(held.get(article_id, ""))
+        copied = links.get(article_id) in with_story
+        if copied and article_id in previous and home in clusterer.stories:
+            clusterer.retract(previous[article_id], home)
+    revisions = store.copy_revisions(list(links))
     members: dict[str, str] = {}
     titles: dict[str, list[str]] = {}
-    originals = [i for i in todo if i not in links]
     for chunk in batched(store.iter_articles(originals), window):
         for article, made in article_profiles(store, chunk, encoder):
-            story_id = clusterer.add(made)
+            home = clusterer.resolve(held.get(article.id, ""))
+            if article.id in previous and home in clusterer.stories:
+                story_id = clusterer.revise(previous[article.id], made, home)
+                summary.revised += 1
+            else:
+                story_id = clusterer.add(made)
             members[article.id] = story_id
+            revisions[article.id] = article.content_hash
             if article.title:
                 titles.setdefault(story_id, []).append(article.title)
         summary.articles += len(chunk)
@@ -431,8 +468,10 @@ def run_stories(
         clusterer.documents,
         clusterer.changed_frequencies(),
         relisted=set(members.values()) | {clusterer.label(s) for s in revisited},
+        placed={a: (revisions[a], a not in links) for a in members},
         homes=homes,
         relabelled=clusterer.relabelled,
+        emptied=clusterer.emptied,
     )
     listed = [s for s in touched if s.attached_to is None]
     summary.new_stories = sum(1 for s in listed if s.story_id not in listed_before)

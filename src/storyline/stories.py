@@ -48,6 +48,11 @@ it into the story instead would fix that choice for good, made before the articl
 own story had a chance to arrive: that is what made stories depend on where one run
 ended and the next began. `label` gives the story an article is shown in.
 
+An article revised after it was placed is placed again (`revise`): its earlier
+revision leaves its story's sums, and the new one stays only while it still links
+to the rest of that story; an article that turned out to be a copy leaves its
+story (`retract`).
+
 Document frequencies are counted as articles arrive, so the clusterer needs no
 training corpus; the whole state can be saved (`StoryProfile`, `document_frequency`)
 and loaded again, which is how a later run extends the stories of an earlier one.
@@ -205,6 +210,7 @@ class StoryClusterer:
         self.touched: set[str] = set()  # stories changed since they were loaded
         self.merged: dict[str, str] = {}  # merged story id -> the story it joined
         self.relabelled: dict[str, str] = {}  # lone story -> the story it is now shown in
+        self.emptied: set[str] = set()  # stories whose every member left (see `retract`)
         self._postings: dict[str, list[str]] = {}
         self._norms: dict[str, tuple[float, float, float]] = {}
         self._changed: set[str] = set()
@@ -244,16 +250,102 @@ class StoryClusterer:
 
     def add(self, article: ArticleProfile) -> str:
         """Place `article` in a story and return the story's id."""
+        self._count(article, 1)
+        return self._place(article, *self._weighted(article))
+
+    def revise(self, old: ArticleProfile, new: ArticleProfile, story_id: str) -> str:
+        """Replace an article's earlier revision `old`, whose profile is in the sums of
+        story `story_id`, by its revision `new`; return the story `new` is in.
+
+        The article stays while `new` still links to the rest of its story at
+        `merge_threshold`, the bar of attaching (a correction or an added paragraph
+        does not move it); otherwise it is placed as `add` places a new article. An
+        article alone in its story stays there, and `merge` weighs that story again.
+        Cost: about two `add`s.
+        """
+        state = self.stories[story_id]
+        self._take_out(old, state)
+        self._count(new, 1)
+        terms, entities, keys = self._weighted(new)
+        if state.size == 0 or (
+            self._link(new.vector, terms, entities, state) >= self.params.merge_threshold
+        ):
+            self._absorb(state, 1, new.day, new.day, new.vector, terms, entities)
+            self._index(story_id, keys)
+            return story_id
+        return self._place(new, terms, entities, keys)
+
+    def retract(self, article: ArticleProfile, story_id: str) -> None:
+        """Take `article`, a member whose profile is in story `story_id`'s sums, out of
+        the story (it turned out to be a copy); a story left empty is dropped and its
+        id put in `emptied`. Cost: linear in the article's profile."""
+        state = self.stories[story_id]
+        self._take_out(article, state)
+        if state.size == 0:
+            del self.stories[story_id]
+            self.touched.discard(story_id)
+            self.emptied.add(story_id)
+
+    def _take_out(self, article: ArticleProfile, state: StoryProfile) -> None:
+        """Subtract `article` from `state`'s sums and from the document frequencies.
+
+        Its terms are weighed with today's frequencies, so the sums lose about what it
+        brought; evidence it lacks (no stored vectors or names for it) is taken out as
+        an average member's share."""
+        self._count(article, -1)
+        terms, entities, _ = self._weighted(article)
+        share = 1.0 / state.size
+        state.size -= 1
+        if state.size == 0:
+            state.vector_sum, state.terms, state.entities = None, {}, {}
+            state.first_day = state.last_day = None
+        else:
+            if state.vector_sum is not None:
+                vector = article.vector
+                if vector is None or vector.shape != state.vector_sum.shape:
+                    vector = state.vector_sum * share
+                state.vector_sum = state.vector_sum - vector
+            state.terms = _subtract(state.terms, terms, share)
+            state.entities = _subtract(state.entities, entities, share)
+        if state.size == 1:  # lone now: what was attached to it looks for another story
+            attached = (
+                s for s, other in self.stories.items() if other.attached_to == state.story_id
+            )
+            self.touched.update(attached)
+        self._norms.pop(state.story_id, None)
+        self.touched.add(state.story_id)
+
+    def _count(self, article: ArticleProfile, sign: int) -> None:
+        """Count `article` into the document frequencies (`sign` 1) or out of them (-1)."""
+        keys = [*article.terms, *(_ENTITY_KEY + e for e in article.entities)]
+        self.documents = max(self.documents + sign, 0)
+        if sign > 0:
+            self.document_frequency.update(keys)
+        else:  # an earlier revision counted with other names can take a key below zero
+            for key in keys:
+                self.document_frequency[key] = max(self.document_frequency[key] - 1, 0)
+        self._changed.update(keys)
+
+    def _weighted(
+        self, article: ArticleProfile
+    ) -> tuple[dict[str, float], dict[str, float], list[str]]:
+        """The article's weighted terms and entities, and its keys in the index."""
         p = self.params
-        self.documents += 1
         entity_counts = {_ENTITY_KEY + e: n for e, n in article.entities.items()}
-        self.document_frequency.update(article.terms.keys())
-        self.document_frequency.update(entity_counts.keys())
-        self._changed.update(article.terms.keys())
-        self._changed.update(entity_counts.keys())
         terms = self._weigh(article.terms, p.article_terms)
         entities = self._weigh(entity_counts, p.article_terms)
         keys = _strongest(terms, p.index_terms) + _strongest(entities, p.index_entities)
+        return terms, entities, keys
+
+    def _place(
+        self,
+        article: ArticleProfile,
+        terms: dict[str, float],
+        entities: dict[str, float],
+        keys: list[str],
+    ) -> str:
+        """Join the best candidate story that takes the article, or open a new one."""
+        p = self.params
         best_id, best_score = None, -1.0
         for story_id in self._candidates(keys, article.day):
             story = self.stories[story_id]
@@ -587,6 +679,16 @@ def _unit(weights: dict[str, float]) -> dict[str, float]:
 
 def _dot(small: dict[str, float], large: dict[str, float]) -> float:
     return sum(x * large.get(k, 0.0) for k, x in small.items())
+
+
+def _subtract(total: dict[str, float], part: dict[str, float], share: float) -> dict[str, float]:
+    """`total` less `part`, where `part` holds its keys; keys `part` lacks lose `share` of
+    their value when `part` is empty (a member whose evidence of this kind is unknown).
+    What falls to zero or below is dropped."""
+    if not part:
+        return {k: x * (1.0 - share) for k, x in total.items()}
+    left = {k: x - part.get(k, 0.0) for k, x in total.items()}
+    return {k: x for k, x in left.items() if x > 1e-9}
 
 
 def _add_pruned(total: dict[str, float], extra: dict[str, float], keep: int) -> dict[str, float]:

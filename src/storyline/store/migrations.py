@@ -20,6 +20,7 @@ import numpy as np
 from sqlalchemy import (
     Column,
     Connection,
+    Float,
     Index,
     Integer,
     LargeBinary,
@@ -98,8 +99,24 @@ def _v2_language(conn: Connection) -> None:
     vectors.create(conn, checkfirst=True)
 
 
-# `stories` and `story_articles` as v3 made them; v8 added columns to both.
+# The tables as v3 made them; v8 and v9 added columns.
 _v3 = MetaData()
+_v3_signatures_table = Table(
+    "signatures",
+    _v3,
+    Column("article_id", String(512), primary_key=True),
+    Column("published", String(40)),
+    Column("data", LargeBinary, nullable=False),
+)
+Index("ix_signatures_published", _v3_signatures_table.c.published)
+_v3_duplicates_table = Table(
+    "duplicates",
+    _v3,
+    Column("article_id", String(512), primary_key=True),
+    Column("original_id", String(512), nullable=False),
+    Column("similarity", Float, nullable=False),
+)
+Index("ix_duplicates_original", _v3_duplicates_table.c.original_id)
 _v3_stories_table = Table(
     "stories",
     _v3,
@@ -129,7 +146,13 @@ Index("ix_story_articles_story", _v3_story_articles_table.c.story_id)
 
 def _v3_stories(conn: Connection) -> None:
     """Near-duplicate signatures and links, stories, membership and term statistics."""
-    for table in (signatures, duplicates, _v3_stories_table, _v3_story_articles_table, term_stats):
+    for table in (
+        _v3_signatures_table,
+        _v3_duplicates_table,
+        _v3_stories_table,
+        _v3_story_articles_table,
+        term_stats,
+    ):
         table.create(conn, checkfirst=True)
 
 
@@ -225,7 +248,7 @@ def _fill_profile_sizes(conn: Connection) -> None:
     originals = dict(
         conn.execute(
             select(members.c.story_id, func.count())
-            .where(members.c.article_id.not_in(select(duplicates.c.article_id)))
+            .where(members.c.article_id.not_in(select(_v3_duplicates_table.c.article_id)))
             .group_by(members.c.story_id)
         ).all()
     )
@@ -255,6 +278,32 @@ def _fill_profile_sizes(conn: Connection) -> None:
             )
 
 
+def _v9_placed_revisions(conn: Connection) -> None:
+    """The revision each near-duplicate check and story placement was made on
+    (`content_hash` of `signatures`, `duplicates` and `story_articles`) and whether a
+    member's profile is in its story's sums (`story_articles.profiled`), so that a new
+    revision is checked and placed again. What is stored was made from the current
+    revisions, and every member but a copy was profiled."""
+    added = (
+        ("signatures", "content_hash", "VARCHAR(64)"),
+        ("duplicates", "content_hash", "VARCHAR(64)"),
+        ("story_articles", "content_hash", "VARCHAR(64)"),
+        ("story_articles", "profiled", "BOOLEAN"),
+    )
+    for table, column, kind in added:
+        if column not in {c["name"] for c in inspect(conn).get_columns(table)}:
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
+    for table in (signatures, duplicates, story_articles):
+        current = (
+            select(articles.c.content_hash)
+            .where(articles.c.article_id == table.c.article_id, articles.c.current.is_(True))
+            .scalar_subquery()
+        )
+        conn.execute(update(table).values(content_hash=current))
+    copy = story_articles.c.article_id.in_(select(duplicates.c.article_id))
+    conn.execute(update(story_articles).values(profiled=~copy))
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1_articles,
     _v2_language,
@@ -264,6 +313,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _v6_story_counts,
     _v7_article_vectors,
     _v8_attached_stories,
+    _v9_placed_revisions,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

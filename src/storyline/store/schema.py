@@ -90,22 +90,26 @@ article_vectors = Table(
 
 #: MinHash signatures of original texts (`NUM_PERM` little-endian uint32 values),
 #: kept so that a later run finds copies of what an earlier run stored.
+#: `content_hash` is the revision signed (a new revision is checked again).
 signatures = Table(
     "signatures",
     metadata,
     Column("article_id", String(512), primary_key=True),
     Column("published", String(40)),
     Column("data", LargeBinary, nullable=False),
+    Column("content_hash", String(64)),
 )
 Index("ix_signatures_published", signatures.c.published)
 
-#: Articles whose text repeats an original's (a wire copy, a re-post).
+#: Articles whose text repeats an original's (a wire copy, a re-post), with the
+#: revision checked as `signatures` has it.
 duplicates = Table(
     "duplicates",
     metadata,
     Column("article_id", String(512), primary_key=True),
     Column("original_id", String(512), nullable=False),
     Column("similarity", Float, nullable=False),
+    Column("content_hash", String(64)),
 )
 Index("ix_duplicates_original", duplicates.c.original_id)
 
@@ -135,13 +139,17 @@ Index("ix_stories_articles", stories.c.articles)
 
 #: Which story each article is shown in (copies go with their original). `home` is
 #: the clusterer's story of the article when that is a lone story attached to
-#: `story_id`; NULL when the two are the same.
+#: `story_id`; NULL when the two are the same. `content_hash` is the revision placed,
+#: and `profiled` says whether that revision's profile is in its clusterer story's sums
+#: (false for a copy): a new revision is placed again.
 story_articles = Table(
     "story_articles",
     metadata,
     Column("article_id", String(512), primary_key=True),
     Column("story_id", String(64), nullable=False),
     Column("home", String(64)),
+    Column("content_hash", String(64)),
+    Column("profiled", Boolean),
 )
 Index("ix_story_articles_story", story_articles.c.story_id)
 Index("ix_story_articles_home", story_articles.c.home)

@@ -55,36 +55,56 @@ class StoryTablesMixin:
             articles.c.article_id, articles.c.published, ids, articles.c.current.is_(True)
         )
 
-    def deduplicated(self, ids: Sequence[str]) -> set[str]:
-        """The ids among `ids` already checked for duplicates (an original or a copy)."""
-        found: set[str] = set()
+    def dedupe_status(self, ids: Sequence[str]) -> dict[str, bool]:
+        """{id: checked at its current revision} for the ids among `ids` already checked
+        for duplicates (as an original or a copy); False means an earlier revision was."""
+        found: dict[str, bool] = {}
         for chunk in _chunks(ids):
             with self._read() as conn:
                 for table in (signatures, duplicates):
-                    stmt = select(table.c.article_id).where(table.c.article_id.in_(chunk))
-                    found.update(conn.execute(stmt).scalars())
+                    stmt = (
+                        select(table.c.article_id, table.c.content_hash == articles.c.content_hash)
+                        .join(articles, articles.c.article_id == table.c.article_id)
+                        .where(table.c.article_id.in_(chunk), articles.c.current.is_(True))
+                    )
+                    found.update((i, bool(same)) for i, same in conn.execute(stmt))
         return found
 
     def put_dedupe(
         self,
-        originals: Sequence[tuple[str, str | None, np.ndarray]],
-        copies: Sequence[tuple[str, str, float]],
+        originals: Sequence[tuple[str, str, str | None, np.ndarray]],
+        copies: Sequence[tuple[str, str, str, float]],
     ) -> None:
-        """Record (id, published, signature) of originals and (id, original id, similarity)
-        of copies, in one transaction."""
+        """Record (id, content hash, published, signature) of originals and (id, content
+        hash, original id, similarity) of copies, in one transaction, replacing what an
+        earlier revision of the same ids left. The copies of an original that is now a
+        copy itself follow it to its original, so that no copy points at a copy."""
+        ids = [o[0] for o in originals] + [c[0] for c in copies]
         with self._guarded_write() as conn:
+            for chunk in _chunks(ids):
+                for table in (signatures, duplicates):
+                    conn.execute(delete(table).where(table.c.article_id.in_(chunk)))
+            for article_id, _, original_id, _ in copies:
+                conn.execute(
+                    update(duplicates)
+                    .where(duplicates.c.original_id == article_id)
+                    .values(original_id=original_id)
+                )
             if originals:
                 conn.execute(
                     signatures.insert(),
                     [
-                        {"article_id": i, "published": p, "data": _u32(sig)}
-                        for i, p, sig in originals
+                        {"article_id": i, "content_hash": h, "published": p, "data": _u32(sig)}
+                        for i, h, p, sig in originals
                     ],
                 )
             if copies:
                 conn.execute(
                     duplicates.insert(),
-                    [{"article_id": i, "original_id": o, "similarity": s} for i, o, s in copies],
+                    [
+                        {"article_id": i, "content_hash": h, "original_id": o, "similarity": s}
+                        for i, h, o, s in copies
+                    ],
                 )
 
     def iter_signatures(self, since: str | None = None) -> Iterator[tuple[str, np.ndarray]]:
@@ -102,6 +122,22 @@ class StoryTablesMixin:
         """{copy id: original id} for the copies among `ids`."""
         return self._lookup(duplicates.c.article_id, duplicates.c.original_id, ids)
 
+    def copy_revisions(self, ids: Sequence[str]) -> dict[str, str]:
+        """{copy id: content hash of the revision found to be a copy} for the copies
+        among `ids`."""
+        return self._lookup(duplicates.c.article_id, duplicates.c.content_hash, ids)
+
+    def copies_of(self, original_ids: Sequence[str]) -> dict[str, str]:
+        """{copy id: original id} for the copies of any of `original_ids`."""
+        found: dict[str, str] = {}
+        for chunk in _chunks(original_ids):
+            stmt = select(duplicates.c.article_id, duplicates.c.original_id).where(
+                duplicates.c.original_id.in_(chunk)
+            )
+            with self._read() as conn:
+                found.update(conn.execute(stmt).all())
+        return found
+
     # -- stories ---------------------------------------------------------------------------
 
     def story_of(self, ids: Sequence[str]) -> dict[str, str]:
@@ -114,9 +150,46 @@ class StoryTablesMixin:
         home = func.coalesce(story_articles.c.home, story_articles.c.story_id)
         return self._lookup(story_articles.c.article_id, home, ids)
 
-    def iter_story_profiles(self, since_day: int | None = None) -> Iterator[StoryProfile]:
+    def stale_members(self, ids: Sequence[str]) -> dict[str, str | None]:
+        """{article id: content hash of the revision profiled in its story, or None when
+        it was placed as a copy} for the members among `ids` placed at a revision that
+        is no longer current."""
+        found: dict[str, str | None] = {}
+        for chunk in _chunks(ids):
+            stmt = (
+                select(
+                    story_articles.c.article_id,
+                    story_articles.c.content_hash,
+                    story_articles.c.profiled,
+                )
+                .join(articles, articles.c.article_id == story_articles.c.article_id)
+                .where(
+                    story_articles.c.article_id.in_(chunk),
+                    articles.c.current.is_(True),
+                    story_articles.c.content_hash != articles.c.content_hash,
+                )
+            )
+            with self._read() as conn:
+                found.update((i, h if profiled else None) for i, h, profiled in conn.execute(stmt))
+        return found
+
+    def iter_story_profiles(
+        self, since_day: int | None = None, *, story_ids: Sequence[str] | None = None
+    ) -> Iterator[StoryProfile]:
         """Profiles of stories whose last report is on or after `since_day` (and undated
-        stories); all stories when None. Streams in chunks."""
+        stories); all stories when None. With `story_ids`, instead the profiles of those
+        stories and of the lone stories attached to them. Streams in chunks."""
+        if story_ids is not None:
+            for chunk in _chunks(story_ids):
+                wanted = or_(stories.c.story_id.in_(chunk), stories.c.attached_to.in_(chunk))
+                yield from self._story_profiles(wanted)
+            return
+        wanted = None
+        if since_day is not None:
+            wanted = or_(stories.c.last_day.is_(None), stories.c.last_day >= since_day)
+        yield from self._story_profiles(wanted)
+
+    def _story_profiles(self, where: Any) -> Iterator[StoryProfile]:
         stmt = select(
             stories.c.story_id,
             stories.c.articles,
@@ -127,8 +200,8 @@ class StoryTablesMixin:
             stories.c.vector,
             stories.c.attached_to,
         )
-        if since_day is not None:
-            stmt = stmt.where(or_(stories.c.last_day.is_(None), stories.c.last_day >= since_day))
+        if where is not None:
+            stmt = stmt.where(where)
         for story_id, count, first_day, last_day, data, dim, blob, attached_to in self._paged(
             stmt, stories.c.story_id
         ):
@@ -170,20 +243,24 @@ class StoryTablesMixin:
         frequencies: dict[str, int],
         relisted: set[str] = frozenset(),
         *,
+        placed: dict[str, tuple[str, bool]],
         homes: dict[str, str] | None = None,
         relabelled: dict[str, str] | None = None,
+        emptied: Iterable[str] = (),
     ) -> None:
         """Write a clustering run in one transaction: the touched stories' profiles and
-        titles, {article id: story id shown} `members` with {article id: lone story}
-        `homes` where those differ, {merged id: surviving id} remaps, {lone story: story
-        now shown in} `relabelled` (which moves its stored articles), and the term
-        statistics. Counts, sources and dates of those stories, of the `relisted` ones
-        and of the stories articles left are then recomputed from the members, so they
-        never drift."""
+        titles, {article id: story id shown} `members` with {article id: (content hash
+        placed, profiled)} `placed` for each of them and {article id: lone story} `homes`
+        where those differ, {merged id: surviving id} remaps, {lone story: story now
+        shown in} `relabelled` (which moves its stored articles), the `emptied` stories
+        (every member left: deleted), and the term statistics. Counts, sources and dates
+        of those stories, of the `relisted` ones and of the stories articles left are
+        then recomputed from the members, so they never drift."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         profiles = list(profiles)
         homes = homes or {}
         relabelled = relabelled or {}
+        emptied = sorted(set(emptied))
         touched = {p.story_id for p in profiles}
         relisted = set(relisted)
         home = story_articles.c.home
@@ -220,15 +297,23 @@ class StoryTablesMixin:
                 conn.execute(
                     story_articles.insert(),
                     [
-                        {"article_id": a, "story_id": s, "home": homes.get(a)}
+                        {
+                            "article_id": a,
+                            "story_id": s,
+                            "home": homes.get(a),
+                            "content_hash": placed[a][0],
+                            "profiled": placed[a][1],
+                        }
                         for a, s in members.items()
                     ],
                 )
+            for chunk in _chunks(emptied):
+                conn.execute(delete(stories).where(stories.c.story_id.in_(chunk)))
             for chunk in _chunks(list(touched)):
                 conn.execute(delete(stories).where(stories.c.story_id.in_(chunk)))
             if profiles:
                 conn.execute(stories.insert(), [_story_row(p, titles, now) for p in profiles])
-            gone = set(merged)
+            gone = set(merged) | set(emptied)
             for chunk in _chunks(sorted((touched | relisted) - gone)):
                 _refresh_listing(conn, chunk)
             for chunk in _chunks(list(frequencies)):
