@@ -213,3 +213,25 @@ def test_reading_commands_do_not_create_a_store_at_a_mistyped_path(tmp_path):
             assert result.exit_code == 3, (args, result.output)
             assert "no store at" in result.stderr
     assert not typo.exists()
+
+
+def test_commands_that_read_no_text_start_without_spacy(tmp_path):
+    # Importing spaCy takes seconds; `--help`, `ingest`, `stories` and `show` never parse.
+    db = tmp_path / "s.db"
+    source = tmp_path / "news.jsonl"
+    source.write_text(json.dumps({"id": "a", "text": STORY[0]}) + "\n", encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from storyline.cli import app\n"
+        "db = sys.argv[2]\n"
+        "for args in (['ingest', sys.argv[1], '--db', db], ['stories', '--db', db]):\n"
+        "    try:\n"
+        "        app(args)\n"
+        "    except SystemExit as done:\n"
+        "        assert not done.code, done.code\n"
+        "assert 'spacy' not in sys.modules, 'spaCy was imported'\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(source), str(db)], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr

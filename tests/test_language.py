@@ -365,7 +365,7 @@ def test_language_stage_caches_and_recomputes_nothing(store, monkeypatch):
     def no_spacy():
         raise AssertionError("spaCy was loaded with nothing to annotate")
 
-    monkeypatch.setattr("storyline.language.load_nlp", no_spacy)
+    monkeypatch.setattr("storyline.language.annotate.load_nlp", no_spacy)
     again = engine.run_language(store, None, workers=1, encoder=encoder)
     assert (again.annotated, again.embedded) == (0, 0)
     hashes = [a.content_hash for a in store.iter_articles()]

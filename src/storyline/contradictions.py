@@ -17,9 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
 from storyline.language.entities import name_key
+from storyline.language.nlp import stop_words
 from storyline.language.quantities import PART_WORDS, QUALIFIERS
 from storyline.model import Quantity, Quote, TimeExpression
 from storyline.relations import NEGATIONS, stem, words
@@ -525,11 +524,11 @@ def denied(text: str) -> frozenset[tuple[str, ...]]:
                 found |= {named} if named else _negated(tokens, at, names, contrasted=before)
                 continue
             scope = _scope(tokens, at, names, _SCOPE_ENDS)
-            governed = {(_concept(t),) for t in scope[:_OBJECT_WORDS] if t not in STOP_WORDS}
+            governed = {(_concept(t),) for t in scope[:_OBJECT_WORDS] if t not in stop_words()}
             # "The request was denied", "rejected it": a refusal of nothing named refuses
             # whatever the other statement grants.
             found |= governed or ({(PERMISSION,)} if tokens[at] in _REFUSING else set())
-        before |= {_concept(t) for t in clause if t not in STOP_WORDS}
+        before |= {_concept(t) for t in clause if t not in stop_words()}
     return frozenset(found)
 
 
@@ -562,14 +561,16 @@ def _negated(
         scope = _scope(tokens, at, names, _SCOPE_ENDS - _RELATIVES)
         auxiliaries = [i for i, t in enumerate(scope) if t in _AUXILIARIES]
         after = scope[auxiliaries[-1] + 1 :] if auxiliaries else scope
-        content = [_concept(t) for t in after if t not in STOP_WORDS and t not in _SUBJECT_FILLERS]
+        content = [
+            _concept(t) for t in after if t not in stop_words() and t not in _SUBJECT_FILLERS
+        ]
         return {(c,) for c in (content[:1] if auxiliaries else content)}
     if contrasted and at == 0 and tokens[at] == "not":
         if not ahead:
             return set()
         phrase = _noun_phrase(scope)
         if set(phrase) <= contrasted:
-            content = [_concept(t) for t in scope if t not in STOP_WORDS]
+            content = [_concept(t) for t in scope if t not in stop_words()]
             phrase = tuple(dict.fromkeys(content[:_PHRASE_WORDS]))
         return {phrase}
     if not ahead:
@@ -613,7 +614,7 @@ def _contrasted_name(
     capitalised = {m.group().lower() for m in _CAPITALISED.finditer(text)}  # "*Coach* Smith"
 
     def content(clause: list[str]) -> list[str]:
-        return [t for t in clause if t not in STOP_WORDS and t not in capitalised]
+        return [t for t in clause if t not in stop_words() and t not in capitalised]
 
     earlier = content(clauses[number - 1])
     later = [t for clause in clauses[number + 1 :] for t in content(clause)]
@@ -625,10 +626,10 @@ def _noun_phrase(scope: list[str]) -> tuple[str, ...]:
     """The concepts of the noun phrase that opens `scope` (the words after "no"): its
     content words up to a stop word or a participle after them ("no *injuries* reported"),
     at most `_PHRASE_WORDS`; the first word when there are none ("no *other* workers")."""
-    content = list(itertools.dropwhile(lambda t: t in STOP_WORDS, scope))
+    content = list(itertools.dropwhile(lambda t: t in stop_words(), scope))
     run: list[str] = []
     for word in content[:_PHRASE_WORDS]:
-        if word in STOP_WORDS or (run and word.endswith(("ed", "en"))):
+        if word in stop_words() or (run and word.endswith(("ed", "en"))):
             break
         run.append(word)
     return tuple(dict.fromkeys(_concept(t) for t in run or scope[:1]))

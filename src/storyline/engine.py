@@ -27,7 +27,7 @@ from storyline.dedupe import DEFAULT_THRESHOLD, DuplicateFinder, signature
 from storyline.ingest import read_inputs
 from storyline.ingest.base import DEFAULT_MAX_DOCUMENT_BYTES
 from storyline.ingest.fetch import Fetcher
-from storyline.language import ANNOTATOR_VERSION, Annotator, Encoder, embed_annotations
+from storyline.language import ANNOTATOR_VERSION, Encoder, embed_annotations
 from storyline.model import Annotation, Article, Note, ReadItem, Skipped, Story, Summary
 from storyline.relations import ModelMismatch, RelationModel
 from storyline.report.result_json import result_document, write_atomic, write_json
@@ -231,6 +231,8 @@ def run_language(
             summary.sentences_embedded += sum(m.shape[0] for m in vectors.values())
         if on_article:
             on_article(count)
+
+    from storyline.language.annotate import Annotator  # loads spaCy: only when parsing
 
     with Annotator(workers, encoder=encoder) as annotator:
         waiting = None

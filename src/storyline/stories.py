@@ -70,8 +70,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from spacy.lang.en.stop_words import STOP_WORDS
 
+from storyline.language.nlp import stop_words
 from storyline.model import Annotation, StoryProfile
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
@@ -152,11 +152,12 @@ def content_terms(text: str) -> Counter[str]:
     """Counts of the content words of `text`: lower-cased, no stop words, no numbers,
     possessive endings dropped. Cost: linear in the text."""
     counts: Counter[str] = Counter()
+    stop = stop_words()
     for match in _WORD.finditer(text):
         word = match.group().lower().replace("’", "'")
         if word.endswith("'s"):
             word = word[:-2]
-        if len(word) > 2 and word not in STOP_WORDS:
+        if len(word) > 2 and word not in stop:
             counts[word] += 1
     return counts
 

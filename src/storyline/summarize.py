@@ -40,11 +40,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from storyline.coherence import read_alone
 from storyline.contradictions import readable_date
 from storyline.ingest.clean import mentions_furniture
+from storyline.language.nlp import stop_words
 from storyline.model import Annotation, Comparison, Fact, Mention, Summary, SummarySentence
 from storyline.relations import stem
 
@@ -249,14 +249,13 @@ def usable(text: str, params: SummaryParams) -> bool:
 def sentence_concepts(text: str) -> frozenset[tuple[str, str]]:
     """The stemmed word pairs of `text` that are not both stop words."""
     words = [stem(t) for t in _TOKEN.findall(text.lower())]
-    return frozenset(
-        (a, b) for a, b in itertools.pairwise(words) if not (a in STOP_WORDS and b in STOP_WORDS)
-    )
+    stop = stop_words()
+    return frozenset((a, b) for a, b in itertools.pairwise(words) if not (a in stop and b in stop))
 
 
 def stems(text: str) -> list[str]:
     """The stemmed words of `text` that are not stop words, in order."""
-    return [stem(t) for t in _TOKEN.findall(text.lower()) if t not in STOP_WORDS]
+    return [stem(t) for t in _TOKEN.findall(text.lower()) if t not in stop_words()]
 
 
 def _concept_weights(

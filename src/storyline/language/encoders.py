@@ -23,6 +23,9 @@ from typing import Protocol
 
 import numpy as np
 
+from storyline.language.nlp import without_dateline
+from storyline.model import Annotation
+
 log = logging.getLogger(__name__)
 
 MINILM = "all-MiniLM-L6-v2"
@@ -311,3 +314,27 @@ def load_encoder(name: str = "auto", threads: int | None = None) -> Encoder:
         "; or ".join(problems),
     )
     return LexicalEncoder()
+
+
+def embed_annotations(
+    annotations: dict[str, Annotation], encoder: Encoder, batch_size: int = BATCH_SIZE
+) -> dict[str, np.ndarray]:
+    """Sentence vectors for each annotation (keyed as given), one (sentences, dim)
+    float32 array each, from one batched call; a sentence text that occurs several
+    times (boilerplate, a shared wire paragraph) is encoded once."""
+    # A dateline ("LONDON (AP) _") opens many wire sentences and would pull their
+    # vectors towards each other and away from the same statement without one.
+    texts = [without_dateline(s.text) for a in annotations.values() for s in a.sentences]
+    distinct = list(dict.fromkeys(texts))
+    if distinct:
+        encoded = encoder.encode(distinct, batch_size=batch_size)
+        row_of = {text: row for row, text in enumerate(distinct)}
+        matrix = encoded[[row_of[t] for t in texts]]
+    else:
+        matrix = np.zeros((0, encoder.dim), dtype=np.float32)
+    out, row = {}, 0
+    for key, annotation in annotations.items():
+        count = len(annotation.sentences)
+        out[key] = matrix[row : row + count].astype(np.float32)
+        row += count
+    return out

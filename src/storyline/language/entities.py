@@ -13,11 +13,13 @@ import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from storyline.language.aliases import ALIASES
 from storyline.model import Annotation, Entity, Sentence
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 # Words that open a person's mention without being part of the name: honorifics, which

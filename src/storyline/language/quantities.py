@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import TYPE_CHECKING
 
-from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.tokens import Doc, Token
-
+from storyline.language.nlp import stop_words
 from storyline.model import Quantity, Sentence
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 SMALL = {
     "zero": 0,
@@ -566,7 +568,12 @@ def _narrows(word: Token) -> bool:
     """Whether a word of what follows "of" says what kind of thing is counted: not a name
     (an entity's or capitalised mid-sentence: "the *Amtrak* crash"), a stop word, nor a
     word of part ("*other* property")."""
-    if not word.is_alpha or word.ent_type_ or word.lower_ in STOP_WORDS | PART_WORDS:
+    if (
+        not word.is_alpha
+        or word.ent_type_
+        or word.lower_ in stop_words()
+        or word.lower_ in PART_WORDS
+    ):
         return False
     return not (word.text[:1].isupper() and not word.is_sent_start)
 
@@ -577,7 +584,7 @@ def _of_what(token: Token, besides: Token | None = None) -> str | None:
     for of in token.children:
         if of.dep_ == "prep" and of.lower_ == "of" and of is not besides:
             whole = next((t for t in of.children if t.dep_ == "pobj"), None)
-            if whole is not None and whole.is_alpha and whole.lower_ not in STOP_WORDS:
+            if whole is not None and whole.is_alpha and whole.lower_ not in stop_words():
                 return _singular(whole.lower_)
     return None
 

@@ -16,12 +16,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from spacy.tokens import Doc, Span, Token
+from typing import TYPE_CHECKING
 
 from storyline.language.entities import ROLES
 from storyline.language.nlp import DATELINE
 from storyline.model import Entity, Quote, Sentence
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
 
 SPEECH_VERBS = {
     form

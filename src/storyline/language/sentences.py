@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import bisect
 import re
-
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from storyline.model import Sentence
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 _HAS_WORD = re.compile(r"[A-Za-z0-9]")
 _CONTINUATION = re.compile(r"^[\"'”’)\]]*\s*[a-z]")
