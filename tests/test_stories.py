@@ -259,23 +259,34 @@ def test_a_revised_copy_is_checked_again_and_a_new_copy_leaves_its_story(any_sto
         "match-copy": "match-1",
     }
     # The ledger rewrites its page as its own report of the storm: no longer a copy, and
-    # placed with the storm. The football original becomes a copy of the storm wire, and
-    # its own copy follows it there.
+    # placed with the storm. The football page is replaced by a copy of the storm wire:
+    # it joins the storm as a copy, while its own copy, which repeats the match report,
+    # is checked again and now stands for the match.
     _analyze(store, [_article("storm-1", STORM, "Taipei Times", "2023-09-14")])
     revised = [
         _article("copy-1", STORM_OTHER_OUTLET, "Daily Ledger", "2023-09-15"),
         _article("match-1", "(CNA) " + STORM, "Northern Post", "2023-09-15"),
     ]
     _analyze(store, revised)
-    assert store.duplicate_links(["copy-1", "match-1", "match-copy"]) == {
-        "match-1": "storm-1",
-        "match-copy": "storm-1",
-    }
+    assert store.duplicate_links(["copy-1", "match-1", "match-copy"]) == {"match-1": "storm-1"}
     placed = store.story_of(["wire-1", "copy-1", "storm-1", "match-1", "match-copy"])
     storm = placed["storm-1"]
-    assert placed["copy-1"] == placed["match-1"] == placed["match-copy"] == storm
+    assert placed["copy-1"] == placed["match-1"] == storm
     assert sorted(store.get_story(placed["wire-1"]).articles) == ["wire-1"]
-    assert store.count_stories() == 2  # the football story had no report left
+    assert sorted(store.get_story(placed["match-copy"]).articles) == ["match-copy"]
+    assert store.count_stories() == 3
+    # Nothing changed since: nothing is checked or placed again.
+    again, _ = _analyze(store, revised)
+    assert again.articles == again.copies == again.revised == 0
+
+
+def test_a_revised_first_report_is_never_made_a_copy_of_a_later_one(store):
+    _analyze(store, [_article("first", STORM, "Taipei Times", "2023-09-03", title="Haikui")])
+    # Two months on, another site republishes the text: out of the copy window, an original.
+    _analyze(store, [_article("later", STORM, "Archive", "2023-11-03")])
+    assert store.duplicate_links(["later"]) == {}
+    _analyze(store, [_article("first", STORM, "Taipei Times", "2023-09-03", title="Typhoon")])
+    assert store.duplicate_links(["first", "later"]) == {}
 
 
 def test_clearing_stories_and_clustering_again_gives_the_same_stories(store):

@@ -94,7 +94,16 @@ def _problems(store: Store) -> list[str]:
                 " OR m.profiled = (m.article_id IN (SELECT article_id FROM duplicates))"
             )
         ).all()
+        apart = conn.execute(
+            text(
+                "SELECT d.article_id FROM duplicates d"
+                " JOIN story_articles c ON c.article_id = d.article_id"
+                " JOIN story_articles o ON o.article_id = d.original_id"
+                " WHERE c.story_id != o.story_id"
+            )
+        ).all()
     found = [f"{article} was placed at an earlier revision or kind" for (article,) in stale]
+    found += [f"{copy} is shown apart from its original" for (copy,) in apart]
     for story, data in sizes.items():
         size = json.loads(data)["size"]
         if size != profiled[story]:
@@ -175,6 +184,36 @@ def test_a_copy_follows_its_original_out_of_a_story_merged_while_it_was_cold(tmp
         placed = store.story_of(["lone", "copy"])
         assert placed["copy"] == placed["lone"]
         assert store.get_story(placed["copy"]) is not None
+
+
+def test_a_story_whose_reports_all_turn_into_copies_lets_its_lone_article_go(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        _run(
+            store,
+            [
+                _article("p1", "bridge collapse genoa", 1),
+                _article("p2", "bridge collapse genoa", 1),
+                _article("q1", "storm flood coast", 1),
+                _article("q2", "storm flood coast", 1),
+                _article("lone", "bridge collapse traffic jam", 2),
+            ],
+            TIGHT,
+        )
+        bridge = store.story_of(["p1"])["p1"]
+        assert store.story_of(["lone"]) == {"lone": bridge}
+        # Both bridge reports are replaced by copies of the storm wire.
+        _run(
+            store,
+            [_article("p1", "copy", 3, "D"), _article("p2", "copy", 3, "D")],
+            TIGHT,
+            [("p1", "q1"), ("p2", "q1")],
+        )
+        assert _problems(store) == []
+        storm = store.story_of(["q1"])["q1"]
+        assert store.story_of(["p1", "p2"]) == {"p1": storm, "p2": storm}
+        assert store.get_story(bridge) is None
+        shown = store.story_of(["lone"])["lone"]
+        assert store.get_story(shown).articles == ["lone"]
 
 
 @pytest.mark.parametrize("seed", range(20))

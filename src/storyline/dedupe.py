@@ -74,38 +74,53 @@ class DuplicateFinder:
         self.threshold = threshold
         self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self._signatures: dict[str, MinHash] = {}
+        self._published: dict[str, str | None] = {}
 
     def __len__(self) -> int:
         return len(self._signatures)
 
-    def load(self, originals: Iterable[tuple[str, np.ndarray]]) -> None:
-        """Index stored (article id, signature) pairs of originals."""
-        for article_id, values in originals:
-            self._index(article_id, self._minhash(values))
+    def load(self, originals: Iterable[tuple[str, str | None, np.ndarray]]) -> None:
+        """Index stored (article id, published, signature) triples of originals."""
+        for article_id, published, values in originals:
+            self._index(article_id, self._minhash(values), published)
 
-    def check(self, article_id: str, values: np.ndarray) -> DuplicateMatch | None:
-        """The match of `article_id` (with signature `values`) among the originals, or
-        None; in that case the article is indexed as a new original."""
+    def check(
+        self,
+        article_id: str,
+        values: np.ndarray,
+        published: str | None = None,
+        *,
+        no_later: bool = False,
+    ) -> DuplicateMatch | None:
+        """The match of `article_id` (with signature `values`, published on `published`)
+        among the originals, or None; in that case the article is indexed as a new
+        original. With `no_later`, an original published on a later day is no match:
+        for an article known to have been there first (a revision of one checked
+        before), whatever repeats it later cannot be its source."""
         minhash = self._minhash(values)
         best: DuplicateMatch | None = None
         for candidate in self._lsh.query(minhash):
             if candidate == article_id:
                 return None  # already indexed: a re-run, not a copy of itself
+            if no_later and _later(self._published[candidate], published):
+                continue
             similarity = float(minhash.jaccard(self._signatures[candidate]))
             if similarity >= self.threshold and (best is None or similarity > best.similarity):
                 best = DuplicateMatch(article_id, candidate, round(similarity, 3))
         if best is None:
-            self._index(article_id, minhash)
+            self._index(article_id, minhash, published)
         return best
 
     def forget(self, article_id: str) -> None:
         """Take `article_id` out of the index (its text was revised); no-op when absent."""
         if self._signatures.pop(article_id, None) is not None:
+            del self._published[article_id]
             self._lsh.remove(article_id)
 
-    def _index(self, article_id: str, minhash: MinHash) -> None:
+    def _index(self, article_id: str, minhash: MinHash, published: str | None) -> None:
         if article_id not in self._signatures:
             self._signatures[article_id] = minhash
+            self._published[article_id] = published
             self._lsh.insert(article_id, minhash)
 
     @staticmethod
@@ -113,3 +128,8 @@ class DuplicateFinder:
         if values.shape != (NUM_PERM,):
             raise ValueError(f"a signature has {NUM_PERM} values, got shape {values.shape}")
         return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME, hashvalues=values)
+
+
+def _later(published: str | None, than: str | None) -> bool:
+    """Whether `published` falls on a later day than `than` (unknown dates never do)."""
+    return bool(published and than) and published[:10] > than[:10]

@@ -303,27 +303,33 @@ def run_dedupe(
     to `window_days` before the earliest of them (every original when some
     article is undated); copies are recorded with their original, originals
     with their signature. Articles checked before are skipped, so a re-run
-    does nothing; an article revised since it was checked is checked again, without
-    its earlier text. Cost: linear in the articles' words, plus loading the
-    signatures in the window.
+    does nothing. An article revised since it was checked is checked again, without
+    its earlier text and against nothing published after it (it was there first); so
+    are its copies, which repeat its earlier text. Cost: linear in the articles'
+    words, plus loading the signatures in the window.
     """
     summary = DedupeSummary()
     started = time.perf_counter()
     dates = store.published_dates(_unique(store, ids))
     status = store.dedupe_status(list(dates))
-    todo = sorted((i for i in dates if not status.get(i)), key=lambda i: dates[i] or "")
+    revised = [i for i, current in status.items() if not current]
+    followers = set(store.copies_of(revised))
+    dates |= store.published_dates([c for c in followers if c not in dates])
+    again = set(revised) | followers
+    todo = sorted((i for i in dates if i not in status or i in again), key=lambda i: dates[i] or "")
     if todo:
         finder = DuplicateFinder(threshold)
         finder.load(store.iter_signatures(_since([dates[i] for i in todo], window_days)))
-        for article_id in todo:
-            if article_id in status:  # revised: its earlier text must not match it
-                finder.forget(article_id)
+        for article_id in revised:  # its earlier text must not match it
+            finder.forget(article_id)
         for chunk in batched(store.iter_articles(todo), window):
             originals, copies = [], []
             for article in chunk:
                 values = signature(article.text)
                 digest = article.content_hash
-                match = finder.check(article.id, values)
+                match = finder.check(
+                    article.id, values, article.published, no_later=article.id in again
+                )
                 if match is None:
                     originals.append((article.id, digest, article.published, values))
                 else:
@@ -380,19 +386,27 @@ def run_stories(
     dates = store.published_dates(_unique(store, ids))
     placed = store.story_of(list(dates))
     stale = store.stale_members(list(placed))
+    around: set[str] = set()
+    if stale:
+        # The copies of a revised article were checked again with it (`run_dedupe`):
+        # they may be originals now, or copies of another, in the stories it is in.
+        shown = list({placed[i] for i in stale})
+        around = {a for s in store.stories_of_ids(shown) for a in s.articles}
+        more = list(around - set(dates))
+        dates |= store.published_dates(more)
+        placed |= store.story_of(more)
+        stale |= store.stale_members(more)
     revisited = set(placed.values())
     todo = sorted((i for i in dates if i not in placed or i in stale), key=lambda i: dates[i] or "")
     if not todo:
         store.relist_stories(revisited)
         summary.seconds = time.perf_counter() - started
         return summary
-    links = store.duplicate_links(todo)
+    # Copies go with their original, however it moves in this run.
+    links = store.duplicate_links(todo) | store.duplicate_links(list(around))
     # Members whose earlier profile is in a story's sums, and the story holding it.
     earlier = {i: h for i, h in stale.items() if h is not None}
     held = store.story_homes(list(earlier))
-    # Copies of those articles (or of the originals they turned out to copy) follow them.
-    followed = list(earlier) + [links[i] for i in earlier if i in links]
-    links |= {c: o for c, o in store.copies_of(followed).items() if c not in links}
     documents, frequencies = store.term_frequencies()
     clusterer = StoryClusterer(params, documents=documents, document_frequency=frequencies)
     since = _since((dates[i] for i in todo), params.cold_days)
@@ -453,12 +467,14 @@ def run_stories(
     touched = [clusterer.stories[s] for s in sorted(clusterer.touched) if s in clusterer.stories]
     headlines: dict[str, str] = {}
     for state in touched:
-        # Headlines of this run's members, of stored members, and of stored stories merged in.
+        # Headlines of this run's members, of stored members, and of stored stories merged
+        # in; an article this run placed again counts where it is now.
         sid = state.story_id
         candidates = [t for s, ts in titles.items() if clusterer.resolve(s) == sid for t in ts]
         for part in [sid, *(drop for drop, keep in merged.items() if keep == sid)]:
             if part in stored:
-                candidates += store.member_titles(part)
+                held = store.member_titles(part)
+                candidates += [t for a, t in held.items() if a not in members]
         headlines[sid] = story_title(candidates, state) or story_label(state)
     # Stories that only gained copies are not touched by the clusterer, yet their
     # listings (count, sources, dates) change too.

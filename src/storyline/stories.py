@@ -212,6 +212,9 @@ class StoryClusterer:
         self.merged: dict[str, str] = {}  # merged story id -> the story it joined
         self.relabelled: dict[str, str] = {}  # lone story -> the story it is now shown in
         self.emptied: set[str] = set()  # stories whose every member left (see `retract`)
+        # story -> the lone stories attached to it; built when a story shrinks to one
+        # article, dropped whenever attachments or merges may change it
+        self._attached: dict[str, set[str]] | None = None
         self._postings: dict[str, list[str]] = {}
         self._norms: dict[str, tuple[float, float, float]] = {}
         self._changed: set[str] = set()
@@ -224,6 +227,7 @@ class StoryClusterer:
         They are indexed oldest first, so that each posting's recent end, the part
         that is read, holds the stories that last had news.
         """
+        self._attached = None
         for state in sorted(states, key=lambda s: (s.last_day or 0, s.story_id)):
             self.stories[state.story_id] = state
             self._index(state.story_id, self._keys(state))
@@ -309,12 +313,20 @@ class StoryClusterer:
             state.terms = _subtract(state.terms, terms, share)
             state.entities = _subtract(state.entities, entities, share)
         if state.size == 1:  # lone now: what was attached to it looks for another story
-            attached = (
-                s for s, other in self.stories.items() if other.attached_to == state.story_id
-            )
-            self.touched.update(attached)
+            self.touched.update(self._lone_attached(state.story_id))
         self._norms.pop(state.story_id, None)
         self.touched.add(state.story_id)
+
+    def _lone_attached(self, story_id: str) -> set[str]:
+        """The loaded lone stories attached to `story_id`. The first call after a change
+        of attachments reads every loaded story once."""
+        if self._attached is None:
+            self._attached = {}
+            for lone_id, state in self.stories.items():
+                if state.attached_to is not None:
+                    target = self.resolve(state.attached_to)
+                    self._attached.setdefault(target, set()).add(lone_id)
+        return self._attached.get(story_id, set())
 
     def _count(self, article: ArticleProfile, sign: int) -> None:
         """Count `article` into the document frequencies (`sign` 1) or out of them (-1)."""
@@ -355,7 +367,8 @@ class StoryClusterer:
                 best_id, best_score = story_id, score
         if best_id is None or best_score < p.threshold:
             best_id = story_id_for(article.article_id)
-            while best_id in self.stories:  # a re-used id: the article opened a story before
+            # A re-used id: the article opened a story before (maybe one emptied in this run).
+            while best_id in self.stories or best_id in self.emptied:
                 best_id = story_id_for(best_id)
             self.stories[best_id] = StoryProfile(best_id)
         state = self.stories[best_id]
@@ -431,6 +444,7 @@ class StoryClusterer:
             self._index(keep, self._keys(self.stories[keep]))
             push(keep)
         self._attach()
+        self._attached = None  # merges and attachments changed it
         return {drop: self.resolve(keep) for drop, keep in merged.items()}
 
     def _attach(self) -> None:
@@ -457,7 +471,8 @@ class StoryClusterer:
             if state is None:
                 continue
             before = self.resolve(state.attached_to) if state.attached_to is not None else None
-            if state.size == 1 and before is not None and before not in self.stories:
+            unloaded = before not in self.stories and before not in self.emptied
+            if state.size == 1 and before is not None and unloaded:
                 continue  # its story was not loaded (gone cold): nothing to weigh it against
             best_id = None
             if state.size == 1:

@@ -282,8 +282,9 @@ def _v9_placed_revisions(conn: Connection) -> None:
     """The revision each near-duplicate check and story placement was made on
     (`content_hash` of `signatures`, `duplicates` and `story_articles`) and whether a
     member's profile is in its story's sums (`story_articles.profiled`), so that a new
-    revision is checked and placed again. What is stored was made from the current
-    revisions, and every member but a copy was profiled."""
+    revision is checked and placed again. Until now an article was checked and placed
+    once, on its first revision: that is the one recorded, so that an article revised
+    since is checked and placed once more. Every member but a copy was profiled."""
     added = (
         ("signatures", "content_hash", "VARCHAR(64)"),
         ("duplicates", "content_hash", "VARCHAR(64)"),
@@ -294,12 +295,12 @@ def _v9_placed_revisions(conn: Connection) -> None:
         if column not in {c["name"] for c in inspect(conn).get_columns(table)}:
             conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
     for table in (signatures, duplicates, story_articles):
-        current = (
+        first = (
             select(articles.c.content_hash)
-            .where(articles.c.article_id == table.c.article_id, articles.c.current.is_(True))
+            .where(articles.c.article_id == table.c.article_id, articles.c.revision == 1)
             .scalar_subquery()
         )
-        conn.execute(update(table).values(content_hash=current))
+        conn.execute(update(table).values(content_hash=first))
     copy = story_articles.c.article_id.in_(select(duplicates.c.article_id))
     conn.execute(update(story_articles).values(profiled=~copy))
 

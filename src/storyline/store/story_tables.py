@@ -78,18 +78,24 @@ class StoryTablesMixin:
         """Record (id, content hash, published, signature) of originals and (id, content
         hash, original id, similarity) of copies, in one transaction, replacing what an
         earlier revision of the same ids left. The copies of an original that is now a
-        copy itself follow it to its original, so that no copy points at a copy."""
+        copy itself point to its original, so that no copy points at a copy (the run
+        checks them again, but a run cut short may not have)."""
         ids = [o[0] for o in originals] + [c[0] for c in copies]
         with self._guarded_write() as conn:
+            was_original: set[str] = set()
+            for chunk in _chunks([c[0] for c in copies]):
+                stmt = select(signatures.c.article_id).where(signatures.c.article_id.in_(chunk))
+                was_original.update(conn.execute(stmt).scalars())
             for chunk in _chunks(ids):
                 for table in (signatures, duplicates):
                     conn.execute(delete(table).where(table.c.article_id.in_(chunk)))
             for article_id, _, original_id, _ in copies:
-                conn.execute(
-                    update(duplicates)
-                    .where(duplicates.c.original_id == article_id)
-                    .values(original_id=original_id)
-                )
+                if article_id in was_original:
+                    conn.execute(
+                        update(duplicates)
+                        .where(duplicates.c.original_id == article_id)
+                        .values(original_id=original_id)
+                    )
             if originals:
                 conn.execute(
                     signatures.insert(),
@@ -107,16 +113,19 @@ class StoryTablesMixin:
                     ],
                 )
 
-    def iter_signatures(self, since: str | None = None) -> Iterator[tuple[str, np.ndarray]]:
-        """(id, signature) of originals published on or after `since` (and undated ones);
-        all of them when `since` is None. Read as raw uint32, never unpickled."""
-        stmt = select(signatures.c.article_id, signatures.c.data)
+    def iter_signatures(
+        self, since: str | None = None
+    ) -> Iterator[tuple[str, str | None, np.ndarray]]:
+        """(id, published, signature) of originals published on or after `since` (and
+        undated ones); all of them when `since` is None. Read as raw uint32, never
+        unpickled."""
+        stmt = select(signatures.c.article_id, signatures.c.published, signatures.c.data)
         if since is not None:
             stmt = stmt.where(
                 or_(signatures.c.published.is_(None), signatures.c.published >= since)
             )
-        for article_id, data in self._paged(stmt, signatures.c.article_id):
-            yield article_id, np.frombuffer(data, dtype="<u4").astype(np.uint32)
+        for article_id, published, data in self._paged(stmt, signatures.c.article_id):
+            yield article_id, published, np.frombuffer(data, dtype="<u4").astype(np.uint32)
 
     def duplicate_links(self, ids: Sequence[str]) -> dict[str, str]:
         """{copy id: original id} for the copies among `ids`."""
@@ -153,8 +162,10 @@ class StoryTablesMixin:
     def stale_members(self, ids: Sequence[str]) -> dict[str, str | None]:
         """{article id: content hash of the revision profiled in its story, or None when
         it was placed as a copy} for the members among `ids` placed at a revision that
-        is no longer current."""
+        is no longer current, or placed as a copy that no longer is one (or the other
+        way round)."""
         found: dict[str, str | None] = {}
+        copy = story_articles.c.article_id.in_(select(duplicates.c.article_id))
         for chunk in _chunks(ids):
             stmt = (
                 select(
@@ -166,7 +177,10 @@ class StoryTablesMixin:
                 .where(
                     story_articles.c.article_id.in_(chunk),
                     articles.c.current.is_(True),
-                    story_articles.c.content_hash != articles.c.content_hash,
+                    or_(
+                        story_articles.c.content_hash != articles.c.content_hash,
+                        story_articles.c.profiled == copy,
+                    ),
                 )
             )
             with self._read() as conn:
@@ -178,10 +192,17 @@ class StoryTablesMixin:
     ) -> Iterator[StoryProfile]:
         """Profiles of stories whose last report is on or after `since_day` (and undated
         stories); all stories when None. With `story_ids`, instead the profiles of those
-        stories and of the lone stories attached to them. Streams in chunks."""
+        stories, of the lone stories attached to them and of the stories they are
+        attached to. Streams in chunks."""
         if story_ids is not None:
             for chunk in _chunks(story_ids):
-                wanted = or_(stories.c.story_id.in_(chunk), stories.c.attached_to.in_(chunk))
+                inner = stories.alias()
+                targets = select(inner.c.attached_to).where(inner.c.story_id.in_(chunk))
+                wanted = or_(
+                    stories.c.story_id.in_(chunk),
+                    stories.c.attached_to.in_(chunk),
+                    stories.c.story_id.in_(targets),
+                )
                 yield from self._story_profiles(wanted)
             return
         wanted = None
@@ -308,6 +329,19 @@ class StoryTablesMixin:
                     ],
                 )
             for chunk in _chunks(emptied):
+                # Lone stories still attached there (not loaded in this run) stand alone.
+                detached = select(stories.c.story_id).where(stories.c.attached_to.in_(chunk))
+                detached = list(conn.execute(detached).scalars())
+                conn.execute(
+                    update(stories).where(stories.c.attached_to.in_(chunk)).values(attached_to=None)
+                )
+                for lone in _chunks(detached):
+                    conn.execute(
+                        update(story_articles)
+                        .where(home.in_(lone))
+                        .values(story_id=story_articles.c.home, home=None)
+                    )
+                relisted.update(detached)
                 conn.execute(delete(stories).where(stories.c.story_id.in_(chunk)))
             for chunk in _chunks(list(touched)):
                 conn.execute(delete(stories).where(stories.c.story_id.in_(chunk)))
@@ -345,12 +379,12 @@ class StoryTablesMixin:
             for chunk in _chunks(wanted):
                 _refresh_listing(conn, chunk)
 
-    def member_titles(self, story_id: str) -> list[str]:
-        """The headlines of a story's current articles (those shown in it, or held by it
-        while it is attached to another)."""
+    def member_titles(self, story_id: str) -> dict[str, str]:
+        """{article id: headline} of a story's current articles (those shown in it, or
+        held by it while it is attached to another), as stored."""
         held = or_(story_articles.c.story_id == story_id, story_articles.c.home == story_id)
         stmt = (
-            select(articles.c.title)
+            select(articles.c.article_id, articles.c.title)
             .join(story_articles, story_articles.c.article_id == articles.c.article_id)
             .where(
                 held,
@@ -359,7 +393,7 @@ class StoryTablesMixin:
             )
         )
         with self._read() as conn:
-            return [t for t in conn.execute(stmt).scalars() if t.strip()]
+            return {i: t for i, t in conn.execute(stmt) if t.strip()}
 
     def get_story(self, story_id: str) -> Story | None:
         """One story with its articles in publication order, or None."""
