@@ -375,7 +375,8 @@ def run_stories(
     store, the rest stay on disk. Articles already in a story stay there unless
     they were revised since (or found to be a copy, or no longer one): a revision
     is placed again (`StoryClusterer.revise`), a new copy leaves for its original's
-    story, and the copies of a revised article follow it. The listing of every story
+    story, and every copy in a revised article's story goes where its original (as
+    `run_dedupe` checked it again) is. The listing of every story
     touched (sources, first and last report) is recomputed: a new revision may have
     changed its source or date.
     Memory: the loaded stories' profiles and one window of articles.
