@@ -25,7 +25,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from unittest import mock
 
-from stories import REPO, SETS, _scores, prepare, storyline_run
+from stories import SETS, _scores, data_options, prepare, storyline_run
 
 
 def stub(text: str) -> str:
@@ -96,9 +96,7 @@ def as_before():
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
-    parser.add_argument("--cache", type=Path, default=None, help="keep the prepared stores here")
-    parser.add_argument("--workers", type=int, default=2)
+    data_options(parser)
     args = parser.parse_args()
     from storyline import engine
     from storyline.language import load_encoder

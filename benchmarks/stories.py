@@ -82,6 +82,12 @@ def _f1(p: float, r: float) -> float:
 def set_options(parser: argparse.ArgumentParser) -> None:
     """The options of a benchmark over one prepared set: --set, --data, --cache, --workers."""
     parser.add_argument("--set", choices=SETS, default="duc2003")
+    data_options(parser)
+
+
+def data_options(parser: argparse.ArgumentParser) -> None:
+    """Where the sets are and where their prepared stores are kept: --data, --cache,
+    --workers (of the language stage)."""
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--cache", type=Path, default=None, help="keep the prepared stores here")
     parser.add_argument("--workers", type=int, default=2)
@@ -278,9 +284,7 @@ def scaling(profiles, factors=(1, 4, 16)) -> list[tuple[int, int, float, float, 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
-    parser.add_argument("--cache", type=Path, default=None, help="keep the prepared stores here")
-    parser.add_argument("--workers", type=int, default=2)
+    data_options(parser)
     args = parser.parse_args()
     for name in SETS:
         if not (args.data / name / "articles.jsonl").exists():

@@ -127,21 +127,28 @@ def _problems(store: Store) -> list[str]:
 TIGHT = ClusterParams(threshold=0.5, join_cohesion=1.0, merge_threshold=0.3, merge_cohesion=0.0)
 
 
+def _bridge_storm_and_a_lone_article(store: Store) -> str:
+    """Two stories of two reports (a bridge collapse, a storm) and a lone article shown in
+    the bridge story; returns the bridge story's id."""
+    _run(
+        store,
+        [
+            _article("p1", "bridge collapse genoa", 1),
+            _article("p2", "bridge collapse genoa", 1),
+            _article("q1", "storm flood coast", 1),
+            _article("q2", "storm flood coast", 1),
+            _article("lone", "bridge collapse traffic jam", 2),
+        ],
+        TIGHT,
+    )
+    bridge = store.story_of(["p1"])["p1"]
+    assert store.story_of(["lone"]) == {"lone": bridge}
+    return bridge
+
+
 def test_a_story_that_loses_an_attached_article_to_a_merge_is_relisted(tmp_path):
     with Store(tmp_path / "s.db") as store:
-        _run(
-            store,
-            [
-                _article("p1", "bridge collapse genoa", 1),
-                _article("p2", "bridge collapse genoa", 1),
-                _article("q1", "storm flood coast", 1),
-                _article("q2", "storm flood coast", 1),
-                _article("lone", "bridge collapse traffic jam", 2),
-            ],
-            TIGHT,
-        )
-        bridge = store.story_of(["p1"])["p1"]
-        assert store.story_of(["lone"]) == {"lone": bridge}
+        bridge = _bridge_storm_and_a_lone_article(store)
         assert store.get_story(bridge).size == 3
         # Its second report comes, also about the storm: the two leave the bridge story
         # and join the storm's.
@@ -188,19 +195,7 @@ def test_a_copy_follows_its_original_out_of_a_story_merged_while_it_was_cold(tmp
 
 def test_a_story_whose_reports_all_turn_into_copies_lets_its_lone_article_go(tmp_path):
     with Store(tmp_path / "s.db") as store:
-        _run(
-            store,
-            [
-                _article("p1", "bridge collapse genoa", 1),
-                _article("p2", "bridge collapse genoa", 1),
-                _article("q1", "storm flood coast", 1),
-                _article("q2", "storm flood coast", 1),
-                _article("lone", "bridge collapse traffic jam", 2),
-            ],
-            TIGHT,
-        )
-        bridge = store.story_of(["p1"])["p1"]
-        assert store.story_of(["lone"]) == {"lone": bridge}
+        bridge = _bridge_storm_and_a_lone_article(store)
         # Both bridge reports are replaced by copies of the storm wire.
         _run(
             store,
