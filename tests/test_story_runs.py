@@ -211,6 +211,20 @@ def test_a_story_whose_reports_all_turn_into_copies_lets_its_lone_article_go(tmp
         assert store.get_story(shown).articles == ["lone"]
 
 
+def test_a_revised_article_does_not_reopen_the_cold_story_it_once_opened(tmp_path):
+    params = ClusterParams(threshold=0.5, join_cohesion=0.0, merge_threshold=0.3, cold_days=3)
+    with Store(tmp_path / "s.db") as store:
+        _run(store, [_article("a", "bridge collapse genoa", 1)], params)
+        _run(store, [_article("b", "bridge collapse genoa toll", 1)], params)
+        bridge = store.story_of(["a"])["a"]  # opened by "a"
+        # "a" turns into a copy of "b", then, weeks later, into a report of its own.
+        _run(store, [_article("a", "copy", 1, "D")], params, [("a", "b")])
+        _run(store, [_article("a", "storm flood coast", 20, "D")], params)
+        assert _problems(store) == []
+        assert store.get_story(bridge).articles == ["b"]
+        assert store.story_of(["a"])["a"] != bridge
+
+
 @pytest.mark.parametrize("seed", range(20))
 def test_random_runs_keep_stories_and_members_consistent(tmp_path, seed):
     rnd = random.Random(seed)

@@ -38,6 +38,7 @@ from storyline.stories import (
     StoryClusterer,
     day_number,
     profile,
+    story_id_for,
     story_label,
     story_title,
 )
@@ -435,11 +436,17 @@ def run_stories(
     for chunk in batched(store.iter_articles(originals), window):
         for article, made in article_profiles(store, chunk, encoder):
             home = clusterer.resolve(held.get(article.id, ""))
+            # Placed before, it may have opened a story that is stored but not loaded.
+            opens = (
+                story_id_for(f"{article.id}\x1f{article.content_hash}")
+                if article.id in stale
+                else None
+            )
             if article.id in previous and home in clusterer.stories:
-                story_id = clusterer.revise(previous[article.id], made, home)
+                story_id = clusterer.revise(previous[article.id], made, home, opens=opens)
                 summary.revised += 1
             else:
-                story_id = clusterer.add(made)
+                story_id = clusterer.add(made, opens=opens)
             members[article.id] = story_id
             revisions[article.id] = article.content_hash
             if article.title:

@@ -253,18 +253,23 @@ class StoryClusterer:
 
     # -- clustering ------------------------------------------------------------------
 
-    def add(self, article: ArticleProfile) -> str:
-        """Place `article` in a story and return the story's id."""
+    def add(self, article: ArticleProfile, *, opens: str | None = None) -> str:
+        """Place `article` in a story and return the story's id. A story it opens takes
+        the id `opens`, by default `story_id_for` its id; an article placed once before
+        (revised) needs another, as the story it opened then may be stored unloaded."""
         self._count(article, 1)
-        return self._place(article, *self._weighted(article))
+        return self._place(article, *self._weighted(article), opens)
 
-    def revise(self, old: ArticleProfile, new: ArticleProfile, story_id: str) -> str:
+    def revise(
+        self, old: ArticleProfile, new: ArticleProfile, story_id: str, *, opens: str | None = None
+    ) -> str:
         """Replace an article's earlier revision `old`, whose profile is in the sums of
         story `story_id`, by its revision `new`; return the story `new` is in.
 
         The article stays while `new` still links to the rest of its story at
         `merge_threshold`, the bar of attaching (a correction or an added paragraph
-        does not move it); otherwise it is placed as `add` places a new article. An
+        does not move it); otherwise it is placed as `add` places a new article
+        (`opens` as there). An
         article alone in its story stays there, and `merge` weighs that story again.
         Cost: about two `add`s.
         """
@@ -278,7 +283,7 @@ class StoryClusterer:
             self._absorb(state, 1, new.day, new.day, new.vector, terms, entities)
             self._index(story_id, keys)
             return story_id
-        return self._place(new, terms, entities, keys)
+        return self._place(new, terms, entities, keys, opens)
 
     def retract(self, article: ArticleProfile, story_id: str) -> None:
         """Take `article`, a member whose profile is in story `story_id`'s sums, out of
@@ -356,6 +361,7 @@ class StoryClusterer:
         terms: dict[str, float],
         entities: dict[str, float],
         keys: list[str],
+        opens: str | None = None,
     ) -> str:
         """Join the best candidate story that takes the article, or open a new one."""
         p = self.params
@@ -366,7 +372,7 @@ class StoryClusterer:
             if score > best_score and score >= p.join_cohesion * self._cohesion(story):
                 best_id, best_score = story_id, score
         if best_id is None or best_score < p.threshold:
-            best_id = story_id_for(article.article_id)
+            best_id = opens or story_id_for(article.article_id)
             # A re-used id: the article opened a story before (maybe one emptied in this run).
             while best_id in self.stories or best_id in self.emptied:
                 best_id = story_id_for(best_id)
