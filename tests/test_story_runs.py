@@ -277,3 +277,63 @@ def test_random_runs_keep_stories_and_members_consistent(tmp_path, seed):
                     articles.append(_article(name, words(), day(), "D"))
             _run(store, articles, params, copies)
             assert _problems(store) == [], f"after run {run}"
+
+
+def _bodied(article_id: str, words: str, text: str, day: int, source: str = "Wire") -> Article:
+    """An article profiled by `words` whose body, the text copies are found in, is made
+    of `text`'s own tokens (60 triples: well above the shingle size)."""
+    body = " ".join(f"{text}a{i} {text}b{i} {text}c{i}" for i in range(60))
+    return Article(
+        id=article_id, text=f"{words} | {body}", source=source, published=f"2024-01-{day:02d}"
+    )
+
+
+# Seed 176 once placed a revised article in a new story under the id of a cold one.
+@pytest.mark.parametrize("seed", [*range(30), 176])
+def test_random_revisions_through_the_copy_check_keep_the_store_consistent(tmp_path, seed):
+    """Articles come and come again revised (new words, another article's text, a text
+    of their own), copies are found by `run_dedupe`, and runs take their articles or
+    everything: after each run the store is consistent, and a second run does nothing."""
+    rnd = random.Random(seed)
+    params = ClusterParams(
+        threshold=rnd.choice([0.4, 0.5]),
+        join_cohesion=rnd.choice([0.5, 0.9]),
+        merge_threshold=rnd.choice([0.2, 0.3]),
+        merge_cohesion=0.0,
+        cold_days=rnd.choice([3, 10, 100]),
+        candidates=rnd.choice([3, 20]),
+    )
+    vocabulary = [f"w{i}" for i in range(10)]
+    texts: list[str] = []
+    ids: list[str] = []
+    with Store(tmp_path / "s.db") as store:
+        for run in range(8):
+            batch = []
+
+            def fresh(name: str, source: str = "Wire") -> Article:
+                words = " ".join(rnd.choices(vocabulary, k=rnd.randint(2, 4)))
+                texts.append(f"t{len(texts)}")
+                return _bodied(name, words, texts[-1], rnd.randint(1, 25), source)
+
+            for n in range(rnd.randint(1, 5)):
+                name = f"r{run}n{n}"
+                ids.append(name)
+                if texts and rnd.random() < 0.25:  # a copy of an earlier text
+                    batch.append(_bodied(name, "copy", rnd.choice(texts), rnd.randint(1, 25)))
+                else:
+                    batch.append(fresh(name))
+            for _ in range(rnd.randint(0, 5)):  # revisions
+                name = rnd.choice(ids)
+                if rnd.random() < 0.4:
+                    day = rnd.randint(1, 25)
+                    batch.append(_bodied(name, "copy", rnd.choice(texts), day, "D"))
+                else:
+                    batch.append(fresh(name, "D"))
+            store.add_articles(batch)
+            given = None if rnd.random() < 0.3 else list(dict.fromkeys(a.id for a in batch))
+            engine.run_dedupe(store, given)
+            engine.run_stories(store, given, params=params)
+            assert _problems(store) == [], f"after run {run}"
+            again = engine.run_dedupe(store, given), engine.run_stories(store, given, params=params)
+            assert again[0].checked == 0, f"run {run} checked again"
+            assert (again[1].articles, again[1].copies) == (0, 0), f"run {run} placed again"
