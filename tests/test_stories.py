@@ -58,7 +58,7 @@ def _analyze(store: Store, articles: list[Article]) -> tuple[engine.StorySummary
     """The pipeline's stages after reading, as `storyline analyze` runs them."""
     store.add_articles(articles)
     ids = [a.id for a in articles]
-    engine.run_dedupe(store, ids)
+    ids += engine.run_dedupe(store, ids).followers
     encoder = load_encoder("auto")
     engine.run_language(store, engine.without_copies(store, ids), workers=1, encoder=encoder)
     return engine.run_stories(store, ids, encoder=encoder.name), ids
@@ -287,6 +287,67 @@ def test_a_revised_first_report_is_never_made_a_copy_of_a_later_one(store):
     assert store.duplicate_links(["later"]) == {}
     _analyze(store, [_article("first", STORM, "Taipei Times", "2023-09-03", title="Typhoon")])
     assert store.duplicate_links(["first", "later"]) == {}
+
+
+def test_an_earlier_dated_copy_stays_a_copy_when_its_headline_is_fixed(store):
+    _analyze(store, [_article("wire", STORM, "Wire", "2023-09-05", title="Haikui")])
+    # A page dated a day earlier arrives later with the same text: a copy of the wire.
+    _analyze(store, [_article("early", STORM, "Daily", "2023-09-04", title="Haikui")])
+    assert store.duplicate_links(["early"]) == {"early": "wire"}
+    _analyze(store, [_article("early", STORM, "Daily", "2023-09-04", title="Typhoon Haikui")])
+    assert store.duplicate_links(["wire", "early"]) == {"early": "wire"}
+
+
+def test_copies_of_a_revised_article_are_checked_even_after_a_run_cut_short(store, monkeypatch):
+    copy_text = "(Reuters) - " + RATES + "\n\nReporting by Balazs Koranyi."
+    _analyze(
+        store,
+        [
+            _article("wire-1", RATES, "Reuters", "2023-09-14"),
+            _article("copy-1", copy_text, "Daily Ledger", "2023-09-15"),
+        ],
+    )
+    store.add_articles([_article("wire-1", FOOTBALL, "Reuters", "2023-09-14")])
+    written = store.put_dedupe
+
+    def once(originals, copies):  # the run stops after storing its first window
+        monkeypatch.setattr(store, "put_dedupe", _stop)
+        written(originals, copies)
+
+    monkeypatch.setattr(store, "put_dedupe", once)
+    with pytest.raises(KeyboardInterrupt):
+        engine.run_dedupe(store, ["wire-1"], window=1)
+    monkeypatch.setattr(store, "put_dedupe", written)
+    # The wire page now reads as a match report; the ledger's copy of the rate decision
+    # is no copy of it, which the next run finds although it reads neither article.
+    summary = engine.run_dedupe(store, [])
+    assert summary.followers == ["copy-1"]
+    assert store.duplicate_links(["copy-1"]) == {}
+
+
+def test_a_copy_left_an_original_by_a_revision_is_annotated_and_compared(store, tmp_path):
+    def jsonl(name: str, *articles: Article) -> str:
+        path = tmp_path / name
+        rows = [{**a.summary_dict(), "text": a.text} for a in articles]
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        return str(path)
+
+    copy = _article("copy-1", "(Reuters) - " + RATES, "Daily Ledger", "2023-09-14")
+    first = jsonl("a.jsonl", _article("wire-1", RATES, "Reuters", "2023-09-14"), copy)
+    engine.analyze(store, [first], workers=1)
+    assert store.duplicate_links(["copy-1"]) == {"copy-1": "wire-1"}
+    # The wire page is reused for a match report; only it is read again.
+    engine.analyze(store, [jsonl("b.jsonl", _article("wire-1", FOOTBALL, "Reuters", "2023-09-15"))])
+    assert store.duplicate_links(["copy-1"]) == {}
+    digest = store.get_article("copy-1").content_hash
+    assert store.annotated([digest], ANNOTATOR_VERSION) == {digest}
+    [story] = store.stories_of(["copy-1"])
+    assert story.articles == ["copy-1"]
+    assert store.get_comparisons([story.id])  # compared as the original it now is
+
+
+def _stop(*_: object) -> None:
+    raise KeyboardInterrupt
 
 
 def test_clearing_stories_and_clustering_again_gives_the_same_stories(store):

@@ -288,6 +288,32 @@ def _bodied(article_id: str, words: str, text: str, day: int, source: str = "Wir
     )
 
 
+def test_a_story_that_turns_lone_lets_the_cold_lone_stories_shown_in_it_go(tmp_path):
+    params = ClusterParams(
+        threshold=0.5, join_cohesion=1.0, merge_threshold=0.3, merge_cohesion=0.9, cold_days=3
+    )
+    with Store(tmp_path / "s.db") as store:
+        first = [
+            _article("p1", "bridge collapse genoa", 1),
+            _article("p2", "bridge collapse genoa", 1),
+            _article("lone", "bridge collapse traffic jam", 2),
+        ]
+        _run(store, first, params)
+        bridge = store.story_of(["p1"])["p1"]
+        assert store.story_of(["lone"]) == {"lone": bridge}
+        later = [
+            _article("p2", "bridge collapse genoa", 20, "D"),
+            _article("s1", "bridge genoa morandi inquiry", 20),
+            _article("s2", "bridge genoa morandi inquiry", 20),
+        ]
+        _run(store, later, params)
+        # p2 turns to another event: the bridge story, down to one report, is shown in
+        # the inquiry's, while the lone story shown in it (cold, not loaded) stands alone.
+        _run(store, [_article("p2", "storm flood coast", 21, "E")], params)
+        assert _problems(store) == []
+        assert [s.articles for s in store.stories_of(["lone"])] == [["lone"]]
+
+
 # Seed 176 once placed a revised article in a new story under the id of a cold one.
 @pytest.mark.parametrize("seed", [*range(30), 176])
 def test_random_revisions_through_the_copy_check_keep_the_store_consistent(tmp_path, seed):

@@ -870,17 +870,19 @@ def _analyze(
             if not quiet:
                 _print_summary(summary, db)
         ids = summary.article_ids if summary else None
-        _run_dedupe(store, ids, quiet)
-        originals = engine.without_copies(store, ids)
+        dedupe = _run_dedupe(store, ids, quiet)
+        # Copies of revised articles were checked again: the later stages take them too.
+        work = ids + dedupe.followers if ids is not None else None
+        originals = engine.without_copies(store, work)
         if client is not None:
             language = _run_language_on_dask(
                 store, originals, client, _cluster_name(scheduler, workers), encoder, quiet
             )
         else:
             language = _run_language(store, originals, None, encoder, quiet)
-        _run_stories(store, ids, language.encoder, quiet)
-        _run_compare(store, ids, language.encoder, quiet)
-        _run_summaries(store, ids, language.encoder, words, quiet)
+        _run_stories(store, work, language.encoder, quiet)
+        _run_compare(store, work, language.encoder, quiet)
+        _run_summaries(store, work, language.encoder, words, quiet)
         try:
             document = engine.write_result(store, ids, out_path)
         except OSError as exc:

@@ -281,11 +281,14 @@ def without_copies(store: Store, ids: list[str] | None) -> list[str]:
 
 @dataclass(slots=True)
 class DedupeSummary:
-    """What the near-duplicate stage checked and found."""
+    """What the near-duplicate stage checked and found. `followers` are the articles it
+    checked beyond those asked for (copies of revised articles): the later stages must
+    take them too."""
 
     checked: int = 0
     copies: int = 0
     seconds: float = 0.0
+    followers: list[str] = field(default_factory=list)
 
 
 def run_dedupe(
@@ -305,19 +308,26 @@ def run_dedupe(
     article is undated); copies are recorded with their original, originals
     with their signature. Articles checked before are skipped, so a re-run
     does nothing. An article revised since it was checked is checked again, without
-    its earlier text and against nothing published after it (it was there first); so
-    are its copies, which repeat its earlier text. Cost: linear in the articles'
-    words, plus loading the signatures in the window.
+    its earlier text (an original, against nothing published after it: it was there
+    first); so are its copies, which repeat its earlier text, even when they are not
+    among `ids` (`followers`). Cost: linear in the articles' words, plus loading the
+    signatures in the window.
     """
     summary = DedupeSummary()
     started = time.perf_counter()
     dates = store.published_dates(_unique(store, ids))
     status = store.dedupe_status(list(dates))
     revised = [i for i, current in status.items() if not current]
-    followers = set(store.copies_of(revised))
-    dates |= store.published_dates([c for c in followers if c not in dates])
-    again = set(revised) | followers
-    todo = sorted((i for i in dates if i not in status or i in again), key=lambda i: dates[i] or "")
+    first = store.signed(revised)  # revised originals: nothing later can be their source
+    # Their copies repeat their earlier text: marked to be checked again, and found by
+    # the mark, which a run cut short leaves in place for the next.
+    store.unsettle_copies(revised)
+    unsettled = set(store.unsettled_copies())
+    summary.followers = sorted(unsettled - set(dates))
+    dates |= store.published_dates(summary.followers)
+    todo = sorted(
+        (i for i in dates if not status.get(i) or i in unsettled), key=lambda i: dates[i] or ""
+    )
     if todo:
         finder = DuplicateFinder(threshold)
         finder.load(store.iter_signatures(_since([dates[i] for i in todo], window_days)))
@@ -329,7 +339,7 @@ def run_dedupe(
                 values = signature(article.text)
                 digest = article.content_hash
                 match = finder.check(
-                    article.id, values, article.published, no_later=article.id in again
+                    article.id, values, article.published, no_later=article.id in first
                 )
                 if match is None:
                     originals.append((article.id, digest, article.published, values))
@@ -472,6 +482,9 @@ def run_stories(
         homes[copy_id] = home
         summary.copies += 1
     homes = {a: h for a, h in homes.items() if a in members and h != members[a]}
+    # A story an article left is titled again, if loaded: the headline may have been its.
+    left = {placed[a] for a, shown in members.items() if placed.get(a, shown) != shown}
+    clusterer.touched.update(s for s in left if s in clusterer.stories)
     touched = [clusterer.stories[s] for s in sorted(clusterer.touched) if s in clusterer.stories]
     headlines: dict[str, str] = {}
     for state in touched:
@@ -827,9 +840,9 @@ def analyze(
     read = ingest(specs, store, collect_ids=True)
     if read.read == 0:
         return read
-    ids = read.article_ids
     stage("finding copies")
-    run_dedupe(store, ids)
+    # Copies of revised articles are checked again: the later stages take them too.
+    ids = read.article_ids + run_dedupe(store, read.article_ids).followers
     stage("annotating and embedding")
     loaded = None if encoder == "none" else load_encoder(encoder)
     run_language(store, without_copies(store, ids), workers=workers, encoder=loaded)

@@ -294,6 +294,9 @@ def _v9_placed_revisions(conn: Connection) -> None:
     for table, column, kind in added:
         if column not in {c["name"] for c in inspect(conn).get_columns(table)}:
             conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
+    for index in duplicates.indexes:
+        if index.name == "ix_duplicates_revision":
+            index.create(conn, checkfirst=True)
     for table in (signatures, duplicates, story_articles):
         first = (
             select(articles.c.content_hash)
@@ -301,8 +304,12 @@ def _v9_placed_revisions(conn: Connection) -> None:
             .scalar_subquery()
         )
         conn.execute(update(table).values(content_hash=first))
-    copy = story_articles.c.article_id.in_(select(duplicates.c.article_id))
-    conn.execute(update(story_articles).values(profiled=~copy))
+    # EXISTS on the copy table's key: `IN (SELECT ...)` as a value re-reads every copy
+    # per member on PostgreSQL once the copies outgrow its hash memory.
+    copy = select(duplicates.c.article_id).where(
+        duplicates.c.article_id == story_articles.c.article_id
+    )
+    conn.execute(update(story_articles).values(profiled=~copy.exists()))
 
 
 MIGRATIONS: list[Callable[[Connection], None]] = [

@@ -112,6 +112,7 @@ duplicates = Table(
     Column("content_hash", String(64)),
 )
 Index("ix_duplicates_original", duplicates.c.original_id)
+Index("ix_duplicates_revision", duplicates.c.content_hash)  # NULL: to be checked again
 
 #: Stories with what lists and pages show, and the clusterer's running profile
 #: (`vector`: float32 sum of member vectors; `profile`: JSON of pruned terms and entities,

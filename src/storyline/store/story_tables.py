@@ -70,6 +70,28 @@ class StoryTablesMixin:
                     found.update((i, bool(same)) for i, same in conn.execute(stmt))
         return found
 
+    def signed(self, ids: Sequence[str]) -> set[str]:
+        """The ids among `ids` with a stored signature: checked as originals."""
+        return set(self._lookup(signatures.c.article_id, signatures.c.article_id, ids))
+
+    def unsettle_copies(self, original_ids: Sequence[str]) -> None:
+        """Mark the copies of `original_ids` to be checked again (their originals were
+        revised): `dedupe_status` calls them not current, `unsettled_copies` finds them."""
+        with self._guarded_write() as conn:
+            for chunk in _chunks(original_ids):
+                conn.execute(
+                    update(duplicates)
+                    .where(duplicates.c.original_id.in_(chunk))
+                    .values(content_hash=None)
+                )
+
+    def unsettled_copies(self) -> list[str]:
+        """The copies marked by `unsettle_copies` and not checked since. Cost: one
+        look-up in the index of the copies' revisions."""
+        stmt = select(duplicates.c.article_id).where(duplicates.c.content_hash.is_(None))
+        with self._read() as conn:
+            return list(conn.execute(stmt).scalars())
+
     def put_dedupe(
         self,
         originals: Sequence[tuple[str, str, str | None, np.ndarray]],
@@ -165,7 +187,9 @@ class StoryTablesMixin:
         is no longer current, or placed as a copy that no longer is one (or the other
         way round)."""
         found: dict[str, str | None] = {}
-        copy = story_articles.c.article_id.in_(select(duplicates.c.article_id))
+        # A join on the copy table's key, not `IN (SELECT ...)` as a value: PostgreSQL
+        # would re-read every copy for each member once they outgrow its hash memory.
+        copy = duplicates.c.article_id.is_not(None)
         for chunk in _chunks(ids):
             stmt = (
                 select(
@@ -174,6 +198,7 @@ class StoryTablesMixin:
                     story_articles.c.profiled,
                 )
                 .join(articles, articles.c.article_id == story_articles.c.article_id)
+                .outerjoin(duplicates, duplicates.c.article_id == story_articles.c.article_id)
                 .where(
                     story_articles.c.article_id.in_(chunk),
                     articles.c.current.is_(True),
@@ -328,25 +353,17 @@ class StoryTablesMixin:
                         for a, s in members.items()
                     ],
                 )
-            for chunk in _chunks(emptied):
-                # Lone stories still attached there (not loaded in this run) stand alone.
-                detached = select(stories.c.story_id).where(stories.c.attached_to.in_(chunk))
-                detached = list(conn.execute(detached).scalars())
-                conn.execute(
-                    update(stories).where(stories.c.attached_to.in_(chunk)).values(attached_to=None)
-                )
-                for lone in _chunks(detached):
-                    conn.execute(
-                        update(story_articles)
-                        .where(home.in_(lone))
-                        .values(story_id=story_articles.c.home, home=None)
-                    )
-                relisted.update(detached)
-                conn.execute(delete(stories).where(stories.c.story_id.in_(chunk)))
             for chunk in _chunks(list(touched)):
                 conn.execute(delete(stories).where(stories.c.story_id.in_(chunk)))
             if profiles:
                 conn.execute(stories.insert(), [_story_row(p, titles, now) for p in profiles])
+            # Only a story of two reports or more shows lone stories: those still attached
+            # (not loaded in this run) to one that is lone now, or gone, stand alone.
+            unfit = set(emptied) | {p.story_id for p in profiles if p.size < 2}
+            for chunk in _chunks(sorted(unfit)):
+                relisted.update(_detach_lone_stories(conn, chunk))
+            for chunk in _chunks(emptied):
+                conn.execute(delete(stories).where(stories.c.story_id.in_(chunk)))
             gone = set(merged) | set(emptied)
             for chunk in _chunks(sorted((touched | relisted) - gone)):
                 _refresh_listing(conn, chunk)
@@ -616,6 +633,18 @@ def _story_row(profile: StoryProfile, titles: dict[str, str], now: str) -> dict[
         "updated_at": now,
         "attached_to": profile.attached_to,
     }
+
+
+def _detach_lone_stories(conn, story_ids: list[str]) -> list[str]:
+    """Detach the lone stories attached to `story_ids`, their articles shown in them
+    again; returns the lone stories' ids."""
+    attached = stories.c.attached_to.in_(story_ids)
+    lone = list(conn.execute(select(stories.c.story_id).where(attached)).scalars())
+    conn.execute(update(stories).where(attached).values(attached_to=None))
+    home = story_articles.c.home
+    for chunk in _chunks(lone):
+        conn.execute(update(story_articles).where(home.in_(chunk)).values(story_id=home, home=None))
+    return lone
 
 
 def _shown_in(conn, where: Any) -> set[str]:
