@@ -494,8 +494,8 @@ def run_stories(
         candidates = [t for s, ts in titles.items() if clusterer.resolve(s) == sid for t in ts]
         for part in [sid, *(drop for drop, keep in merged.items() if keep == sid)]:
             if part in stored:
-                held = store.member_titles(part)
-                candidates += [t for a, t in held.items() if a not in members]
+                stored_titles = store.member_titles(part)
+                candidates += [t for a, t in stored_titles.items() if a not in members]
         headlines[sid] = story_title(candidates, state) or story_label(state)
     # Stories that only gained copies are not touched by the clusterer, yet their
     # listings (count, sources, dates) change too.

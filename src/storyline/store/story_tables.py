@@ -158,17 +158,6 @@ class StoryTablesMixin:
         among `ids`."""
         return self._lookup(duplicates.c.article_id, duplicates.c.content_hash, ids)
 
-    def copies_of(self, original_ids: Sequence[str]) -> dict[str, str]:
-        """{copy id: original id} for the copies of any of `original_ids`."""
-        found: dict[str, str] = {}
-        for chunk in _chunks(original_ids):
-            stmt = select(duplicates.c.article_id, duplicates.c.original_id).where(
-                duplicates.c.original_id.in_(chunk)
-            )
-            with self._read() as conn:
-                found.update(conn.execute(stmt).all())
-        return found
-
     # -- stories ---------------------------------------------------------------------------
 
     def story_of(self, ids: Sequence[str]) -> dict[str, str]:
