@@ -95,8 +95,8 @@ class DuplicateFinder:
         """The match of `article_id` (with signature `values`, published on `published`)
         among the originals, or None; in that case the article is indexed as a new
         original. With `no_later`, an original published on a later day is no match:
-        for an article known to have been there first (a revision of one checked
-        before), whatever repeats it later cannot be its source."""
+        for an article known to have been there first (a revised original), whatever
+        repeats it later cannot be its source."""
         minhash = self._minhash(values)
         best: DuplicateMatch | None = None
         for candidate in self._lsh.query(minhash):
