@@ -433,7 +433,8 @@ def run_stories(
         a.id: made for a, made in article_profiles(store, store.articles_by_hash(earlier), encoder)
     }
     originals = [i for i in todo if i not in links]
-    with_story = set(originals) | set(store.story_of(list(set(links.values()))))
+    original_stories = store.story_of(list(set(links.values())))  # as stored
+    with_story = set(originals) | set(original_stories)
     for article_id in sorted(earlier):
         # A member that turned out to be a copy leaves its story, once its original has one.
         home = clusterer.resolve(held.get(article_id, ""))
@@ -447,11 +448,7 @@ def run_stories(
         for article, made in article_profiles(store, chunk, encoder):
             home = clusterer.resolve(held.get(article.id, ""))
             # Placed before, it may have opened a story that is stored but not loaded.
-            opens = (
-                story_id_for(f"{article.id}\x1f{article.content_hash}")
-                if article.id in stale
-                else None
-            )
+            opens = story_id_for(article.id, article.content_hash) if article.id in stale else None
             if article.id in previous and home in clusterer.stories:
                 story_id = clusterer.revise(previous[article.id], made, home, opens=opens)
                 summary.revised += 1
@@ -467,9 +464,7 @@ def run_stories(
     merged = clusterer.merge()
     homes = {a: clusterer.resolve(s) for a, s in members.items()}
     members = {a: clusterer.label(s) for a, s in homes.items()}
-    stored_originals = [o for o in links.values() if o not in members]
-    original_stories = store.story_of(stored_originals)
-    homes.update(store.story_homes(stored_originals))
+    homes.update(store.story_homes([o for o in links.values() if o not in members]))
     for copy_id, original_id in links.items():
         story_id = members.get(original_id) or original_stories.get(original_id)
         if story_id is None:

@@ -133,9 +133,12 @@ class ArticleProfile:
     title: str | None = None
 
 
-def story_id_for(article_id: str) -> str:
-    """A story's id, derived from the article that opened it (stable across runs)."""
-    return "story-" + hashlib.blake2b(article_id.encode(), digest_size=6).hexdigest()
+def story_id_for(article_id: str, revision: str | None = None) -> str:
+    """A story's id, derived from the article that opened it (stable across runs), and
+    from its `revision` (content hash) when an earlier revision was placed before: the
+    story that one opened may still be stored."""
+    key = article_id if revision is None else f"{article_id}\x1f{revision}"
+    return "story-" + hashlib.blake2b(key.encode(), digest_size=6).hexdigest()
 
 
 def day_number(published: str | None) -> int | None:
@@ -256,7 +259,7 @@ class StoryClusterer:
     def add(self, article: ArticleProfile, *, opens: str | None = None) -> str:
         """Place `article` in a story and return the story's id. A story it opens takes
         the id `opens`, by default `story_id_for` its id; an article placed once before
-        (revised) needs another, as the story it opened then may be stored unloaded."""
+        (revised) needs one of its revision (see `story_id_for`)."""
         self._count(article, 1)
         return self._place(article, *self._weighted(article), opens)
 
@@ -269,9 +272,8 @@ class StoryClusterer:
         The article stays while `new` still links to the rest of its story at
         `merge_threshold`, the bar of attaching (a correction or an added paragraph
         does not move it); otherwise it is placed as `add` places a new article
-        (`opens` as there). An
-        article alone in its story stays there, and `merge` weighs that story again.
-        Cost: about two `add`s.
+        (`opens` as there). An article alone in its story stays there, and `merge`
+        weighs that story again. Cost: about two `add`s.
         """
         state = self.stories[story_id]
         self._take_out(old, state)
