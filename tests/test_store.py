@@ -295,6 +295,21 @@ def test_language_story_and_output_tables(store):
     assert store.get_story("story-floods").duplicates == {"c": "a"}
 
 
+def test_no_copy_points_at_a_copy(store):
+    """Copies name their original, never another copy: neither one this batch makes a
+    copy nor one stored as a copy."""
+    store.add_articles([article(i, f"{STORY[0]} ({i})", source=i) for i in "abcde"])
+    hashes = {a.id: a.content_hash for a in store.iter_articles(list("abcde"))}
+    signature = np.arange(4, dtype=np.uint32)
+    store.put_dedupe(
+        [("a", hashes["a"], None, signature)],
+        [("c", hashes["c"], "b", 0.9), ("b", hashes["b"], "a", 0.9)],
+    )
+    assert store.duplicate_links(list("abc")) == {"b": "a", "c": "a"}
+    store.put_dedupe([("e", hashes["e"], None, signature)], [("d", hashes["d"], "c", 0.8)])
+    assert store.duplicate_links(list("abcde")) == {"b": "a", "c": "a", "d": "a"}
+
+
 def _sentences_near(direction: np.ndarray, spread: float, count: int, seed: int) -> np.ndarray:
     """`count` unit sentence vectors scattered around `direction` (dim 384, as MiniLM's)."""
     rng = np.random.default_rng(seed)

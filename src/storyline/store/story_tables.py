@@ -103,6 +103,11 @@ class StoryTablesMixin:
         copy itself point to its original, so that no copy points at a copy (the run
         checks them again, but a run cut short may not have)."""
         ids = [o[0] for o in originals] + [c[0] for c in copies]
+        # A copy of an article that this batch, or the store, makes a copy points past it.
+        now_original = {o[0] for o in originals}
+        stored = self.duplicate_links([c[2] for c in copies if c[2] not in now_original])
+        links = stored | {c[0]: c[2] for c in copies}
+        copies = [(i, h, _final_original(i, links), sim) for i, h, _, sim in copies]
         with self._guarded_write() as conn:
             was_original: set[str] = set()
             for chunk in _chunks([c[0] for c in copies]):
@@ -700,3 +705,14 @@ def _chunks(items: Sequence[str]) -> Iterator[list[str]]:
 def _as_words(text: str) -> str:
     """A full-text query that matches `text` as a phrase, whatever characters it holds."""
     return '"' + text.replace('"', " ") + '"'
+
+
+def _final_original(copy_id: str, links: dict[str, str]) -> str:
+    """The original at the end of the chain of copies from `copy_id` through `links`
+    ({copy: original}); a loop, which no copy check makes, ends before it closes."""
+    article_id = copy_id
+    seen = {copy_id}
+    while (nxt := links.get(article_id)) is not None and nxt not in seen:
+        seen.add(nxt)
+        article_id = nxt
+    return article_id
