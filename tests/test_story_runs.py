@@ -363,3 +363,27 @@ def test_random_revisions_through_the_copy_check_keep_the_store_consistent(tmp_p
             again = engine.run_dedupe(store, given), engine.run_stories(store, given, params=params)
             assert again[0].checked == 0, f"run {run} checked again"
             assert (again[1].articles, again[1].copies) == (0, 0), f"run {run} placed again"
+
+
+def test_a_copy_that_becomes_the_original_carries_on_the_story_its_original_left(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        first = [
+            _bodied("a", "bridge collapse genoa", "ta", 1),
+            _bodied("c", "copy", "ta", 2, "Daily"),
+            _bodied("x1", "storm flood coast", "tx", 1),
+            _bodied("x2", "storm flood coast", "tx2", 1),
+        ]
+        store.add_articles(first)
+        engine.run_dedupe(store, None)
+        engine.run_stories(store, None, params=TIGHT)
+        bridge = store.story_of(["a"])["a"]
+        assert store.story_of(["c"]) == {"c": bridge}
+        # The page of "a" now carries the storm wire: "c", which repeated its earlier text,
+        # is the bridge report now, and the story keeps its id (and its links).
+        store.add_articles([_bodied("a", "copy", "tx", 3, "D")])
+        followers = engine.run_dedupe(store, ["a"]).followers
+        assert followers == ["c"]
+        engine.run_stories(store, ["a", *followers], params=TIGHT)
+        assert _problems(store) == []
+        assert store.get_story(bridge).articles == ["c"]
+        assert store.story_of(["a", "x1"])["a"] == store.story_of(["x1"])["x1"] != bridge

@@ -419,6 +419,8 @@ def run_stories(
     # Members whose earlier profile is in a story's sums, and the story holding it.
     earlier = {i: h for i, h in stale.items() if h is not None}
     held = store.story_homes(list(earlier))
+    # Former copies, and the story each was held in: their original's.
+    copied_in = store.story_homes([i for i, h in stale.items() if h is None])
     documents, frequencies = store.term_frequencies()
     clusterer = StoryClusterer(params, documents=documents, document_frequency=frequencies)
     since = _since((dates[i] for i in todo), params.cold_days)
@@ -447,8 +449,11 @@ def run_stories(
     for chunk in batched(store.iter_articles(originals), window):
         for article, made in article_profiles(store, chunk, encoder):
             home = clusterer.resolve(held.get(article.id, ""))
-            # Placed before, it may have opened a story that is stored but not loaded.
+            # Placed before, it may have opened a story that is stored but not loaded. A
+            # former copy whose original left its story carries that story on instead.
             opens = story_id_for(article.id, article.content_hash) if article.id in stale else None
+            if clusterer.resolve(copied_in.get(article.id, "")) in clusterer.emptied:
+                opens = clusterer.resolve(copied_in[article.id])
             if article.id in previous and home in clusterer.stories:
                 story_id = clusterer.revise(previous[article.id], made, home, opens=opens)
                 summary.revised += 1

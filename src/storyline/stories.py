@@ -259,7 +259,8 @@ class StoryClusterer:
     def add(self, article: ArticleProfile, *, opens: str | None = None) -> str:
         """Place `article` in a story and return the story's id. A story it opens takes
         the id `opens`, by default `story_id_for` its id; an article placed once before
-        (revised) needs one of its revision (see `story_id_for`)."""
+        (revised) needs one of its revision (see `story_id_for`). An `opens` in `emptied`
+        is taken up again: a copy whose original left its story carries the story on."""
         self._count(article, 1)
         return self._place(article, *self._weighted(article), opens)
 
@@ -375,9 +376,13 @@ class StoryClusterer:
                 best_id, best_score = story_id, score
         if best_id is None or best_score < p.threshold:
             best_id = opens or story_id_for(article.article_id)
-            # A re-used id: the article opened a story before (maybe one emptied in this run).
-            while best_id in self.stories or best_id in self.emptied:
-                best_id = story_id_for(best_id)
+            if opens is not None and opens in self.emptied:
+                self.emptied.discard(opens)  # the story goes on, under the id it had
+            else:
+                # A re-used id: the article opened a story before (maybe one emptied in
+                # this run).
+                while best_id in self.stories or best_id in self.emptied:
+                    best_id = story_id_for(best_id)
             self.stories[best_id] = StoryProfile(best_id)
         state = self.stories[best_id]
         self._absorb(state, 1, article.day, article.day, article.vector, terms, entities)
