@@ -839,8 +839,10 @@ def _names(text: str) -> set[str]:
     bracket or dash, where a sentence, quote or dateline's text begins."""
     names = set()
     for match in _CAPITALISED.finditer(text):
-        before = text[: match.start()].rstrip()
-        if before and before[-1] not in _OPENING_MARKS:
+        at = match.start() - 1  # the last mark before the word (not a slice: linear)
+        while at >= 0 and text[at].isspace():
+            at -= 1
+        if at >= 0 and text[at] not in _OPENING_MARKS:
             names.add(match.group().lower())
     return names
 
