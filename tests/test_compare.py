@@ -768,7 +768,25 @@ def test_a_repeated_negative_sentence_is_no_contradiction():
     )
 
 
-def test_a_paraphrase_from_another_source_is_consensus(store):
+# Other words, and the same words in another order. (The int8 encoder's vectors differ a
+# little from one CPU to another: a paraphrase this test relies on must not sit on a
+# threshold. "On Tuesday the minister stepped down following …" did, on AVX2 machines.)
+@pytest.mark.parametrize(
+    ("paraphrase", "snippet"),
+    [
+        (
+            "The transport minister stepped down on Tuesday after weeks of pressure over how "
+            "rail contracts were awarded.",
+            "minister stepped down",
+        ),
+        (
+            "After weeks of pressure over how rail contracts were awarded, the transport "
+            "minister resigned on Tuesday.",
+            "After weeks of pressure",
+        ),
+    ],
+)
+def test_a_paraphrase_from_another_source_is_consensus(store, paraphrase, snippet):
     comparison = _compare(
         store,
         [
@@ -780,18 +798,11 @@ def test_a_paraphrase_from_another_source_is_consensus(store):
                 "awarding of rail contracts.",
                 BACKGROUND_A,
             ),
-            _article(
-                "minister-2",
-                "The Courier",
-                "2024-02-13",
-                "On Tuesday the transport minister stepped down following weeks of pressure over "
-                "how rail contracts were awarded.",
-                BACKGROUND_B,
-            ),
+            _article("minister-2", "The Courier", "2024-02-13", paraphrase, BACKGROUND_B),
         ],
     )
     assert comparison.conflicts == []
-    fact = _fact_with(comparison, "minister resigned", "minister stepped down")
+    fact = _fact_with(comparison, "The transport minister resigned on Tuesday after", snippet)
     assert fact is not None and fact.status == "consensus"
     assert len(fact.sources) == 2
 
