@@ -321,6 +321,28 @@ def test_acronym_defined_in_text_and_initials(nlp):
     assert names.get("SDF") == "Syrian Democratic Forces"
 
 
+def test_a_text_too_long_for_spacy_is_parsed_in_pieces(nlp, monkeypatch):
+    """spaCy refuses a text over `nlp.max_length` (1,000,000 characters; a 1 MB page once
+    stopped every later run on its store): it is parsed in pieces cut at paragraph
+    breaks, and every offset is still the whole text's."""
+    import storyline.language.annotate as annotate_module
+
+    monkeypatch.setattr(nlp, "max_length", 5_000)
+    monkeypatch.setattr(annotate_module, "PIECE_CHARS", 2_000)
+    paragraph = (
+        "The Iraqi military said on Tuesday that US troops leaving Syria had no permission "
+        'to stay. "They will leave within four weeks," Defence Minister Najah al-Shammari said.'
+    )
+    text = "\n\n".join(f"{paragraph} It was update {n}." for n in range(60))
+    article = Article("long", text, title="Iraq and the US troops", published="2019-10-23")
+    [annotation] = annotate_module.annotate_batch(nlp, [article])
+    assert len(annotation.sentences) == 180
+    assert all(text[s.start : s.end] == s.text for s in annotation.sentences)
+    assert all(text[e.start : e.end] == e.text for e in annotation.entities)
+    assert sum(e.canonical == "Syria" for e in annotation.entities) == 60
+    assert sum(q.kind == "direct" for q in annotation.quotes) == 60
+
+
 def test_onnx_encoder_agrees_with_meaning():
     encoder = load_encoder("onnx")
     vectors = encoder.encode(

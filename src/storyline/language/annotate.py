@@ -127,12 +127,48 @@ class Annotator:
 
 
 def annotate_batch(nlp: Language, batch: list[Article]) -> list[Annotation]:
-    docs = nlp.pipe([a.text for a in batch])
-    headlines = nlp.pipe([a.title or "" for a in batch])
+    docs = parse(nlp, [a.text for a in batch])
+    headlines = parse(nlp, [a.title or "" for a in batch])
     return [
         annotate_doc(doc, article, headline if article.title else None)
         for article, doc, headline in zip(batch, docs, headlines, strict=True)
     ]
+
+
+# spaCy's parser and entity recogniser need about 1 GB of memory per 100,000 characters
+# of one text (`nlp.max_length` refuses texts over 1,000,000): longer texts are parsed in
+# pieces of at most this many characters and joined into one Doc again.
+PIECE_CHARS = 100_000
+_CUTS = ("\n\n", "\n", ". ", " ")  # where a piece may end, best first
+
+
+def parse(nlp: Language, texts: list[str]) -> list[Doc]:
+    """`texts` parsed, in order; one longer than `PIECE_CHARS` in pieces cut at paragraph
+    breaks (else lines, sentences, spaces), so that no text is too long for spaCy and
+    every character offset is still the whole text's. Cost: spaCy's, linear in the text."""
+    short = [i for i, text in enumerate(texts) if len(text) <= PIECE_CHARS]
+    docs = dict(zip(short, nlp.pipe([texts[i] for i in short]), strict=True))
+    for i, text in enumerate(texts):
+        if i not in docs:
+            docs[i] = Doc.from_docs(list(nlp.pipe(_pieces(text))), ensure_whitespace=False)
+    return [docs[i] for i in range(len(texts))]
+
+
+def _pieces(text: str) -> list[str]:
+    """`text` cut into pieces of at most `PIECE_CHARS` that join back into it exactly."""
+    pieces = []
+    start = 0
+    while len(text) - start > PIECE_CHARS:
+        end = start + PIECE_CHARS
+        for cut in _CUTS:
+            at = text.rfind(cut, start + 1, end)
+            if at > start:
+                end = at + len(cut)
+                break
+        pieces.append(text[start:end])
+        start = end
+    pieces.append(text[start:])
+    return pieces
 
 
 def _annotate_and_embed(
