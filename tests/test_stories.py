@@ -346,6 +346,34 @@ def test_a_copy_left_an_original_by_a_revision_is_annotated_and_compared(store, 
     assert store.get_comparisons([story.id])  # compared as the original it now is
 
 
+def test_a_story_an_article_leaves_is_compared_and_summarized_without_it(store, tmp_path):
+    def jsonl(name: str, *articles: Article) -> str:
+        path = tmp_path / name
+        rows = [{**a.summary_dict(), "text": a.text} for a in articles]
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        return str(path)
+
+    first = jsonl(
+        "a.jsonl",
+        _article("storm-1", STORM, "Taipei Times", "2023-09-03"),
+        _article("storm-2", STORM_OTHER_OUTLET, "Focus Taiwan", "2023-09-03"),
+    )
+    engine.analyze(store, [first], workers=1)
+    [storm] = store.stories_of(["storm-1"])
+    assert storm.articles == ["storm-1", "storm-2"]
+    # The second page is reused for a match report, and only it is read again: the
+    # typhoon's story, which no article of this run is in, lost it.
+    engine.analyze(
+        store, [jsonl("b.jsonl", _article("storm-2", FOOTBALL, "Focus Taiwan", "2023-09-04"))]
+    )
+    assert store.stories_of(["storm-1"])[0].articles == ["storm-1"]
+    comparison = store.get_comparisons([storm.id])[storm.id]
+    cited = {m.article for fact in comparison.facts for m in fact.mentions}
+    assert cited == {"storm-1"}
+    summary = store.get_summaries([storm.id])[storm.id]
+    assert {m.article for s in summary.sentences for m in s.citations} == {"storm-1"}
+
+
 def _stop(*_: object) -> None:
     raise KeyboardInterrupt
 

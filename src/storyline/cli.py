@@ -731,12 +731,19 @@ def _run_stories(
     return summary
 
 
+def _story_total(store: Store, ids: list[str] | None, also: list[str]) -> int:
+    """How many stories the stages after clustering take (for progress bars)."""
+    if ids is None:
+        return store.count_stories()
+    return len(set(store.story_of(ids).values()) | set(also))
+
+
 def _run_compare(
-    store: Store, ids: list[str] | None, encoder: str | None, quiet: bool
+    store: Store, ids: list[str] | None, also: list[str], encoder: str | None, quiet: bool
 ) -> engine.CompareSummary:
-    total = len(set(store.story_of(ids).values())) if ids is not None else store.count_stories()
+    total = _story_total(store, ids, also)
     with _progress(quiet, total, "Comparing sources", unit="stories") as (advance, _):
-        summary = engine.run_compare(store, ids, encoder=encoder, on_story=advance)
+        summary = engine.run_compare(store, ids, also=also, encoder=encoder, on_story=advance)
     if not quiet and summary.stories:
         err.print(
             _plain(
@@ -759,12 +766,22 @@ def _run_compare(
 
 
 def _run_summaries(
-    store: Store, ids: list[str] | None, encoder: str | None, words: int, quiet: bool
+    store: Store,
+    ids: list[str] | None,
+    also: list[str],
+    encoder: str | None,
+    words: int,
+    quiet: bool,
 ) -> engine.SummariesSummary:
-    total = len(set(store.story_of(ids).values())) if ids is not None else store.count_stories()
+    total = _story_total(store, ids, also)
     with _progress(quiet, total, "Summarizing", unit="stories") as (advance, _):
         summary = engine.run_summaries(
-            store, ids, encoder=encoder, params=SummaryParams(words=words), on_story=advance
+            store,
+            ids,
+            also=also,
+            encoder=encoder,
+            params=SummaryParams(words=words),
+            on_story=advance,
         )
     if not quiet and summary.stories:
         err.print(
@@ -880,9 +897,9 @@ def _analyze(
             )
         else:
             language = _run_language(store, originals, None, encoder, quiet)
-        _run_stories(store, work, language.encoder, quiet)
-        _run_compare(store, work, language.encoder, quiet)
-        _run_summaries(store, work, language.encoder, words, quiet)
+        changed = _run_stories(store, work, language.encoder, quiet).changed
+        _run_compare(store, work, changed, language.encoder, quiet)
+        _run_summaries(store, work, changed, language.encoder, words, quiet)
         try:
             document = engine.write_result(store, ids, out_path)
         except OSError as exc:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -365,6 +365,9 @@ class StorySummary:
     extended_stories: int = 0
     merged: int = 0
     unplaced: int = 0  # copies whose original has no story (it was never analysed)
+    # Every story whose articles changed, including those that only lost some (to a
+    # merge, a revision, a lone article's own story): they are compared again.
+    changed: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -499,7 +502,7 @@ def run_stories(
         headlines[sid] = story_title(candidates, state) or story_label(state)
     # Stories that only gained copies are not touched by the clusterer, yet their
     # listings (count, sources, dates) change too.
-    store.save_stories(
+    changed = store.save_stories(
         touched,
         headlines,
         members,
@@ -516,6 +519,7 @@ def run_stories(
     summary.new_stories = sum(1 for s in listed if s.story_id not in listed_before)
     summary.extended_stories = len(listed) - summary.new_stories
     summary.merged = len(merged)
+    summary.changed = sorted(changed)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -562,11 +566,13 @@ def run_compare(
     store: Store,
     ids: list[str] | None,
     *,
+    also: Sequence[str] = (),
     encoder: str | None = None,
     params: CompareParams | None = None,
     on_story: Callable[[int], None] | None = None,
 ) -> CompareSummary:
-    """Compare the sources of every story holding `ids` (all stories when None).
+    """Compare the sources of every story holding `ids` (all stories when None), and
+    of the stories `also` names (those that lost articles: `StorySummary.changed`).
 
     A story is compared again only when its members changed since the last time
     (or the comparison itself did). `encoder` names the encoder whose sentence
@@ -578,7 +584,7 @@ def run_compare(
     started = time.perf_counter()
     model = relation_model(encoder)
     summary.classifier = model is not None
-    stories = store.stories_of(_unique(store, ids))
+    stories = _stories_of(store, ids, also)
     done = store.comparison_keys([s.id for s in stories])
     method = f"{COMPARE_VERSION}|{encoder}|{model is not None}"
     for story, originals, key in _changed(store, stories, done, lambda _: method, on_story):
@@ -691,12 +697,13 @@ def run_summaries(
     store: Store,
     ids: list[str] | None,
     *,
+    also: Sequence[str] = (),
     encoder: str | None = None,
     params: SummaryParams | None = None,
     on_story: Callable[[int], None] | None = None,
 ) -> SummariesSummary:
-    """Summarize every story holding `ids` (all stories when None), with its comparison
-    when the store has one.
+    """Summarize every story holding `ids` (all stories when None) and those `also`
+    names, as `run_compare` takes them, with its comparison when the store has one.
 
     A story is summarized again only when its members, its comparison or the
     settings changed. Memory: one story at a time.
@@ -704,7 +711,7 @@ def run_summaries(
     params = params or SummaryParams()
     summary = SummariesSummary()
     started = time.perf_counter()
-    stories = store.stories_of(_unique(store, ids))
+    stories = _stories_of(store, ids, also)
     story_ids = [s.id for s in stories]
     done = store.summary_keys(story_ids)
     compared = store.comparison_keys(story_ids)
@@ -848,11 +855,11 @@ def analyze(
     run_language(store, without_copies(store, ids), workers=workers, encoder=loaded)
     name = loaded.name if loaded else None
     stage("placing in stories")
-    run_stories(store, ids, encoder=name)
+    changed = run_stories(store, ids, encoder=name).changed
     stage("comparing sources")
-    run_compare(store, ids, encoder=name)
+    run_compare(store, ids, also=changed, encoder=name)
     stage("summarizing")
-    run_summaries(store, ids, encoder=name, params=params)
+    run_summaries(store, ids, also=changed, encoder=name, params=params)
     stage("done")
     return read
 
@@ -879,6 +886,16 @@ def write_report(
         text = render_report(views, title=heading, corpus_coverage=store.articles_per_day())
     write_atomic(text, out)
     return len(views)
+
+
+def _stories_of(store: Store, ids: list[str] | None, also: Sequence[str]) -> list[Story]:
+    """The stories holding `ids` (every story when None), then those of `also` not among
+    them that still exist."""
+    stories = store.stories_of(_unique(store, ids))
+    if ids is None:
+        return stories
+    more = sorted(set(also) - {s.id for s in stories})
+    return stories + store.stories_of_ids(more) if more else stories
 
 
 def _all_stories(store: Store) -> list[Story]:

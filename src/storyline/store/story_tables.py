@@ -287,7 +287,7 @@ class StoryTablesMixin:
         homes: dict[str, str] | None = None,
         relabelled: dict[str, str] | None = None,
         emptied: Iterable[str] = (),
-    ) -> None:
+    ) -> set[str]:
         """Write a clustering run in one transaction: the touched stories' profiles and
         titles, {article id: story id shown} `members` with {article id: (content hash
         placed, profiled)} `placed` for each of them and {article id: lone story} `homes`
@@ -295,7 +295,8 @@ class StoryTablesMixin:
         shown in} `relabelled` (which moves its stored articles), the `emptied` stories
         (every member left: deleted), and the term statistics. Counts, sources and dates
         of those stories, of the `relisted` ones and of the stories articles left are
-        then recomputed from the members, so they never drift."""
+        then recomputed from the members, so they never drift. Returns the ids of those
+        stories: every story still stored whose articles may have changed."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         profiles = list(profiles)
         homes = homes or {}
@@ -358,8 +359,8 @@ class StoryTablesMixin:
                 relisted.update(_detach_lone_stories(conn, chunk))
             for chunk in _chunks(emptied):
                 conn.execute(delete(stories).where(stories.c.story_id.in_(chunk)))
-            gone = set(merged) | set(emptied)
-            for chunk in _chunks(sorted((touched | relisted) - gone)):
+            changed = (touched | relisted) - set(merged) - set(emptied)
+            for chunk in _chunks(sorted(changed)):
                 _refresh_listing(conn, chunk)
             for chunk in _chunks(list(frequencies)):
                 conn.execute(delete(term_stats).where(term_stats.c.term.in_(chunk)))
@@ -368,6 +369,7 @@ class StoryTablesMixin:
                     term_stats.insert(), [{"term": t, "df": n} for t, n in frequencies.items()]
                 )
             _set_meta(conn, _DOCUMENTS_KEY, str(documents))
+        return changed
 
     def clear_stories(self) -> None:
         """Forget every story and what was derived from them (members, comparisons,
