@@ -295,6 +295,14 @@ def test_language_story_and_output_tables(store):
     assert store.get_story("story-floods").duplicates == {"c": "a"}
 
 
+def test_published_dates_come_in_the_order_asked(store):
+    """The stages sort by date and keep reading order for ties: the store must hand the
+    dates back in that order on every backend (PostgreSQL's row order is its own)."""
+    store.add_articles([article(i, f"{STORY[0]} ({i})", published="2019-10-22") for i in "abcd"])
+    assert list(store.published_dates(list("dbca"))) == list("dbca")
+    assert list(store.published_dates(list("cxa"))) == list("ca")
+
+
 def test_no_copy_points_at_a_copy(store):
     """Copies name their original, never another copy: neither one this batch makes a
     copy nor one stored as a copy."""

@@ -407,7 +407,7 @@ def run_stories(
         # they may be originals now, or copies of another, in the stories it is in.
         shown = list({placed[i] for i in stale})
         around = {a for s in store.stories_of_ids(shown) for a in s.articles}
-        more = list(around - set(dates))
+        more = sorted(around - set(dates))  # in a fixed order: ties of date keep it
         dates |= store.published_dates(more)
         placed |= store.story_of(more)
         stale |= store.stale_members(more)

@@ -50,10 +50,12 @@ class StoryTablesMixin:
     # -- near-duplicates ---------------------------------------------------------------
 
     def published_dates(self, ids: Sequence[str]) -> dict[str, str | None]:
-        """The `published` value of each current article among `ids`."""
-        return self._lookup(
+        """The `published` value of each current article among `ids`, in the order of
+        `ids`: the stages sort by date, and ties go in reading order on every backend."""
+        found = self._lookup(
             articles.c.article_id, articles.c.published, ids, articles.c.current.is_(True)
         )
+        return {i: found[i] for i in ids if i in found}
 
     def dedupe_status(self, ids: Sequence[str]) -> dict[str, bool]:
         """{id: checked at its current revision} for the ids among `ids` already checked
