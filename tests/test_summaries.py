@@ -14,9 +14,19 @@ from storyline import engine
 from storyline.cli import app
 from storyline.coherence import read_alone
 from storyline.language import ANNOTATOR_VERSION, load_encoder
-from storyline.model import Article, Entity, Quote, Summary
+from storyline.model import (
+    Article,
+    Comparison,
+    Conflict,
+    Entity,
+    Mention,
+    Quote,
+    Summary,
+    SummarySentence,
+)
 from storyline.store import Store
 from storyline.summarize import SummaryParams, stems
+from storyline.timeline import story_timeline
 
 # A factory fire reported over three days by four outlets. The first paragraph of
 # each report states the same event in its own words (a consensus fact); the
@@ -341,3 +351,45 @@ def test_summary_without_vectors_still_cites_and_fits(store):
     [(_, summary)] = engine.summarize_groups(store, {"fire": ids}, encoder=None)
     assert summary.sentences and len(summary.text.split()) <= 100
     assert np.all([len(s.citations) == 1 for s in summary.sentences])
+
+
+# -- the timeline ---------------------------------------------------------------------------
+
+
+def test_timeline_copies_add_no_entries():
+    # A wire story re-posted twice: once a day before its original (a wrong date on the
+    # copy must not open the timeline), once on a day nothing else was reported.
+    original = FIRE[1].with_changes(published="2024-01-06")
+    early = COPY.with_changes(id="copy-early", published="2024-01-05")
+    late = COPY.with_changes(id="copy-late", published="2024-01-09")
+    members = [early, original, late]
+    copies = {early.id: original.id, late.id: original.id}
+    said = Mention(early.id, 0, "Hundreds of workers were trapped.", "The Gazette", "2024-01-05")
+    own = Mention(original.id, 0, "Hundreds of workers were trapped.", "Herald", "2024-01-06")
+    summary = Summary("fire", 100, [SummarySentence(own.text, [said, own])])
+    revised = Mention(late.id, 1, "Forty people died.", "The Gazette", "2024-01-09")
+    comparison = Comparison(
+        "fire", conflicts=[Conflict("quantity", own, revised, "", "f1", revision=True)]
+    )
+
+    timeline = story_timeline(members, summary, comparison, copies)
+
+    assert [(e.time, e.article) for e in timeline] == [("2024-01-06", original.id)]
+
+
+def test_timeline_entry_is_the_cited_articles_own_sentence():
+    # The summary words the fact as the later report does (15 homes); its first report
+    # said 12. The entry sits on the first report, so it must show what that one said.
+    first = Mention(
+        "flood-1", 1, "The sheriff said at least 12 homes were destroyed.", "A", "2021-03-03"
+    )
+    later = Mention("flood-2", 1, "The sheriff said 15 homes were destroyed.", "B", "2021-03-06")
+    summary = Summary("flood", 100, [SummarySentence(later.text, [later, first])])
+    members = [
+        Article(id="flood-1", text="x", source="A", published="2021-03-03"),
+        Article(id="flood-2", text="y", source="B", published="2021-03-06"),
+    ]
+
+    [entry, _] = story_timeline(members, summary)
+
+    assert (entry.time, entry.article, entry.text) == ("2021-03-03", "flood-1", first.text)

@@ -13,6 +13,19 @@ from typer.testing import CliRunner
 
 from storyline import engine
 from storyline.cli import app as cli
+from storyline.model import (
+    Article,
+    Comparison,
+    Conflict,
+    Mention,
+    Story,
+    Summary,
+    SummarySentence,
+)
+from storyline.report.html import render_report
+from storyline.report.markdown import render_markdown
+from storyline.report.result_json import story_document
+from storyline.report.views import story_view
 from storyline.store import Store
 from storyline.web import create_app
 
@@ -193,5 +206,122 @@ def test_report_html_and_markdown(analyzed_seeds, tmp_path: Path):
     assert citations and set(citations) <= anchors
     markdown = md_path.read_text()
     assert markdown.startswith("# storyline report") and "### Conflicts and revisions" in markdown
-    assert "[^1]:" in markdown
+    assert "[^s1-1]:" in markdown
     assert story["title"].split()[0] in markdown
+
+
+# -- the reports, from stories built in code -------------------------------------------------
+
+
+class _Stored:
+    """The little of a store that `story_view` reads for a story with a summary."""
+
+    def __init__(self, articles: list[Article], summaries: list[Summary], comparisons=()):
+        self.articles = {a.id: a for a in articles}
+        self.summaries = {s.story_id: s for s in summaries}
+        self.comparisons = {c.story_id: c for c in comparisons}
+
+    def iter_articles(self, ids):
+        return (self.articles[i] for i in ids if i in self.articles)
+
+    def get_summaries(self, ids):
+        return {i: self.summaries[i] for i in ids if i in self.summaries}
+
+    def get_comparisons(self, ids):
+        return {i: self.comparisons[i] for i in ids if i in self.comparisons}
+
+    def get_annotations(self, hashes, version):
+        return {}
+
+
+def _story(name: str, articles: list[Article], duplicates=None) -> Story:
+    dated = sorted(a.published for a in articles if a.published)
+    return Story(
+        id=f"story-{name}",
+        title=f"The {name} story",
+        articles=[a.id for a in articles],
+        sources=sorted({a.source for a in articles if a.source}),
+        start=dated[0] if dated else None,
+        end=dated[-1] if dated else None,
+        duplicates=duplicates or {},
+    )
+
+
+def _mention(article: Article, sentence: int = 0) -> Mention:
+    return Mention(article.id, sentence, article.text, article.source, article.published)
+
+
+def _cited_story(
+    name: str, count: int, source: str = "Wire"
+) -> tuple[Story, list[Article], Summary]:
+    """A story of `count` articles by one `source`, its summary citing each of them."""
+    articles = [
+        Article(
+            id=f"{name}-{n}", text=f"The {name} grew {n}.", source=source, published=f"2024-05-0{n}"
+        )
+        for n in range(1, count + 1)
+    ]
+    summary = Summary(
+        f"story-{name}", 100, [SummarySentence(a.text, [_mention(a)]) for a in articles]
+    )
+    return _story(name, articles), articles, summary
+
+
+def test_markdown_footnote_labels_are_unique_in_the_document():
+    stories, articles, summaries = zip(
+        *(_cited_story(n, 2) for n in ("fire", "flood")), strict=True
+    )
+    store = _Stored([a for group in articles for a in group], list(summaries))
+
+    markdown = render_markdown(story_view(store, s) for s in stories)
+
+    labels = re.findall(r"^\[\^([^\]]+)\]:", markdown, re.M)
+    assert len(labels) == 4 and len(set(labels)) == 4
+    # Each story's marks point at its own notes, and every mark has a note.
+    flood = markdown.split("## The flood story")[1]
+    assert set(re.findall(r"\[\^([^\]]+)\](?!:)", flood)) == set(labels[2:])
+    assert "article flood-1" in flood.split(f"[^{labels[2]}]:")[1].splitlines()[0]
+
+
+def test_reports_count_sources_as_the_result_json_and_in_words():
+    wire = Article(id="w", text="The dam broke.", source="Wire", published="2024-05-01")
+    herald = Article(id="h", text="The dam broke at dawn.", source="Herald", published="2024-05-02")
+    blank = Article(id="b", text="Forty were evacuated.", source=None, published="2024-05-02")
+    later = Article(id="h2", text="Sixty were evacuated.", source="Herald", published="2024-05-03")
+    members = [wire, herald, blank, later]
+    story = _story("dam", members)
+    summary = Summary(story.id, 100, [SummarySentence(later.text, [_mention(later)])])
+    revision = Conflict("quantity", _mention(blank), _mention(later), "", "f1", revision=True)
+    comparison = Comparison(story.id, conflicts=[revision])
+    lone, lone_articles, lone_summary = _cited_story("lone", 1)
+    store = _Stored(members + lone_articles, [summary, lone_summary], [comparison])
+    views = [story_view(store, story), story_view(store, lone)]
+    assert story_document(story, {}, comparison, summary, members)["sources"] == story.sources
+
+    markdown = render_markdown(views)
+    html = render_report(views)
+
+    # Two sources, as in the result JSON: an article without one is shown, not counted.
+    assert "4 articles, 2 sources, 2024-05-01 to 2024-05-03; 0 conflicts, 1 revision." in markdown
+    assert "| *no source given* | 1 | 2024-05-02 | 2024-05-02 |" in markdown
+    assert "1 article, 1 source," in markdown and "1 revisions" not in markdown
+    assert re.search(r"4 articles\s+· 2 sources", html)
+    assert "<em>no source given</em>" in html
+    assert (
+        "(1 article, 0 conflicts, 0 revisions)" in html
+        and "(4 articles, 0 conflicts, 1 revision)" in html
+    )
+    assert "2 stories, 5 articles" in html and "peak 1 article a day" in html
+
+
+def test_a_reports_timeline_has_no_entry_from_a_copy():
+    original = Article(id="o", text="The bridge fell.", source="Wire", published="2024-05-02")
+    copy = Article(id="c", text="The bridge fell.", source="Ledger", published="2024-05-01")
+    story = _story("bridge", [copy, original], {copy.id: original.id})
+    summary = Summary(story.id, 100, [SummarySentence(original.text, [_mention(original)])])
+    view = story_view(_Stored([copy, original], [summary]), story)
+
+    document = story_document(story, {}, None, summary, [copy, original])
+
+    assert [e.article for e in view.timeline] == [original.id]
+    assert [e["article"] for e in document["timeline"]] == [original.id]

@@ -22,6 +22,7 @@ from storyline import __version__
 from storyline.model import Comparison, Summary
 from storyline.report.svg import coverage_chart
 from storyline.report.views import StoryView
+from storyline.report.words import counted
 
 
 def template_environment(*packages: str) -> Environment:
@@ -36,7 +37,8 @@ def template_environment(*packages: str) -> Environment:
         lstrip_blocks=True,
     )
     env.filters["safe_url"] = safe_url
-    env.globals["chart"] = lambda days, label="articles": Markup(coverage_chart(days, label=label))
+    env.globals["chart"] = lambda days, noun="article": Markup(coverage_chart(days, noun=noun))
+    env.globals["counted"] = counted
     env.globals["anchor"] = anchor
     return env
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from storyline.report.views import StoryView
+from storyline.report.views import NO_SOURCE, SourceRow, StoryView
+from storyline.report.words import counted
 from storyline.untrusted import displayable
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
@@ -23,19 +24,23 @@ def md(text: object) -> str:
 def render_markdown(views: Iterable[StoryView], *, title: str = "storyline report") -> str:
     """Every story as a Markdown section."""
     lines = [f"# {md(title)}", ""]
-    for view in views:
-        lines += _story(view)
+    for number, view in enumerate(views, 1):
+        lines += _story(view, f"s{number}")
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _story(view: StoryView) -> list[str]:
+def _story(view: StoryView, prefix: str) -> list[str]:
+    """The story's section. Footnote labels start with `prefix` (``s3`` for the third
+    story): labels are global to a Markdown document, so a bare ``[^1]`` in a later
+    story would land on the first story's note."""
     s = view.story
     span = f"{(s.start or '?')[:10]} to {(s.end or '?')[:10]}"
     out = [
         f"## {md(s.title)}",
         "",
-        f"{len(s.articles)} articles, {len(view.sources)} sources, {span}; "
-        f"{view.conflicts} conflicts, {view.revisions} revisions. Story `{md(s.id)}`.",
+        f"{counted(len(s.articles), 'article')}, {counted(len(view.sources), 'source')}, "
+        f"{span}; {counted(view.conflicts, 'conflict')}, {counted(view.revisions, 'revision')}. "
+        f"Story `{md(s.id)}`.",
         "",
         "### Summary",
         "",
@@ -44,7 +49,7 @@ def _story(view: StoryView) -> list[str]:
     if view.summary and view.summary.sentences:
         for sentence in view.summary.sentences:
             marks = "".join(
-                f"[^{cited.setdefault((m.article, m.sentence), len(cited) + 1)}]"
+                f"[^{prefix}-{cited.setdefault((m.article, m.sentence), len(cited) + 1)}]"
                 for m in sentence.citations
             )
             note = f" *{md(sentence.note)}*" if sentence.note else ""
@@ -54,16 +59,15 @@ def _story(view: StoryView) -> list[str]:
         for key, number in cited.items():
             m = mentions[key]
             out.append(
-                f"[^{number}]: {md(m.source or 'unknown source')}, {md(m.published or 'undated')}: "
-                f"article {md(m.article)}, sentence {m.sentence}"
+                f"[^{prefix}-{number}]: {md(m.source or 'unknown source')}, "
+                f"{md(m.published or 'undated')}: article {md(m.article)}, sentence {m.sentence}"
             )
     else:
         out.append("No summary yet.")
     out += ["", "### Sources", "", "| source | articles | first | last |", "|---|---:|---|---|"]
-    out += [
-        f"| {md(r.source)} | {r.articles} | {md(r.first or '')} | {md(r.last or '')} |"
-        for r in view.sources
-    ]
+    out += [_source_row(md(r.source), r) for r in view.sources]
+    if view.unsourced:  # every article accounted for, but not counted as a source
+        out.append(_source_row(f"*{NO_SOURCE}*", view.unsourced))
     if view.comparison and view.comparison.conflicts:
         out += ["", "### Conflicts and revisions", ""]
         for c in view.comparison.conflicts:
@@ -90,3 +94,8 @@ def _story(view: StoryView) -> list[str]:
         out += [f"- {md(q['speaker'] or 'unattributed')}: “{md(q['text'])}”" for q in view.quotes]
     out.append("")
     return out
+
+
+def _source_row(name: str, row: SourceRow) -> str:
+    """A row of the sources table; `name` is Markdown already."""
+    return f"| {name} | {row.articles} | {md(row.first or '')} | {md(row.last or '')} |"

@@ -77,7 +77,10 @@ def story_document(
         "summary": [s.to_dict() for s in summary.sentences] if summary else [],
         "facts": [f.to_dict() for f in comparison.facts] if comparison else [],
         "conflicts": [c.to_dict() for c in comparison.conflicts] if comparison else [],
-        "timeline": [e.to_dict() for e in story_timeline(members or [], summary, comparison)],
+        "timeline": [
+            e.to_dict()
+            for e in story_timeline(members or [], summary, comparison, story.duplicates)
+        ],
         "entities": story_entities(annotated),
         "quotes": story_quotes(annotated),
     }

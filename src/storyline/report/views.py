@@ -18,6 +18,10 @@ from storyline.timeline import story_timeline
 #: then single-source ones up to this many rows.
 MATRIX_ROWS = 30
 
+#: How articles without a source are shown (a row and a matrix column): they are
+#: not a source, so no count of sources includes them.
+NO_SOURCE = "no source given"
+
 
 @dataclass(slots=True)
 class SourceRow:
@@ -46,11 +50,12 @@ class StoryView:
     timeline: list[TimelineEntry]
     entities: list[dict[str, Any]]
     quotes: list[dict[str, Any]]
-    sources: list[SourceRow]
+    sources: list[SourceRow]  # the story's sources, as the result JSON counts them
     matrix_sources: list[str]
     matrix: list[MatrixRow]
     coverage: list[tuple[str, int]]  # (day, articles published that day)
     annotations: dict[str, Annotation] = field(default_factory=dict)  # by article id
+    unsourced: SourceRow | None = None  # the articles that name no source, if any
 
     @property
     def conflicts(self) -> int:
@@ -84,14 +89,15 @@ def story_view(store: Store, story: Story, *, with_texts: bool = False) -> Story
         annotations = {
             i: replace(stored[h], article_id=i) for i, h in hashes.items() if h in stored
         }
-    sources = _sources(articles)
-    matrix_sources = [row.source for row in sources]
+    sources = _sources(a for a in articles if a.source)
+    unsourced = _sources(a for a in articles if not a.source)
+    matrix_sources = [row.source for row in sources + unsourced]
     return StoryView(
         story=story,
         articles=articles,
         summary=summary,
         comparison=comparison,
-        timeline=story_timeline(articles, summary, comparison),
+        timeline=story_timeline(articles, summary, comparison, story.duplicates),
         entities=summary.entities
         if summary
         else story_entities(annotations.values())[: SummaryParams().entities],
@@ -101,6 +107,7 @@ def story_view(store: Store, story: Story, *, with_texts: bool = False) -> Story
         matrix=_matrix(comparison, articles, matrix_sources),
         coverage=coverage(a.published for a in articles),
         annotations=annotations,
+        unsourced=unsourced[0] if unsourced else None,
     )
 
 
@@ -110,10 +117,11 @@ def coverage(published: Iterable[str | None]) -> list[tuple[str, int]]:
     return sorted(days.items())
 
 
-def _sources(articles: list[Article]) -> list[SourceRow]:
+def _sources(articles: Iterable[Article]) -> list[SourceRow]:
+    """A row per source (articles without one share the `NO_SOURCE` row), most articles first."""
     rows: dict[str, SourceRow] = {}
     for article in articles:
-        name = article.source or "unknown source"
+        name = article.source or NO_SOURCE
         row = rows.setdefault(name, SourceRow(name, 0, None, None))
         row.articles += 1
         if article.published:
@@ -127,7 +135,7 @@ def _matrix(
 ) -> list[MatrixRow]:
     if comparison is None:
         return []
-    source_of = {a.id: a.source or "unknown source" for a in articles}
+    source_of = {a.id: a.source or NO_SOURCE for a in articles}
     disputed = {(m.article, m.sentence) for c in comparison.conflicts for m in (c.a, c.b)}
     shared = [f for f in comparison.facts if f.status != "single"]
     single = [f for f in comparison.facts if f.status == "single"]
@@ -135,7 +143,7 @@ def _matrix(
     for fact in [*shared, *single][: max(MATRIX_ROWS, len(shared))]:
         cells = {}
         for mention in fact.mentions:
-            source = source_of.get(mention.article, mention.source or "unknown source")
+            source = source_of.get(mention.article, mention.source or NO_SOURCE)
             if (mention.article, mention.sentence) in disputed:
                 cells[source] = "disputed"
             elif source not in cells:
