@@ -141,6 +141,85 @@ def test_errors_are_pages_not_stack_traces(site):
     assert "Traceback" not in missing.text
 
 
+def test_bad_parameters_get_error_pages_not_crashes(site):
+    client, _ = site
+    for url in ("/?entity=%00", "/search?q=a%00b", "/articles/a%00b"):
+        refused = client.get(url)
+        assert refused.status_code == 400 and "NUL" in refused.text, url
+        assert refused.headers["content-type"].startswith("text/html")
+    nul = client.get("/api/stories", params={"entity": "a\x00b"})
+    assert nul.status_code == 400 and "'entity'" in nul.json()["error"]
+    for url in ("/?page=abc", "/?page=-1", "/search?q=x&page=0"):
+        bad_page = client.get(url)
+        assert bad_page.status_code == 422 and "page: " in bad_page.text, url
+        assert bad_page.headers["content-type"].startswith("text/html")
+    for url in ("/?since=garbage", "/?until=31/31/2019"):
+        bad_date = client.get(url)
+        assert bad_date.status_code == 400 and "is not a date" in bad_date.text, url
+        assert bad_date.headers["content-type"].startswith("text/html")
+    bad_date = client.get("/api/stories", params={"since": "notadate"})
+    assert bad_date.status_code == 400
+    assert bad_date.json() == {"error": "since is not a date: 'notadate' (try 2019-10-22)."}
+    # Dates in other spellings are read as the CLI reads them.
+    later = client.get("/api/stories", params={"since": "24 October 2019"}).json()
+    assert [s["title"] for s in later["stories"]] == [HOSTILE["title"]]
+
+
+def test_ids_with_slashes_open_and_their_links_resolve(analyzed_seeds, tmp_path: Path):
+    db, _ = analyzed_seeds
+    foldered = {**HOSTILE, "id": "world/quake", "title": "Quake shakes the coast"}
+    path = tmp_path / "foldered.jsonl"
+    path.write_text(json.dumps(foldered) + "\n")
+    with Store(db) as store:
+        engine.analyze(store, [str(path)])
+        story_id = store.story_of(["world/quake"])["world/quake"]
+    client = TestClient(create_app(str(db)), raise_server_exceptions=False)
+    for url in ("/articles/world%2Fquake", "/articles/world/quake"):
+        page = client.get(url)
+        assert page.status_code == 200 and "Quake shakes the coast" in page.text, url
+    assert client.get("/api/articles/world%2Fquake").json()["id"] == "world/quake"
+    assert client.get("/api/articles/world/quake").json()["id"] == "world/quake"
+    story = client.get(f"/stories/{story_id}").text
+    links = set(re.findall(r'href="(/articles/world[^"#]*)', story))
+    assert links
+    for link in links:
+        assert "Quake shakes the coast" in client.get(link).text, link
+
+
+def test_other_sites_cannot_write_or_rebind(analyzed_seeds):
+    db, _ = analyzed_seeds
+    local = TestClient(
+        create_app(str(db)), base_url="http://127.0.0.1:8000", raise_server_exceptions=False
+    )
+    upload = {"files": ("a.jsonl", b'{"id": "csrf-1", "text": "planted"}\n')}
+    for headers in (
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},  # a sandboxed frame
+        {"Referer": "http://evil.example:8000/page"},
+        {"Origin": "http://127.0.0.1:9999"},  # another port is another origin
+    ):
+        form = local.post("/ingest", files=upload, headers=headers, follow_redirects=False)
+        assert form.status_code == 403 and "another site" in form.text, headers
+        assert form.headers["content-type"].startswith("text/html")
+        api = local.post("/api/ingest", files=upload, headers=headers)
+        assert api.status_code == 403 and "another site" in api.json()["error"], headers
+    # The app's own pages, and scripts that send no Origin, get through to the form check.
+    bad_url = {"feed_url": "file:///etc/passwd"}
+    own = local.post("/api/ingest", data=bad_url, headers={"Origin": "http://127.0.0.1:8000"})
+    assert own.status_code == 400
+    assert local.post("/api/ingest", data=bad_url).status_code == 400
+    assert local.get("/ingest").headers["referrer-policy"] == "same-origin"  # Origin is sent
+
+    rebound = local.get("/api/stories", headers={"Host": "attacker.example"})
+    assert rebound.status_code == 421 and "127.0.0.1:8000" in rebound.json()["error"]
+    page = local.get("/", headers={"Host": "attacker.example:8000"})
+    assert page.status_code == 421 and "Wrong address" in page.text
+    for host in ("localhost:8000", "127.0.0.1", "[::1]:8000", "LOCALHOST"):
+        assert local.get("/api/stories", headers={"Host": host}).status_code == 200, host
+    # Bound beyond this machine, any Host is answered (the token guards writes there).
+    assert TestClient(create_app(str(db))).get("/api/stories").status_code == 200
+
+
 def test_ingest_from_the_page_makes_a_story(site, tmp_path: Path):
     client, _ = site
     upload = json.dumps(

@@ -5,11 +5,18 @@ http(s) are made inert, and every response carries a Content-Security-Policy
 that allows no script at all (the pages need none: progress refreshes itself).
 Write endpoints (ingest, upload) take a token when the app was given one (the
 `serve` command makes one whenever it binds beyond this machine).
+
+Other sites cannot use the app through a visitor's browser: a write whose Origin (or
+Referer) names another site is refused (cross-site request forgery), and a connection
+that arrived on a loopback address must name this machine in its Host header, so a
+hostile page cannot rebind its own domain name to 127.0.0.1 and read the store.
+Requests that carry neither header (curl, scripts) are not browsers' and pass.
 """
 
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import logging
 import math
 import shutil
@@ -19,10 +26,13 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from storyline import __version__
+from storyline.ingest.dates import normalize_date
 from storyline.language import ANNOTATOR_VERSION
 from storyline.report.html import template_environment, used_sentence_keys
 from storyline.report.result_json import story_document
@@ -41,7 +51,17 @@ CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
+# Same-origin rather than none: under "no-referrer" browsers send `Origin: null` with the
+# app's own form posts, which the cross-origin check would have to refuse.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
 _FORM_SLACK = 64 * 1024  # multipart boundaries and the form's other fields
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 SortQuery = Annotated[str, Query(description=f"one of {', '.join(STORY_SORTS)}")]
 PageQuery = Annotated[int, Query(alias="page", ge=1, le=1_000_000)]
 _STYLE = (Path(__file__).parent.parent / "report" / "templates" / "_style.css").read_text("utf-8")
@@ -60,7 +80,8 @@ class StoryQuery:
         page_number: PageQuery = 1,
     ) -> None:
         self.sort, self.page = sort, page_number
-        self.source, self.since, self.until, self.entity = source, since, until, entity
+        self.source, self.entity = source, entity
+        self.since, self.until = _date_parameter(since, "since"), _date_parameter(until, "until")
 
     @property
     def filters(self) -> dict[str, str | None]:
@@ -117,23 +138,16 @@ def create_app(
         return token is None or (given is not None and hmac.compare_digest(given, token))
 
     @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        declared = request.headers.get("content-length", "")
-        if (
-            request.method == "POST"
-            and declared.isdigit()
-            and int(declared) > max_upload_bytes + _FORM_SLACK
-        ):
-            # Refused before the body is read: the form parser would spool it all first.
-            response = await http_error(
-                request, HTTPException(413, f"Uploads are limited to {max_upload_bytes >> 20} MB.")
-            )
-        else:
-            response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Frame-Options"] = "DENY"
+    async def guard(request: Request, call_next):
+        refused = (
+            _misdirected(request)
+            or _cross_origin(request)
+            or _oversized(request, max_upload_bytes)
+            or _nul_parameter(request)
+        )
+        # Refused before the body is read: the form parser would spool an upload first.
+        response = await (http_error(request, refused) if refused else call_next(request))
+        response.headers.update(SECURITY_HEADERS)
         return response
 
     @app.exception_handler(HTTPException)
@@ -143,6 +157,12 @@ def create_app(
         return page(
             request, "error.html", exc.status_code, status=exc.status_code, message=exc.detail
         )
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameter(request: Request, exc: RequestValidationError):
+        if request.url.path.startswith("/api/"):
+            return await request_validation_exception_handler(request, exc)
+        return page(request, "error.html", 422, status=422, message=_validation_message(exc))
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception):
@@ -247,7 +267,7 @@ def create_app(
             if i in found
         ]
 
-    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: str):
         data = article_data(article_id)
         used: set = set()
@@ -270,7 +290,7 @@ def create_app(
             similar=data["similar"],
         )
 
-    @app.get("/api/articles/{article_id}", response_model=schemas.ArticleOut)
+    @app.get("/api/articles/{article_id:path}", response_model=schemas.ArticleOut)
     def article_api(article_id: str):
         """One article: metadata, cleaned text, its sentences as storyline split them."""
         data = article_data(article_id)
@@ -389,6 +409,114 @@ def create_app(
         return find_job(job_id).to_dict()
 
     return app
+
+
+def _date_parameter(value: str | None, name: str) -> str | None:
+    """`value` as an ISO date, None when not given, or a 400 naming the parameter (the
+    CLI refuses such dates too: a filter that silently matches nothing misleads)."""
+    if not value:
+        return None
+    parsed = normalize_date(value)
+    if parsed is None:
+        raise HTTPException(400, f"{name} is not a date: {value!r} (try 2019-10-22).")
+    return parsed
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    """FastAPI's complaints about parameters, in a sentence for the error page."""
+    complaints = []
+    for error in exc.errors():
+        name = error["loc"][-1] if error.get("loc") else "the request"
+        given = "" if error.get("type") == "missing" else f", not {error.get('input')!r}"
+        message = error["msg"][:1].lower() + error["msg"][1:]
+        complaints.append(f"{name}: {message}{given}")
+    return "; ".join(complaints) + "."
+
+
+def _is_loopback(host: str | None) -> bool:
+    """Whether `host` (a name or an address, without port) is this machine's loopback."""
+    if host is None:
+        return False
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _misdirected(request: Request) -> HTTPException | None:
+    """A 421 for a loopback connection whose Host names another machine: DNS rebinding,
+    where a hostile page points its own domain name at 127.0.0.1 to read the app."""
+    server = request.scope.get("server")
+    host = request.headers.get("host")
+    if not server or host is None or not _is_loopback(str(server[0])):
+        return None
+    try:
+        named = urlsplit(f"//{host}").hostname
+    except ValueError:  # an unbalanced "[", say
+        named = None
+    if _is_loopback(named):
+        return None
+    address = str(server[0])
+    shown = f"[{address}]" if ":" in address else address
+    port = f":{server[1]}" if server[1] else ""
+    return HTTPException(
+        421,
+        f"This server answers only to localhost, 127.0.0.1 or [::1], not to {host[:100]!r}: "
+        f"open http://{shown}{port}/ instead.",
+    )
+
+
+def _cross_origin(request: Request) -> HTTPException | None:
+    """A 403 for a write that a page of another site made the browser send (CSRF).
+
+    Browsers name the page in Origin (or, failing that, Referer); a request with neither
+    is not a browser's and passes. Only host and port are compared: behind a proxy that
+    ends TLS the app cannot know the scheme its visitors see."""
+    if request.method not in _WRITES:
+        return None
+    sender = request.headers.get("origin") or request.headers.get("referer")
+    if sender is None or _same_host(sender, request.headers.get("host", "")):
+        return None
+    return HTTPException(
+        403,
+        f"Refused a change sent from another site ({sender[:100]!r}): add news from this "
+        "server's own pages, or from a script that sends no Origin header.",
+    )
+
+
+def _same_host(url: str, host: str) -> bool:
+    """Whether `url` (an Origin or a Referer; "null" is no origin) is on `host`:port."""
+    try:
+        sender, own = urlsplit(url), urlsplit(f"//{host}")
+        default = _DEFAULT_PORTS.get(sender.scheme)
+        return (
+            default is not None
+            and sender.hostname is not None
+            and (sender.hostname, sender.port or default) == (own.hostname, own.port or default)
+        )
+    except ValueError:  # a port that is no number, an unbalanced "["
+        return False
+
+
+def _oversized(request: Request, limit: int) -> HTTPException | None:
+    """A 413 for a post that declares more than the upload limit."""
+    declared = request.headers.get("content-length", "")
+    if request.method == "POST" and declared.isdigit() and int(declared) > limit + _FORM_SLACK:
+        return HTTPException(413, f"Uploads are limited to {limit >> 20} MB.")
+    return None
+
+
+def _nul_parameter(request: Request) -> HTTPException | None:
+    """A 400 for a NUL character in the path or a parameter: no stored text has one, and
+    the databases refuse it in a query (SQLite's full-text search, PostgreSQL)."""
+    if "\x00" in request.scope["path"]:
+        return HTTPException(400, "The address contains a NUL character (%00).")
+    for name, value in request.query_params.multi_items():
+        if "\x00" in value:
+            return HTTPException(400, f"The parameter {name!r} contains a NUL character (%00).")
+    return None
 
 
 def _found(value: Any, message: str) -> Any:
