@@ -374,6 +374,51 @@ def test_a_story_an_article_leaves_is_compared_and_summarized_without_it(store, 
     assert {m.article for s in summary.sentences for m in s.citations} == {"storm-1"}
 
 
+def test_a_copy_published_first_but_read_later_becomes_the_original(store, tmp_path):
+    """Crawls arrive in any order: the first published is the original, whenever it is
+    read, and an undated re-post is never the original of a dated report."""
+
+    def jsonl(name: str, *articles: Article) -> str:
+        path = tmp_path / name
+        rows = [{**a.summary_dict(), "text": a.text} for a in articles]
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        return str(path)
+
+    repost = "(Reuters) - " + STORM + "\n\nReporting by Ben Blanchard."
+    first = jsonl(
+        "a.jsonl",
+        _article("ledger", repost, "Daily Ledger", "2023-09-04"),
+        Article(id="blog", text=repost.replace("Sunday", "Sunday night"), source="Blog"),
+        _article("post", repost.replace("Taiwan's", "Taiwan’s"), "Evening Post", "2023-09-05"),
+    )
+    engine.analyze(store, [first], workers=1)
+    # Read first, the undated blog post is no original of the dated ledger.
+    assert store.duplicate_links(["ledger", "blog", "post"]) == {"blog": "ledger", "post": "ledger"}
+    [story] = store.stories_of(["ledger"])
+    # The wire's own story, published a day before them all, is read a week later.
+    engine.analyze(store, [jsonl("b.jsonl", _article("wire", STORM, "Reuters", "2023-09-03"))])
+    links = store.duplicate_links(["wire", "ledger", "blog", "post"])
+    assert links == {"ledger": "wire", "blog": "wire", "post": "wire"}
+    [now] = store.stories_of(["wire"])
+    assert now.id == story.id  # the story goes on under its id, the wire its report now
+    assert sorted(now.articles) == ["blog", "ledger", "post", "wire"]
+    assert now.duplicates == links
+    assert engine.run_dedupe(store, None).checked == 0  # and a second run does nothing
+
+
+def test_an_earlier_original_displaces_a_later_one_in_the_index():
+    finder = DuplicateFinder()
+    assert finder.check("late", signature(STORM), "2023-09-05") is None
+    match = finder.check("early", signature(STORM + " More soon."), "2023-09-03")
+    assert match is not None and match.displaced
+    assert (match.article_id, match.original_id) == ("late", "early")
+    assert finder.check("again", signature(STORM), "2023-09-06").original_id == "early"
+    assert finder.check("undated", signature(RATES)) is None
+    match = finder.check("dated", signature(RATES), "2023-09-14")
+    assert (match.article_id, match.original_id, match.displaced) == ("undated", "dated", True)
+    assert len(finder) == 2
+
+
 def _stop(*_: object) -> None:
     raise KeyboardInterrupt
 

@@ -3,9 +3,12 @@
 Each article's text becomes a set of word shingles; datasketch's MinHash
 summarises the set in `NUM_PERM` 32-bit values and its LSH index finds earlier
 articles whose estimated Jaccard similarity is at least `threshold`. A match is
-a *copy*: it points to its original (the first of the texts seen, which in a
-run sorted by publication date is the earliest), keeps its own source and date,
-and is neither annotated, embedded nor compared again downstream.
+a *copy*: it points to its original (the first published, then the first read),
+keeps its own source and date, and is neither annotated, embedded nor compared
+again downstream. Articles are checked in publication order, so the original is
+usually the first text seen; one read later yet published on an earlier day (or
+dated, where the original is not) takes the original's place, which becomes its
+copy: crawls and archives arrive in any order.
 
 Signatures are plain ``uint32`` arrays, so the store keeps them as raw bytes
 and an index rebuilt from them never unpickles anything.
@@ -33,11 +36,14 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 @dataclass(frozen=True, slots=True)
 class DuplicateMatch:
-    """`article_id` repeats the text of `original_id` (estimated Jaccard `similarity`)."""
+    """`article_id` repeats the text of `original_id` (estimated Jaccard `similarity`).
+    `displaced`: `article_id` was the original until `original_id`, published before it,
+    was checked."""
 
     article_id: str
     original_id: str
     similarity: float
+    displaced: bool = False
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
@@ -94,9 +100,12 @@ class DuplicateFinder:
     ) -> DuplicateMatch | None:
         """The match of `article_id` (with signature `values`, published on `published`)
         among the originals, or None; in that case the article is indexed as a new
-        original. With `no_later`, an original published on a later day is no match:
-        for an article known to have been there first (a revised original), whatever
-        repeats it later cannot be its source."""
+        original. An original it repeats that was published on a later day, or is
+        undated while the article is not, is displaced: the article takes its place in
+        the index, and the match returned says that the original repeats the article
+        (`DuplicateMatch.displaced`). With `no_later`, such an original is no match at
+        all: for an article known to have been there first (a revised original),
+        whatever repeats it later cannot be its source, and is checked on its own."""
         minhash = self._minhash(values)
         best: DuplicateMatch | None = None
         for candidate in self._lsh.query(minhash):
@@ -109,6 +118,12 @@ class DuplicateFinder:
                 best = DuplicateMatch(article_id, candidate, round(similarity, 3))
         if best is None:
             self._index(article_id, minhash, published)
+            return None
+        first = self._published[best.original_id]
+        if _later(first, published) or (first is None and published is not None):
+            self.forget(best.original_id)
+            self._index(article_id, minhash, published)
+            return DuplicateMatch(best.original_id, article_id, best.similarity, displaced=True)
         return best
 
     def forget(self, article_id: str) -> None:

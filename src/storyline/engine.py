@@ -325,14 +325,17 @@ def run_dedupe(
     unsettled = set(store.unsettled_copies())
     summary.followers = sorted(unsettled - set(dates))
     dates |= store.published_dates(summary.followers)
+    # Dated articles first: an undated one cannot show it was published first.
     todo = sorted(
-        (i for i in dates if not status.get(i) or i in unsettled), key=lambda i: dates[i] or ""
+        (i for i in dates if not status.get(i) or i in unsettled),
+        key=lambda i: (dates[i] is None, dates[i] or ""),
     )
     if todo:
         finder = DuplicateFinder(threshold)
         finder.load(store.iter_signatures(_since([dates[i] for i in todo], window_days)))
         for article_id in revised:  # its earlier text must not match it
             finder.forget(article_id)
+        displaced: list[str] = []
         for chunk in batched(store.iter_articles(todo), window):
             originals, copies = [], []
             for article in chunk:
@@ -343,6 +346,15 @@ def run_dedupe(
                 )
                 if match is None:
                     originals.append((article.id, digest, article.published, values))
+                elif match.displaced:  # published before the original it repeats
+                    originals.append((article.id, digest, article.published, values))
+                    pending = {o[0]: o[1] for o in originals}  # read in this window
+                    hash_of = pending.get(match.article_id)
+                    if hash_of is None:
+                        hash_of = store.get_article(match.article_id).content_hash
+                    originals = [o for o in originals if o[0] != match.article_id]
+                    copies.append((match.article_id, hash_of, article.id, match.similarity))
+                    displaced.append(match.article_id)
                 else:
                     copies.append((article.id, digest, match.original_id, match.similarity))
             store.put_dedupe(originals, copies)
@@ -350,6 +362,8 @@ def run_dedupe(
             summary.copies += len(copies)
             if on_article:
                 on_article(len(chunk))
+        # A displaced original left its place in a story: the later stages take it.
+        summary.followers = sorted(set(summary.followers) | (set(displaced) - set(dates)))
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -422,8 +436,13 @@ def run_stories(
     # Members whose earlier profile is in a story's sums, and the story holding it.
     earlier = {i: h for i, h in stale.items() if h is not None}
     held = store.story_homes(list(earlier))
-    # Former copies, and the story each was held in: their original's.
-    copied_in = store.story_homes([i for i, h in stale.items() if h is None])
+    # The story each article may carry on, should the run leave it with no report: a
+    # former copy's (its original's), and an original's whose report turned out to
+    # repeat it (published later, or undated).
+    carries_on = store.story_homes([i for i, h in stale.items() if h is None])
+    for member in earlier:
+        if member in links and member in held:
+            carries_on.setdefault(links[member], held[member])
     documents, frequencies = store.term_frequencies()
     clusterer = StoryClusterer(params, documents=documents, document_frequency=frequencies)
     since = _since((dates[i] for i in todo), params.cold_days)
@@ -452,11 +471,10 @@ def run_stories(
     for chunk in batched(store.iter_articles(originals), window):
         for article, made in article_profiles(store, chunk, encoder):
             home = clusterer.resolve(held.get(article.id, ""))
-            # Placed before, it may have opened a story that is stored but not loaded. A
-            # former copy whose original left its story carries that story on instead.
+            # Placed before, it may have opened a story that is stored but not loaded.
             opens = story_id_for(article.id, article.content_hash) if article.id in stale else None
-            if clusterer.resolve(copied_in.get(article.id, "")) in clusterer.emptied:
-                opens = clusterer.resolve(copied_in[article.id])
+            if clusterer.resolve(carries_on.get(article.id, "")) in clusterer.emptied:
+                opens = clusterer.resolve(carries_on[article.id])
             if article.id in previous and home in clusterer.stories:
                 story_id = clusterer.revise(previous[article.id], made, home, opens=opens)
                 summary.revised += 1
