@@ -62,6 +62,17 @@ def test_a_page_in_another_language_is_counted_not_stored():
     assert (ignored.reason, ignored.expected) == ("not English", True)
 
 
+def test_a_utf8_byte_order_mark_does_not_switch_off_legacy_decoding():
+    # Editors put the mark before Latin-1 text too; it must read as it does without.
+    latin1 = "Caf\u00e9 owners in Montr\u00e9al said on Friday that a new tax would hurt."
+    bom = b"\xef\xbb\xbf"
+    assert decode_bytes(bom + latin1.encode("latin-1")) == latin1
+    assert decode_bytes(bom + latin1.encode("utf-8")) == latin1
+    line = {"id": "lat", "text": latin1}
+    [article] = read_bytes(bom + json.dumps(line, ensure_ascii=False).encode("latin-1"), "a.jsonl")
+    assert article.text == latin1
+
+
 def test_invalid_utf8_bytes_do_not_lose_the_text():
     data = (
         (

@@ -193,3 +193,40 @@ def test_sentences_about_the_page_are_told_from_news(sentence, furniture):
     from storyline.ingest.clean import mentions_furniture
 
     assert mentions_furniture(sentence) is furniture
+
+
+@pytest.mark.parametrize(
+    ("credit", "author"),
+    [
+        ("By BBC staff", "BBC staff"),
+        ("By Guardian staff and agencies", "Guardian staff and agencies"),
+        ("By Jane Doe, staff writer", "Jane Doe, staff writer"),
+        ("by jane doe and john roe", "jane doe and john roe"),
+        ("By our foreign correspondent", None),
+        ("By a staff reporter in New Delhi", None),
+        ("From our wire services", None),
+        ("From staff and wire reports", None),
+    ],
+)
+def test_a_credit_line_is_never_taken_for_the_headline(credit, author):
+    # Wire copies often open with a credit instead of a headline; the JSONL title is null.
+    cleaned = clean_article(Article("a", credit + "\n\n" + "\n\n".join(STORY[:2])))
+    assert cleaned.title is None
+    assert cleaned.author == author
+    assert cleaned.text == "\n\n".join(STORY[:2])
+
+
+@pytest.mark.parametrize("headline", ["By the numbers", "From Russia with love"])
+def test_a_headline_starting_like_a_credit_stays_the_headline(headline):
+    cleaned = clean_article(Article("a", headline + "\n\n" + STORY[0]))
+    assert cleaned.title == headline and cleaned.author is None
+
+
+def test_a_credit_after_the_headline_and_byline_is_dropped_too():
+    text = "Floods Hit Valleytown\n\nBy Ana Silva\n\nFrom our wire services\n\n" + STORY[0]
+    cleaned = clean_article(Article("a", text))
+    assert (cleaned.title, cleaned.author, cleaned.text) == (
+        "Floods Hit Valleytown",
+        "Ana Silva",
+        STORY[0],
+    )

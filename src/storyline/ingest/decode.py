@@ -42,20 +42,19 @@ def declared_encoding(head: bytes) -> str | None:
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
     """Decode `data` to text; never raises.
 
-    Order: a byte-order mark; strict UTF-8; the `declared` charset (HTTP header or
-    the document's own declaration) if it decodes cleanly; mostly-UTF-8 text with
-    a few broken bytes as UTF-8 with replacement characters; otherwise the
-    detector's guess, with Windows-1252 standing in for Western single-byte
-    guesses. Cost: one pass over `data`, plus detection on a 64 KB sample when
-    the text is not UTF-8.
+    Order: a UTF-16 byte-order mark; strict UTF-8; the `declared` charset (HTTP
+    header or the document's own declaration) if it decodes cleanly; mostly-UTF-8
+    text with a few broken bytes as UTF-8 with replacement characters; otherwise
+    the detector's guess, with Windows-1252 standing in for Western single-byte
+    guesses. A UTF-8 byte-order mark is dropped and the same order applies to the
+    rest: editors put it before Latin-1 text too, which must not turn into
+    replacement characters. Cost: one pass over `data`, plus detection on a 64 KB
+    sample when the text is not UTF-8.
     """
-    for bom, codec in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
+    for bom in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         if data.startswith(bom):
-            return data.decode(codec, errors="replace").lstrip("\ufeff")
+            return data.decode("utf-16", errors="replace").lstrip("\ufeff")
+    data = data.removeprefix(codecs.BOM_UTF8)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
