@@ -284,6 +284,22 @@ def test_a_chosen_lexical_encoder_gets_no_advice_to_install_another(tmp_path):
     assert "pip install" not in result.stderr
 
 
+def test_show_follows_a_merged_story_id_to_where_it_went(analyzed_seeds):
+    from storyline.store import Store
+
+    db, story = analyzed_seeds
+    with Store(db) as store:  # as a run that merged an earlier story into the seeds' records it
+        documents, _ = store.term_frequencies()
+        store.save_stories(
+            [], {}, {}, {"story-0123456789ab": story["id"]}, documents, {}, placed={}
+        )
+    result = invoke("show", "story-0123456789ab", "--db", str(db), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["id"] == story["id"]
+    assert f"story story-0123456789ab merged into {story['id']}" in result.stderr
+    assert invoke("show", "story-ffffffffffff", "--db", str(db)).exit_code == 1
+
+
 def test_show_a_revision_the_article_does_not_have(tmp_path):
     db = str(tmp_path / "s.db")
     for text in STORY[:2]:  # the same id with another text: a second revision

@@ -295,6 +295,36 @@ def test_language_story_and_output_tables(store):
     assert store.get_story("story-floods").duplicates == {"c": "a"}
 
 
+def test_a_merged_story_id_leads_to_the_story_it_merged_into(store):
+    from storyline.model import StoryProfile
+
+    store.add_articles([article(i, f"{STORY[0]} ({i})", published="2019-10-22") for i in "abc"])
+    hashes = {a.id: a.content_hash for a in store.iter_articles(list("abc"))}
+
+    def run(profiles: list[str], members: dict[str, str], merged: dict[str, str]) -> None:
+        store.save_stories(
+            [StoryProfile(s, size=2) for s in profiles],
+            {s: s for s in profiles},
+            members,
+            merged,
+            3,
+            {},
+            placed={a: (hashes[a], True) for a in members},
+        )
+
+    run(["story-a", "story-b"], {"a": "story-a", "b": "story-b", "c": "story-b"}, {})
+    assert store.merged_into("story-a") is None
+    run(["story-b"], {"a": "story-b"}, {"story-a": "story-b"})
+    assert store.merged_into("story-a") == "story-b"
+    run(["story-c"], {"a": "story-c", "b": "story-c", "c": "story-c"}, {"story-b": "story-c"})
+    assert (store.merged_into("story-a"), store.merged_into("story-b")) == ("story-c", "story-c")
+    run(["story-a"], {"a": "story-a"}, {})  # the id holds a story again: no alias
+    assert store.merged_into("story-a") is None
+    assert store.merged_into("story-b") == "story-c"
+    store.clear_stories()
+    assert store.merged_into("story-b") is None
+
+
 def test_published_dates_come_in_the_order_asked(store):
     """The stages sort by date and keep reading order for ties: the store must hand the
     dates back in that order on every backend (PostgreSQL's row order is its own)."""

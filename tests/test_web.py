@@ -55,6 +55,22 @@ def site(analyzed_seeds, tmp_path: Path):
         yield client, story
 
 
+def test_a_merged_story_id_redirects_to_the_story_it_merged_into(analyzed_seeds):
+    db, story = analyzed_seeds
+    with Store(db) as store:  # as a run that merged an earlier story into the seeds' records it
+        documents, _ = store.term_frequencies()
+        store.save_stories(
+            [], {}, {}, {"story-0123456789ab": story["id"]}, documents, {}, placed={}
+        )
+    client = TestClient(create_app(str(db)), raise_server_exceptions=False)
+    for route in ("/stories/", "/api/stories/"):
+        moved = client.get(f"{route}story-0123456789ab", follow_redirects=False)
+        assert moved.status_code == 308
+        assert moved.headers["location"] == f"{route}{story['id']}"
+    assert client.get("/api/stories/story-0123456789ab").json()["id"] == story["id"]
+    assert client.get("/stories/story-ffffffffffff").status_code == 404
+
+
 def test_story_list_story_page_and_article_page(site):
     client, story = site
     listing = client.get("/")

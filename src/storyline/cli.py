@@ -498,6 +498,12 @@ def show(
     with _open_store(db, existing=True) as store:
         stored = None if story_only else store.get_article(item_id, revision)
         story = store.get_story(item_id) if revision is None else None
+        if stored is None and story is None and revision is None:
+            # A story that merged into another: its id, in an earlier result, leads on.
+            merged_into = store.merged_into(item_id)
+            story = store.get_story(merged_into) if merged_into else None
+            if story is not None:
+                err.print(_plain(f"note: story {item_id} merged into {story.id}, shown here"))
         if stored is None and story is not None:
             members = {a.id: a for a in store.iter_articles(story.articles)}
             comparison = store.get_comparisons([story.id]).get(story.id)

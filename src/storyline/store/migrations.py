@@ -45,6 +45,7 @@ from storyline.store.schema import (
     duplicates,
     signatures,
     store_meta,
+    story_aliases,
     story_articles,
     story_counts,
     summaries,
@@ -312,6 +313,11 @@ def _v9_placed_revisions(conn: Connection) -> None:
     conn.execute(update(story_articles).values(profiled=~copy.exists()))
 
 
+def _v10_story_aliases(conn: Connection) -> None:
+    """Where merged stories went (none are known for merges before this version)."""
+    story_aliases.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1_articles,
     _v2_language,
@@ -322,6 +328,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _v7_article_vectors,
     _v8_attached_stories,
     _v9_placed_revisions,
+    _v10_story_aliases,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -191,3 +191,12 @@ story_counts = Table(
     Column("revisions", Integer, nullable=False, default=0),
 )
 Index("ix_story_counts_conflicts", story_counts.c.conflicts)
+#: Where a story that merged into another went, so that its id (in an earlier result
+#: JSON, a bookmark, a link) still leads to its articles: {merged id: surviving id}.
+story_aliases = Table(
+    "story_aliases",
+    metadata,
+    Column("story_id", String(64), primary_key=True),
+    Column("now", String(64), nullable=False),
+)
+Index("ix_story_aliases_now", story_aliases.c.now)

@@ -24,6 +24,7 @@ from storyline.store.schema import (
     signatures,
     store_meta,
     stories,
+    story_aliases,
     story_articles,
     story_counts,
     summaries,
@@ -325,6 +326,11 @@ class StoryTablesMixin:
                     update(stories).where(stories.c.attached_to == drop).values(attached_to=keep)
                 )
                 conn.execute(delete(stories).where(stories.c.story_id == drop))
+                # Its id leads on to where it went, and so do the ids that led to it.
+                aliases = story_aliases.c
+                conn.execute(update(story_aliases).where(aliases.now == drop).values(now=keep))
+                conn.execute(delete(story_aliases).where(aliases.story_id == drop))
+                conn.execute(story_aliases.insert().values(story_id=drop, now=keep))
             for lone, shown in relabelled.items():
                 held = or_(home == lone, (story_articles.c.story_id == lone) & home.is_(None))
                 relisted.update(_shown_in(conn, held))
@@ -352,6 +358,8 @@ class StoryTablesMixin:
                 )
             for chunk in _chunks(list(touched)):
                 conn.execute(delete(stories).where(stories.c.story_id.in_(chunk)))
+                # An id a story holds again (one emptied and carried on, say) is no alias.
+                conn.execute(delete(story_aliases).where(story_aliases.c.story_id.in_(chunk)))
             if profiles:
                 conn.execute(stories.insert(), [_story_row(p, titles, now) for p in profiles])
             # Only a story of two reports or more shows lone stories: those still attached
@@ -379,7 +387,15 @@ class StoryTablesMixin:
         count), keeping articles and the language stage: the next run clusters from
         nothing. Cost: one transaction."""
         with self._guarded_write() as conn:
-            derived = (story_articles, story_counts, comparisons, summaries, stories, term_stats)
+            derived = (
+                story_articles,
+                story_counts,
+                comparisons,
+                summaries,
+                stories,
+                story_aliases,
+                term_stats,
+            )
             for table in derived:
                 conn.execute(delete(table))
             conn.execute(delete(store_meta).where(store_meta.c.key == _DOCUMENTS_KEY))
@@ -419,6 +435,20 @@ class StoryTablesMixin:
                 return None
             ids = _ordered_members(conn, [story_id])[story_id]
         return self._story(row, ids)
+
+    def merged_into(self, story_id: str) -> str | None:
+        """The listed story that `story_id` merged into (through any later merges; the
+        one it is shown in, when that turned into a lone story shown in another), or
+        None when it did not merge or that story is gone. Cost: two indexed look-ups."""
+        with self._read() as conn:
+            now = conn.execute(
+                select(story_aliases.c.now).where(story_aliases.c.story_id == story_id)
+            ).scalar()
+            if now is None:
+                return None
+            found = select(stories.c.story_id, stories.c.attached_to)
+            row = conn.execute(found.where(stories.c.story_id == now)).first()
+        return None if row is None else row.attached_to or row.story_id
 
     def stories_of(self, article_ids: Sequence[str]) -> list[Story]:
         """The stories that hold any of `article_ids`, largest first."""

@@ -215,19 +215,29 @@ def create_app(
         """One page of stories (50 a page), filtered and sorted."""
         return story_list(query)
 
-    def find_story(story_id: str):
-        return _found(store.get_story(story_id), f"No story with id {story_id!r}.")
+    def find_story(story_id: str, route: str):
+        """The story, a permanent redirect to the story it merged into (its id stays in
+        earlier results and bookmarks), or a 404."""
+        story = store.get_story(story_id)
+        if story is None and (now := store.merged_into(story_id)) is not None:
+            return RedirectResponse(f"{route}{quote(now, safe='')}", status_code=308)
+        return _found(story, f"No story with id {story_id!r}.")
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: str):
-        view = story_view(store, find_story(story_id))
-        return page(request, "story.html", view=view)
+        story = find_story(story_id, "/stories/")
+        if isinstance(story, Response):
+            return story
+        return page(request, "story.html", view=story_view(store, story))
 
     @app.get("/api/stories/{story_id}", response_model=schemas.StoryOut)
     def story_api(story_id: str):
         """One story as in the result JSON: summary, facts, conflicts, timeline,
-        entities and quotes."""
-        view = story_view(store, find_story(story_id), with_texts=True)
+        entities and quotes. A story that merged into another redirects (308) there."""
+        story = find_story(story_id, "/api/stories/")
+        if isinstance(story, Response):
+            return story
+        view = story_view(store, story, with_texts=True)
         document = story_document(
             view.story, view.annotations, view.comparison, view.summary, view.articles
         )
