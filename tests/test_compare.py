@@ -684,6 +684,35 @@ def test_a_figure_for_part_of_a_count_does_not_clash_with_the_total(nlp, part):
             "Thieves stole $6 million worth of jewelry from the store.",
             True,
         ),
+        # Two towns are two places; one town named twice is one.
+        (
+            "27 people were injured when a footbridge collapsed in the town of Brenlow on "
+            "Sunday, police said.",
+            "21 people were injured when a footbridge collapsed in the town of Harford on "
+            "Sunday, police said.",
+            False,
+        ),
+        (
+            "27 people were injured when a footbridge collapsed in the town of Brenlow on "
+            "Sunday, police said.",
+            "21 people were injured when a footbridge collapsed in the town of Brenlow on "
+            "Sunday, police said.",
+            True,
+        ),
+        # The killed and the missing of one sentence are two counts: only like meets like.
+        (
+            "At least 12 people were killed when the dam collapsed, the governor said, and "
+            "30 others were missing.",
+            "At least 12 people were killed when the dam collapsed, the governor said, and "
+            "45 people were missing.",
+            True,
+        ),
+        (
+            "Twelve people were killed when the dam collapsed, the governor said, and 45 "
+            "others were injured.",
+            "The governor said 45 people were missing after the dam collapsed.",
+            False,
+        ),
         # "The number of dead" and "the number of injured" count different people.
         (
             "Officials put the number of dead at 12 after the blast.",
@@ -704,14 +733,163 @@ def _found_both_ways(check, nlp, first: str, second: str) -> set[bool]:
     return {check(a, b) is not None, check(b, a) is not None}
 
 
-def _annotated(nlp, text: str) -> Statement:
+def _annotated(nlp, text: str, published: str = "2019-10-23") -> Statement:
     """`text` as the comparison sees it: annotated, then made a statement."""
     from storyline.compare import statements
     from storyline.language import annotate_doc
 
-    article = Article("t", text, published="2019-10-23")
+    article = Article("t", text, published=published)
     [made] = statements(article, annotate_doc(nlp(text), article))
     return made
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "revised"),
+    [
+        # A count that only grows, above an earlier "at least", a day later.
+        (
+            ("At least 12 people were killed when the dam collapsed, officials said.", 10),
+            ("27 people were killed when the dam collapsed, officials said.", 11),
+            True,
+        ),
+        # The same day, "at least 12" allows 27.
+        (
+            ("At least 12 people were killed when the dam collapsed, officials said.", 10),
+            ("27 people were killed when the dam collapsed, officials said.", 10),
+            False,
+        ),
+        # A later report that says its figure changed ("rose to").
+        (
+            ("At least 12 people were killed when the dam collapsed, officials said.", 10),
+            ("The death toll from the dam collapse rose to 27, officials said.", 11),
+            True,
+        ),
+        (
+            ("Around 300 people were evacuated from the valley, officials said.", 10),
+            ("The number of people evacuated from the valley rose to 320, officials said.", 11),
+            True,
+        ),
+        # The same figure again revises nothing; nor does a more precise one of a count
+        # that need not grow.
+        (
+            ("At least 27 people were killed when the dam collapsed, officials said.", 10),
+            ("The death toll from the dam collapse rose to 27, officials said.", 11),
+            False,
+        ),
+        (
+            ("More than 5,000 US troops are stationed at the base, officials said.", 10),
+            ("Some 5,200 US troops are stationed at the base, officials said.", 11),
+            False,
+        ),
+        # Soldiers are some of the dead: no toll of all of them.
+        (
+            ("At least 12 soldiers were killed when the dam collapsed, officials said.", 10),
+            ("The death toll from the dam collapse rose to 27, officials said.", 11),
+            False,
+        ),
+    ],
+)
+def test_a_later_report_of_a_changed_figure_revises_it(nlp, first, second, revised):
+    from storyline.contradictions import quantity_agreement, quantity_clash
+
+    a = _annotated(nlp, first[0], f"2023-04-{first[1]}")
+    b = _annotated(nlp, second[0], f"2023-04-{second[1]}")
+    assert {quantity_clash(a, b) is not None, quantity_clash(b, a) is not None} == {revised}
+    if revised:
+        assert not quantity_agreement(a, b)
+
+
+def test_a_risen_toll_and_more_missing_a_day_later_are_a_revision(store):
+    comparison = _compare(
+        store,
+        [
+            _article(
+                "dam-1",
+                "Reuters",
+                "2023-04-10",
+                "At least 12 people were killed when a dam collapsed near Valtura on Monday, "
+                "Governor Elena Marsh said, and 30 others were missing.",
+                BACKGROUND_A,
+            ),
+            _article(
+                "dam-2",
+                "AP",
+                "2023-04-11",
+                "The death toll from the Valtura dam collapse rose to 27 on Tuesday, Governor "
+                "Elena Marsh said, with 45 people still missing.",
+                BACKGROUND_B,
+            ),
+        ],
+    )
+    [conflict] = [c for c in comparison.conflicts if c.kind == "quantity"]
+    assert conflict.revision and conflict.a.article == "dam-1"
+    for figure in ("at least 12 people", "30 people", "a death toll of 27", "45 people"):
+        assert figure in conflict.explanation
+    fact = _fact_with(comparison, "At least 12 people", "rose to 27")
+    assert fact.status == "updated" and "rose to 27" in fact.text
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # Two places: no conflict, and no one fact either.
+        (
+            "27 people were injured when a footbridge collapsed in the town of Brenlow on "
+            "Sunday, police said.",
+            "21 people were injured when a footbridge collapsed in the town of Harford on "
+            "Sunday, police said.",
+        ),
+        # Two moments.
+        (
+            "In 1966, observers counted 100,000 meteors an hour during the Leonid shower "
+            "over Arizona.",
+            "Observers counted 2,000 meteors an hour during the Leonid shower over Arizona.",
+        ),
+    ],
+)
+def test_different_figures_of_one_kind_of_thing_are_never_one_fact(nlp, first, second):
+    from storyline.contradictions import figures_differ
+
+    a, b = _annotated(nlp, first, "2020-05-04"), _annotated(nlp, second, "2020-05-04")
+    assert figures_differ(a, b) and figures_differ(b, a)
+    comparison = compare_story("s", _at_angles([a, b], [0.0, 10.0]), None)
+    assert not comparison.conflicts
+    assert all(len(f.mentions) == 1 for f in comparison.facts)
+
+
+def test_a_claim_whose_sources_were_never_paired_still_shows_their_clash(nlp):
+    # A~B, A~C, B~C, B~D and C~D are candidate pairs; A~D is not (two neighbours each):
+    # the four make one claim, in which A and D give different tolls.
+    from storyline.compare import CompareParams
+
+    texts = [
+        "Officials said 12 workers were killed in the fire at the textile factory in Dhaka.",
+        "A fire at the textile factory in Dhaka killed workers, officials said.",
+        "Workers were killed when fire swept the textile factory in Dhaka, officials said.",
+        "Officials said 40 workers were killed in the fire at the textile factory in Dhaka.",
+    ]
+    articles = _at_angles([_annotated(nlp, t) for t in texts], [0.0, 5.0, 10.0, 15.0])
+    comparison = compare_story("s", articles, None, CompareParams(neighbours=2))
+    [conflict] = comparison.conflicts
+    assert {conflict.a.text, conflict.b.text} == {texts[0], texts[3]}
+    [fact] = [f for f in comparison.facts if len(f.mentions) > 1]
+    assert fact.status == "conflict"
+
+
+def test_a_sentence_shares_each_of_its_figures_with_another(nlp):
+    # The middle sentence shares the dead with one report and the missing with another:
+    # a fact for each figure, though those two reports share nothing.
+    texts = [
+        "The dam burst killed 27 people in the valley on Monday, officials said.",
+        "Officials said 27 people were killed and 45 people were missing after the dam burst.",
+        "Rescuers were searching for 45 people reported missing after the dam burst.",
+    ]
+    articles = _at_angles([_annotated(nlp, t) for t in texts], [-60.0, 0.0, 60.0])
+    facts = [f for f in compare_story("s", articles, None).facts if len(f.mentions) > 1]
+    assert sorted(sorted(texts.index(m.text) for m in f.mentions) for f in facts) == [
+        [0, 1],
+        [1, 2],
+    ]
 
 
 def test_the_figures_of_a_table_do_not_clash():

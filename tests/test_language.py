@@ -215,6 +215,54 @@ def test_quote_speakers_in_harder_sentences(nlp, text, words, speaker):
     assert quote.speaker == speaker
 
 
+@pytest.mark.parametrize(
+    ("text", "words", "speaker"),
+    [
+        # "He" is the subject of the sentence before, not a name inside its phrases.
+        (
+            "Cuban President Fidel Castro told reporters on Sunday that the arrest was a "
+            "surprise. Castro had just finished breakfast with King Juan Carlos of Spain in "
+            'a city hotel.\n\nHe said the case seemed to be "unprecedented and unusual."',
+            "unprecedented and unusual",
+            "Fidel Castro",
+        ),
+        (
+            'Envoy Jamsheed Marker said the talks had gone well. "We have reached a critical '
+            'moment," Marker told reporters after a dinner with President Jorge Sampaio.\n\n'
+            'He said the plan included "a proposal for very wide-ranging autonomy."',
+            "a proposal for very wide-ranging autonomy",
+            "Jamsheed Marker",
+        ),
+        # A name beside the place of a title is the subject it stands beside.
+        (
+            "Officials met on Monday with Marzuki Darusman. The former governor of East "
+            "Timor, Mario Carrascalao, spoke on Tuesday.\n\n"
+            'He said he had been told that "42 people had been executed in the district."',
+            "42 people had been executed",
+            "Mario Carrascalao",
+        ),
+        # A name the quote mentions is no one the pronoun stands for.
+        (
+            "In an interview, President Joseph Estrada seemed more intent on praising the "
+            'tycoon than on prodding him.\n\n"We have to admire Lucio Tan for what he did," '
+            "he said.",
+            "We have to admire Lucio Tan",
+            "Joseph Estrada",
+        ),
+        # With no named subject in the nearest sentence, the nearest name still speaks.
+        (
+            "The newspaper said it had questioned Justice Minister Mohamed al-Zuwiy about the "
+            'trials, but he had replied only "trials are going on all the time."',
+            "trials are going on all the time",
+            "Mohamed al-Zuwiy",
+        ),
+    ],
+)
+def test_a_pronoun_speaks_for_the_subject_before_it(nlp, text, words, speaker):
+    [quote] = [q for q in annotate(nlp, text).quotes if q.text.startswith(words)]
+    assert quote.speaker == speaker
+
+
 def test_a_name_in_the_next_paragraph_does_not_speak(nlp):
     text = (
         "The writer of the series put it plainly in a note to readers: "
@@ -590,6 +638,62 @@ def test_scales_written_onto_figures_and_ranges(nlp, text, expected):
 def test_a_change_is_two_figures_not_a_range(nlp, text):
     found = annotate(nlp, text).quantities
     assert len(found) == 2 and all(q.high is None for q in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The tokenizer splits the hyphen off: "twenty", "-", "seven" is one number.
+        ("Twenty-seven people were killed when the dam collapsed.", (27, "people", "count")),
+        ("Police said twenty-one people were injured.", (21, "people", "count")),
+        ("Twenty seven people were killed when the dam collapsed.", (27, "people", "count")),
+        ("One hundred and twenty-five people were evacuated.", (125, "people", "count")),
+        ("Forty-five thousand people fled the fighting.", (45_000, "people", "count")),
+        ("Two dozen protesters were detained.", (24, "protester", "count")),
+        ("Half a million people have fled the region.", (500_000, "people", "count")),
+        ("A thirty-one-year-old man was arrested.", (31, "year", "age")),
+        ("He was given a twenty-five-year sentence.", (25, "sentence", "duration")),
+    ],
+)
+def test_numbers_written_in_words(nlp, text, expected):
+    [quantity] = annotate(nlp, text).quantities
+    assert (quantity.value, quantity.what, quantity.kind) == expected
+    assert quantity.high is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two-thirds of the voters backed the plan.",
+        "Two thirds of the voters backed the plan.",
+        "Three quarters of the members voted against the merger.",
+        "One-fifth of the town's homes lost their roofs.",
+        "The twenty-first victim was buried on Sunday.",
+    ],
+)
+def test_fractions_and_ordinals_in_words_are_not_counts(nlp, text):
+    assert annotate(nlp, text).quantities == []
+
+
+def test_numbers_in_words_end_where_another_begins(nlp):
+    text = "The agency planned twelve 10-day missions and five 20-year bonds."
+    found = annotate(nlp, text).quantities
+    assert [(q.value, q.kind) for q in found] == [
+        (12, "count"),
+        (10, "duration"),
+        (5, "count"),
+        (20, "duration"),
+    ]
+
+
+def test_others_count_what_the_figure_before_them_counts(nlp):
+    text = "At least 12 people were killed when the dam collapsed, and 30 others were missing."
+    assert [(q.value, q.what) for q in annotate(nlp, text).quantities] == [
+        (12, "people"),
+        (30, "people"),
+    ]
+    [alone] = annotate(nlp, "Smith and three others were arrested on Monday.").quantities
+    assert alone.what is None
 
 
 def test_no_counted_noun_from_a_verb_or_a_name(nlp):

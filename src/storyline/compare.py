@@ -10,8 +10,11 @@ conflicts and revisions.
    speakers, or contradiction by the classifier), or a shared figure ("around
    5,000 troops" / "more than 5,000 troops").
 3. Claims and clashes join sentences into facts; shared figures join them into
-   facts of their own, so a sentence that gives a figure and also makes a
-   claim (the 1,000 troops who may stay four weeks) can be in both.
+   facts of their own, one for each figure, so a sentence that gives a figure
+   and also makes a claim (the 1,000 troops who may stay four weeks) can be in
+   both. Two sentences that give different figures for one kind of thing are
+   never one claim, and the figures of a claim's sentences that were never
+   paired are compared too: a fact whose sources disagree is no consensus.
 4. A fact's status: ``conflict`` or ``updated`` when its mentions clash (a
    later report revising an earlier one is an update), else ``consensus`` with
    two or more sources, else ``single``.
@@ -32,10 +35,11 @@ from storyline.contradictions import (
     Finding,
     Statement,
     about_permission,
+    agreeing_figures,
     another_moment,
     date_clash,
+    figures_differ,
     polarity_clash,
-    quantity_agreement,
     quantity_clash,
     readable_date,
     repeats,
@@ -49,7 +53,7 @@ from storyline.relations import LABELS, RelationModel, pair_features, swap_pairs
 ENTAILMENT, CONTRADICTION = LABELS.index("entailment"), LABELS.index("contradiction")
 #: Part of every stored comparison's key: bump it when the method changes, and
 #: stories are compared again.
-COMPARE_VERSION = "compare-21"
+COMPARE_VERSION = "compare-22"
 _PLACES = frozenset({"GPE", "LOC"})  # entity labels of countries, cities, regions
 
 
@@ -94,6 +98,8 @@ class StoryArticle:
 class _Links:
     claims: list[tuple[int, int, float]] = field(default_factory=list)  # with their cosine
     figures: list[tuple[int, int, float]] = field(default_factory=list)
+    # The figures each of `figures` shares: (figure of i, figure of j) pairs.
+    shared: list[list[tuple[int, int]]] = field(default_factory=list)
     clashes: list[tuple[int, int, Finding, float]] = field(default_factory=list)
 
 
@@ -148,8 +154,10 @@ def compare_story(
     vectors = np.stack([vector for _, vector in rows]).astype(np.float32)
     pairs = candidate_pairs(vectors, groups, params.neighbours, params.floor)
     links = _judge(statements, vectors, pairs, model, params)
-    links.figures.extend(_shared_figures(statements, vectors, groups, links, params))
-    facts, conflicts = _facts(story_id, statements, vectors, links)
+    for i, j, cosine, shared in _shared_figures(statements, vectors, groups, links, params):
+        links.figures.append((i, j, cosine))
+        links.shared.append(shared)
+    facts, conflicts = _facts(story_id, statements, vectors, groups, links, params)
     return Comparison(story_id, facts, conflicts)
 
 
@@ -181,6 +189,10 @@ def _judge(
             continue
         entailed = max(ahead[ENTAILMENT], back[ENTAILMENT]) >= params.entailment
         if cosine >= params.paraphrase or (cosine >= params.entailed and entailed):
+            # Different figures for one kind of thing are two facts, even when they are
+            # of two moments, places or kinds and so no conflict.
+            if figures_differ(a, b):
+                continue
             links.claims.append((i, j, cosine))
     return links
 
@@ -191,11 +203,12 @@ def _shared_figures(
     groups: np.ndarray,
     links: _Links,
     params: CompareParams,
-) -> list[tuple[int, int, float]]:
+) -> list[tuple[int, int, float, list[tuple[int, int]]]]:
     """Pairs of statements from different articles that give the same figure for one
-    measured thing, however different the rest of their sentences, with their cosine.
-    Figures are bucketed by what they count, and each bucket keeps its first
-    `figure_bucket` figures, so the cost stays linear in the story's size."""
+    measured thing, however different the rest of their sentences, with their cosine
+    and the figures they share (see `agreeing_figures`). Figures are bucketed by what
+    they count, and each bucket keeps its first `figure_bucket` figures, so the cost
+    stays linear in the story's size."""
     judged = {(i, j) for i, j, _ in links.claims} | {(i, j) for i, j, _, _ in links.clashes}
     buckets: dict[tuple, list[int]] = {}
     for index, statement in enumerate(statements):
@@ -208,16 +221,18 @@ def _shared_figures(
             bucket = buckets.setdefault(key, [])
             if len(bucket) < params.figure_bucket and index not in bucket:
                 bucket.append(index)
-    found = set()
+    found: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    tried = set()
     for bucket in buckets.values():
         for x, i in enumerate(bucket):
             for j in bucket[x + 1 :]:
                 pair = (min(i, j), max(i, j))
-                if groups[i] == groups[j] or pair in judged or pair in found:
+                if groups[i] == groups[j] or pair in judged or pair in tried:
                     continue
-                if quantity_agreement(statements[i], statements[j]):
-                    found.add(pair)
-    return [(i, j, float(vectors[i] @ vectors[j])) for i, j in sorted(found)]
+                tried.add(pair)
+                if shared := agreeing_figures(statements[pair[0]], statements[pair[1]]):
+                    found[pair] = shared
+    return [(i, j, float(vectors[i] @ vectors[j]), found[i, j]) for i, j in sorted(found)]
 
 
 def _clash(
@@ -261,8 +276,14 @@ def _clash(
 
 
 def _facts(
-    story_id: str, statements: list[Statement], vectors: np.ndarray, links: _Links
+    story_id: str,
+    statements: list[Statement],
+    vectors: np.ndarray,
+    articles: np.ndarray,
+    links: _Links,
+    params: CompareParams,
 ) -> tuple[list[Fact], list[Conflict]]:
+    """Facts and conflicts from the links; `articles`: each statement's article number."""
     clashes = [(i, j, cosine) for i, j, _, cosine in links.clashes]
     linked: dict[int, set[int]] = {}  # each statement's linked statements, by any link
     for i, j, _ in [*links.claims, *clashes, *links.figures]:
@@ -272,10 +293,11 @@ def _facts(
     # and a figure that other sentences share apart ("the 1,000 troops leaving Syria will
     # be allowed to stay four weeks"): figure facts are grouped on their own.
     claims = _groups([*links.claims, *clashes], linked, {(i, j) for i, j, _ in clashes})
+    links.clashes.extend(_unjudged_clashes(claims, statements, vectors, articles, linked, params))
     # A group of shared figures whose sentences all state claims with others already
     # adds nothing but a second, overlapping fact.
     claimed = {node for group in claims if len(group) > 1 for node in group}
-    figures = [g for g in _groups(links.figures, linked, set()) if not g <= claimed]
+    figures = [g for g in _figure_groups(links) if not g <= claimed]
     group_of = {node: group for group in claims for node in group}
     # Each statement of one side meets its closest counterpart from each other
     # article once; its other clashes with that article are in the fact's mentions.
@@ -314,6 +336,54 @@ def _facts(
     order = {"conflict": 0, "updated": 1, "consensus": 2, "single": 3}
     facts.sort(key=lambda f: (order[f.status], -len(f.sources), f.mentions[0].published or ""))
     return facts, conflicts
+
+
+def _figure_groups(links: _Links) -> list[frozenset[int]]:
+    """The statements that give one figure, grouped by their figures rather than by
+    sentence (as `_groups` groups, closest links first): a sentence of two figures
+    that other sentences share apart ("27 killed, with 45 people still missing") is in
+    a fact for each."""
+    nodes: dict[tuple[int, int], int] = {}  # (statement, its figure) -> node
+    edges = []
+    for (i, j, cosine), shared in zip(links.figures, links.shared, strict=True):
+        for k, m in shared:
+            x, y = nodes.setdefault((i, k), len(nodes)), nodes.setdefault((j, m), len(nodes))
+            edges.append((x, y, cosine))
+    linked: dict[int, set[int]] = {}
+    for x, y, _ in edges:
+        linked.setdefault(x, set()).add(y)
+        linked.setdefault(y, set()).add(x)
+    statement = {node: i for (i, _), node in nodes.items()}
+    groups = (frozenset(statement[n] for n in group) for group in _groups(edges, linked, set()))
+    return list(dict.fromkeys(groups))
+
+
+def _unjudged_clashes(
+    claims: list[frozenset[int]],
+    statements: list[Statement],
+    vectors: np.ndarray,
+    articles: np.ndarray,
+    linked: dict[int, set[int]],
+    params: CompareParams,
+) -> list[tuple[int, int, Finding, float]]:
+    """Figure clashes between statements that one claim joined without their being
+    compared (A says what B says, B what C says; neither of A and C is among the
+    other's nearest), judged as `_clash` judges figures: a fact whose sources disagree
+    on a figure is no consensus. Cost: the pairs within each claim, which are small."""
+    found = []
+    for group in claims:
+        members = sorted(group)
+        for x, i in enumerate(members):
+            for j in members[x + 1 :]:
+                if articles[i] == articles[j] or j in linked.get(i, ()):
+                    continue
+                cosine = float(vectors[i] @ vectors[j])
+                a, b = statements[i], statements[j]
+                if cosine < params.figures_clash_cosine or another_moment(a, b):
+                    continue
+                if finding := quantity_clash(a, b):
+                    found.append((i, j, finding, cosine))
+    return found
 
 
 def _fact(

@@ -6,6 +6,11 @@ quantities, time expressions, quotes) and at its words. They are deliberately
 strict about whether two statements speak of the same thing: a false conflict
 costs a reader more than a missed one. The relation classifier
 (`storyline.relations`) covers what they cannot.
+
+A figure measures what it counts and, for casualties, what befell them ("12
+*killed*", "the *death* toll", "30 *missing*"); a report of a later day that
+says a figure changed ("rose to 27") or gives a higher count of the dead than an
+earlier "at least" revises it, though the two may both be true.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from datetime import date, timedelta
 
 from storyline.language.entities import name_key
 from storyline.language.nlp import stop_words
-from storyline.language.quantities import PART_WORDS, QUALIFIERS
+from storyline.language.quantities import COUNT_NOUNS, PART_WORDS, QUALIFIERS
 from storyline.model import Quantity, Quote, TimeExpression
 from storyline.relations import NEGATIONS, stem, words
 from storyline.stories import content_terms, day_number
@@ -178,6 +183,11 @@ _QUALIFIER_STEMS = frozenset(
 # Who said it, not what: "officials said 310 were injured" and "officials said 300 were
 # evacuated" share no word about the figures.
 _SAYERS = frozenset(stem(w) for w in "officials spokesman spokeswoman spokesperson".split())
+# A place named with its kind: "the *town of Brenlow*", "the *province of Albay*".
+_KIND_OF_PLACE = re.compile(
+    r"\b((?i:town|city|village|province|county|state|district|region|island|municipality|"
+    r"prefecture))\s+of\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
+)
 # Words that make a figure a total over a region: "62 people throughout Europe".
 _TOTAL_WORDS = frozenset(
     "throughout across nationwide worldwide statewide countrywide globally".split()
@@ -188,6 +198,33 @@ _EXPLICIT_DATE = re.compile(
     r"\d|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
 )
 _PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you", "this", "that", "who"])
+# What happened to those a figure counts, for the figures news most often revises: words
+# of one state are one concept ("12 were *killed*", "the *death* toll", "30 *dead*"), and
+# figures of different states in one sentence ("12 killed and 30 missing") measure
+# different things.
+_STATES = {
+    word: state
+    for state, forms in {
+        "dead": "dead death deaths die died dies dying kill killed killing kills fatal "
+        "fatalities fatality perished",
+        "injured": "injured injuries injury injuring wounded wounding hurt",
+        "missing": "missing unaccounted",
+    }.items()
+    for word in forms.split()
+}
+# States whose count only grows as a story develops: a later, higher figure than an
+# earlier "at least" revises it ("at least 12 killed", a day later "27 killed").
+_GROWING = frozenset({"dead", "injured"})
+# Who a casualty figure may count whatever the noun: a count noun ("the death *toll*
+# rose to 27") meets "12 *people* were killed", but not "12 *soldiers*" (a part).
+_ANYONE = frozenset({"people", "person", "victim"}) | COUNT_NOUNS | frozenset(_STATES)
+# Verbs whose "to" gives where a figure changed to: "the toll *rose to* 27".
+_CHANGED_TO = frozenset(
+    "rose risen rise rises climbed climb climbs increased increase jumped jump grew grown "
+    "soared surged mounted swelled swollen fell fallen falls dropped drop decreased "
+    "declined".split()
+)
+_CHANGE_REACH = 4  # words before a figure to its change verb: "rose to at least 27"
 
 
 @dataclass(slots=True)
@@ -211,6 +248,8 @@ class Statement:
     # The same, stemmed and without who said it, for figures that agree (see `_gist`).
     gists: tuple[frozenset[str], ...] = ()
     places: frozenset[str] = frozenset()  # the places it names, lower-cased
+    # The places it names with their kind, lower-cased: ("town", "brenlow").
+    kinds_of_places: frozenset[tuple[str, str]] = frozenset()
     # The places named around each of `quantities`: "32 people *in Poland*".
     figure_places: tuple[frozenset[str], ...] = ()
     # What narrows each figure's thing, one phrase of stems per thing listed: "charges of
@@ -218,6 +257,10 @@ class Statement:
     kinds: tuple[tuple[str, ...], ...] = ()
     # Whether each figure is a total over a region: "62 people *throughout* Europe".
     totals: tuple[bool, ...] = ()
+    # The states each figure's clause names (see `_STATES`): "30 others were *missing*".
+    states: tuple[frozenset[str], ...] = ()
+    # Whether each figure is where a change ended: "the death toll *rose to* 27".
+    changes: tuple[bool, ...] = ()
     # The dates written out that date what it says (see `_event_dates`), and what each
     # dates: the stemmed words before it ("was *born* on").
     dates: tuple[TimeExpression, ...] = ()
@@ -268,6 +311,9 @@ class Statement:
             contexts=tuple(_context(q, text) for q in quantities or []),
             gists=tuple(_gist(q, text) for q in quantities or []),
             places=frozenset(p.lower() for p in places),
+            kinds_of_places=frozenset(
+                (m.group(1).lower(), m.group(2).lower()) for m in _KIND_OF_PLACE.finditer(text)
+            ),
             figure_places=tuple(
                 frozenset(p.lower() for p in places if p in _window(q, text))
                 for q in quantities or []
@@ -279,6 +325,8 @@ class Statement:
             totals=tuple(
                 bool(_TOTAL_WORDS & set(words(_window(q, text)))) for q in quantities or []
             ),
+            states=tuple(_states(q, text) for q in quantities or []),
+            changes=tuple(_changed_to(q, text) for q in quantities or []),
             dates=tuple(t for t, _ in dated),
             date_slots=tuple(slot for _, slot in dated),
         )
@@ -298,13 +346,20 @@ def quantity_agreement(a: Statement, b: Statement) -> bool:
     and close ("around 5,000" and "more than 5,000" troops; not "more than 3,000" and
     "about 8,000" employees, which are compatible yet tell of different things), with
     words around them in common (see `_agreement_needs`)."""
-    return any(
-        _same_measure(a, i, b, j, *_agreement_needs(qa, qb), gist=True)
-        and _overlap(qa, qb)
-        and _close(qa, qb)
+    return bool(agreeing_figures(a, b))
+
+
+def agreeing_figures(a: Statement, b: Statement) -> list[tuple[int, int]]:
+    """The (figure of `a`, figure of `b`) pairs that give the same figure for one
+    measured thing (see `quantity_agreement`), in order."""
+    return [
+        (i, j)
         for i, qa in enumerate(a.quantities)
         for j, qb in enumerate(b.quantities)
-    )
+        if _same_measure(a, i, b, j, *_agreement_needs(qa, qb), gist=True)
+        and _agree(a, i, b, j)
+        and _close(qa, qb)
+    ]
 
 
 def _agreement_needs(qa: Quantity, qb: Quantity) -> tuple[float, int]:
@@ -334,36 +389,106 @@ def _close(qa: Quantity, qb: Quantity) -> bool:
 
 def quantity_clash(a: Statement, b: Statement) -> Finding | None:
     """Different figures for one measured thing, beyond what their qualifiers allow
-    ("around 5,000" and "more than 5,000" agree; "1,000" and "3,000" do not).
+    ("around 5,000" and "more than 5,000" agree; "1,000" and "3,000" do not), or that a
+    report of a later day says changed (see `_revised`). Every such pair of figures is
+    told, each figure once ("at least 12 people and 30 people" against "a death toll
+    of 27 and 45 people").
 
     A figure that agrees with any figure on the other side is not in conflict:
     sentences often give several numbers, and only like should meet like. Nor are
     figures of different places or kinds ("three charges of attempted murder" against
     "four of five charges"), nor the figures of a table or list.
     """
+    clashing = _differing(a, b, apart=True)
+    if not clashing:
+        return None
+    first = a.quantities[clashing[0][0]]
+    return Finding(
+        "duration" if first.kind == "duration" else "quantity",
+        " and ".join(_figure(a.quantities[i], a.text) for i, _ in clashing),
+        " and ".join(_figure(b.quantities[j], b.text) for _, j in clashing),
+    )
+
+
+def figures_differ(a: Statement, b: Statement) -> bool:
+    """Whether the statements give different figures for one kind of measured thing,
+    so that they state two facts, not one: as `quantity_clash` finds them, but also of
+    different places or kinds ("27 people were injured in the town of Brenlow" against
+    "21 people … in the town of Harford"), which are no conflict."""
+    return bool(_differing(a, b, apart=False))
+
+
+def _differing(a: Statement, b: Statement, *, apart: bool) -> list[tuple[int, int]]:
+    """The pairs (figure of `a`, figure of `b`) that differ, each figure in one pair (see
+    `quantity_clash`); with `apart`, not those of different places or kinds."""
     if len(a.quantities) > _LIST_FIGURES or len(b.quantities) > _LIST_FIGURES:
-        return None  # a table or list: which figure goes with which is not in the words
+        return []  # a table or list: which figure goes with which is not in the words
     agreeing_a, agreeing_b = set(), set()
-    for i, qa in enumerate(a.quantities):
-        for j, qb in enumerate(b.quantities):
-            if _same_measure(a, i, b, j) and _overlap(qa, qb):
+    for i in range(len(a.quantities)):
+        for j in range(len(b.quantities)):
+            if _same_measure(a, i, b, j) and _agree(a, i, b, j):
                 agreeing_a.add(i)
                 agreeing_b.add(j)
     # A figure for part of a count cannot clash with a total, nor a total with it.
     whole_a = {i for i, q in enumerate(a.quantities) if not _counts_a_part(q, a.text)}
     whole_b = {j for j, q in enumerate(b.quantities) if not _counts_a_part(q, b.text)}
-    for i, qa in enumerate(a.quantities):
-        for j, qb in enumerate(b.quantities):
-            if i in agreeing_a or j in agreeing_b or i not in whole_a or j not in whole_b:
+    found: list[tuple[int, int]] = []
+    for i in sorted(whole_a - agreeing_a):
+        for j in sorted(whole_b - agreeing_b - {m for _, m in found}):
+            if _agree(a, i, b, j) or (apart and _counted_apart(a, i, b, j)):
                 continue
-            if _elsewhere(a, i, b, j) or _overlap(qa, qb):
-                continue
-            if _other_kinds(a, i, b, j) and not _part_exceeds_whole(a, i, b, j):
-                continue
-            if _same_measure(a, i, b, j, _CLASH_CONTEXT):
-                kind = "duration" if qa.kind == "duration" else "quantity"
-                return Finding(kind, _figure(qa, a.text), _figure(qb, b.text))
-    return None
+            qa, qb = a.quantities[i], b.quantities[j]
+            if _overlap(qa, qb):
+                # Revised within its bounds (`_revised`): no report is said to be wrong,
+                # so the figures need only what makes two figures one fact.
+                same = _same_measure(a, i, b, j, *_agreement_needs(qa, qb), gist=True)
+            else:
+                same = _same_measure(a, i, b, j, _CLASH_CONTEXT)
+            if same:
+                found.append((i, j))
+                break
+    return found
+
+
+def _counted_apart(a: Statement, i: int, b: Statement, j: int) -> bool:
+    """Whether two figures count the thing in different places or of different kinds."""
+    if _elsewhere(a, i, b, j):
+        return True
+    return _other_kinds(a, i, b, j) and not _part_exceeds_whole(a, i, b, j)
+
+
+def _agree(a: Statement, i: int, b: Statement, j: int) -> bool:
+    """Whether figure i of `a` and figure j of `b` may both be true of one thing: their
+    bounds overlap, and no later report says the figure changed (see `_revised`)."""
+    return _overlap(a.quantities[i], b.quantities[j]) and not _revised(a, i, b, j)
+
+
+def _revised(a: Statement, i: int, b: Statement, j: int) -> bool:
+    """Whether a report of a later day gives a new figure for one the earlier report
+    gave, though their bounds overlap: it says the figure changed to it ("the death toll
+    *rose to* 27" against "about 25 killed"), or it is higher than an earlier lower bound
+    of a count that only grows ("at least 12 killed", the next day "27 killed"). A
+    later report of the same figure, or of another moment's, revises nothing."""
+    order = _day_order(a, b)
+    if order == 0:
+        return False
+    (early, k), (late, m) = ((a, i), (b, j)) if order > 0 else ((b, j), (a, i))
+    before, after = early.quantities[k], late.quantities[m]
+    low_before, low_after = _interval(before)[0], _interval(after)[0]
+    if late.changes[m] and not math.isclose(low_before, low_after):
+        return True
+    growing = early.states[k] & late.states[m] & _GROWING
+    lower_bound = before.qualifier in ("at least", "more than")
+    return bool(growing) and lower_bound and low_after > low_before
+
+
+def _day_order(a: Statement, b: Statement) -> int:
+    """1 when `b` was published on a later day than `a`, -1 when earlier, 0 when on the
+    same day or either is undated."""
+    day_a, day_b = (a.published or "")[:10], (b.published or "")[:10]
+    if not day_a or not day_b or day_a == day_b:
+        return 0
+    return 1 if day_b > day_a else -1
 
 
 def _counts_a_part(quantity: Quantity, text: str) -> bool:
@@ -937,14 +1062,48 @@ def _same_measure(
     qa, qb = a.quantities[i], b.quantities[j]
     if qa.kind != qb.kind:
         return False
+    if a.states[i] and b.states[j] and a.states[i] != b.states[j]:
+        return False  # "12 people were killed" and "45 people still missing"
     if qa.kind == "duration":
         if qa.unit not in _DAYS_PER or qb.unit not in _DAYS_PER:
             return False
-    elif qa.unit != qb.unit or qa.what != qb.what or (qa.what is None and qa.unit is None):
+    elif qa.unit != qb.unit or not _one_thing(a, i, b, j) or (qa.what is None and qa.unit is None):
         return False
     context_a, context_b = (a.gists[i], b.gists[j]) if gist else (a.contexts[i], b.contexts[j])
     shared = len(context_a & context_b)
     return shared >= max(min_shared, 1) and shared / len(context_a | context_b) > min_context
+
+
+def _one_thing(a: Statement, i: int, b: Statement, j: int) -> bool:
+    """Whether figure i of `a` and figure j of `b` count one thing: the same noun, or,
+    for figures of one state, nouns that may count anyone in it ("the death *toll* rose
+    to 27" and "12 *people* were killed"; not "12 *soldiers*", who are some of them)."""
+    what_a, what_b = a.quantities[i].what, b.quantities[j].what
+    if what_a == what_b:
+        return True
+    one_state = bool(a.states[i]) and a.states[i] == b.states[j]
+    return one_state and what_a in _ANYONE and what_b in _ANYONE
+
+
+def _states(quantity: Quantity, text: str) -> frozenset[str]:
+    """The states (see `_STATES`) that the clause of a figure names: "and 30 others were
+    *missing*" is of the missing, "12 people were *killed* when ..." of the dead."""
+    at = text.find(quantity.text)
+    if at < 0:
+        return frozenset()
+    start = max((m.end() for m in _CLAUSES.finditer(text, 0, at)), default=0)
+    end = next((m.start() for m in _CLAUSES.finditer(text, at + len(quantity.text))), len(text))
+    return frozenset(_STATES[w] for w in words(text[start:end]) if w in _STATES)
+
+
+def _changed_to(quantity: Quantity, text: str) -> bool:
+    """Whether a figure is where a change ended: "the death toll *rose to* 27", "has
+    *climbed to* at least 27"."""
+    at = text.find(quantity.text)
+    if at < 0:
+        return False
+    before = words(text[:at])[-_CHANGE_REACH:]
+    return any(w == "to" and k > 0 and before[k - 1] in _CHANGED_TO for k, w in enumerate(before))
 
 
 def _window(quantity: Quantity, text: str) -> str:
@@ -978,15 +1137,28 @@ def _elsewhere(a: Statement, i: int, b: Statement, j: int) -> bool:
     """Whether two figures are of different places: one is a total over a region
     ("at least 62 people *throughout* Europe", "nationwide") and the other names a place
     around it that the total's statement does not name ("32 people" in Poland; "New
-    York" is named by "New York City"). Two figures of differently named places are
-    not told apart ("in Kabul" may be "in Afghanistan")."""
+    York" is named by "New York City"); or the statements name places of one kind and
+    none in common ("in the *town of* Brenlow" against "in the *town of* Harford").
+    Other differently named places are not told apart ("in Kabul" may be "in
+    Afghanistan")."""
 
     def part_of_total(x: Statement, k: int, total: Statement, m: int) -> bool:
         if not total.totals[m] or x.totals[k]:
             return False
         return any(not any(_one_place(p, q) for q in total.places) for p in x.figure_places[k])
 
-    return part_of_total(a, i, b, j) or part_of_total(b, j, a, i)
+    return part_of_total(a, i, b, j) or part_of_total(b, j, a, i) or _other_places(a, b)
+
+
+def _other_places(a: Statement, b: Statement) -> bool:
+    """Whether the statements name places of one kind, and none of that kind in common:
+    two towns are two places, where a town and a country may be one."""
+    kinds = {kind for kind, _ in a.kinds_of_places} & {kind for kind, _ in b.kinds_of_places}
+    return any(
+        not {p for k, p in a.kinds_of_places if k == kind}
+        & {p for k, p in b.kinds_of_places if k == kind}
+        for kind in kinds
+    )
 
 
 def _other_kinds(a: Statement, i: int, b: Statement, j: int) -> bool:
@@ -1066,9 +1238,21 @@ def _figure(quantity: Quantity, text: str = "") -> str:
         many = (quantity.high or quantity.value) != 1
         unit = quantity.unit or ""
         noun = (unit[:-1] + "ies" if unit.endswith("y") else unit + "s") if many else unit
+    elif quantity.what in COUNT_NOUNS and not _as_written(quantity, text):
+        return f"{_count_named(quantity.what, text)} of {value}"  # "a death toll of 27"
     else:
         noun = _as_written(quantity, text) or quantity.what or quantity.unit or ""
     return f"{value} {noun}".strip()
+
+
+def _count_named(noun: str, text: str) -> str:
+    """A count noun as `text` names it, with the word before it when that says what is
+    counted: "a death toll", "a number"."""
+    found = re.search(rf"(?:\b([a-z]+)\s+)?\b{noun}\b", text, re.IGNORECASE)
+    modifier = found.group(1) if found else None
+    if modifier and modifier.lower() not in stop_words():
+        return f"a {modifier.lower()} {noun}"
+    return f"a {noun}"
 
 
 def _as_written(quantity: Quantity, text: str) -> str | None:

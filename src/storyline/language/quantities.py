@@ -1,10 +1,13 @@
 """Numbers with what they count, their unit and their qualifier.
 
-"One thousand American troops" is 1,000 troops; "four weeks" a duration of 4
-weeks; "five-day ceasefire" a 5-day duration of a ceasefire; "around 5,000",
-"more than 5,000" and "at most four weeks" keep their qualifiers so that later
-stages can tell which statements agree (see `Quantity.bounds`). Years, dates,
-times and ordinals are not quantities.
+"One thousand American troops" is 1,000 troops; "twenty-seven" and "twenty seven"
+are 27, "one hundred and five" 105, "two dozen" 24 and "half a million" 500,000;
+"four weeks" a duration of 4 weeks; "five-day ceasefire" a 5-day duration of a
+ceasefire; "around 5,000", "more than 5,000" and "at most four weeks" keep their
+qualifiers so that later stages can tell which statements agree (see
+`Quantity.bounds`). "30 others" counts what the figure before it counts. Years,
+dates, times, ordinals ("twenty-first") and fractions ("two-thirds of the vote")
+are not quantities.
 """
 
 from __future__ import annotations
@@ -143,6 +146,16 @@ _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
 _ATTACHED_SCALE = re.compile(r"^(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(bn|m|k)$")
 # Words that join the two ends of a range: "between 3 and 5", "3-5", "200 to 300".
 _RANGE_JOINS = {"and", "to", "-", "–"}
+_HYPHENS = frozenset({"-", "–"})
+_TENS = frozenset("twenty thirty forty fifty sixty seventy eighty ninety".split())
+_UNITS = frozenset("one two three four five six seven eight nine".split())
+#: Number words as said after another ("hundred *five*"): not the "a" of "a million".
+_SAID_NUMBERS = frozenset(SMALL) - {"a", "dozen"}
+_ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth".split())
+# What a number counts in a fraction: "two-*thirds*", "three *quarters* of".
+_DENOMINATORS = frozenset(
+    "half third quarter fourth fifth sixth seventh eighth ninth tenth hundredth thousandth".split()
+)
 # "rose 12 to 340", "by 500 to 2,000": a change and where it ended, not a range.
 _CHANGES = frozenset(
     "by from rose risen rise rises fell fallen fall falls jumped jump jumps climbed climb "
@@ -157,8 +170,8 @@ _SKIP_ENTITIES = {"DATE", "TIME", "ORDINAL", "PRODUCT", "WORK_OF_ART", "LAW", "F
 # Dependency roles a counted noun can have (no tagger runs, so the parse says what is a noun).
 # A number in one of these roles stands for a noun itself: its head is no counted noun.
 _ARGUMENT_ROLES = {"nsubj", "nsubjpass", "dobj", "pobj"}
-# Nouns that name a count: "the death toll rose to 74", "a crowd capacity of 150".
-_COUNT_NOUNS = frozenset(
+#: Nouns that name a count: "the death toll rose to 74", "a crowd capacity of 150".
+COUNT_NOUNS = frozenset(
     "toll number total tally count figure turnout attendance population capacity".split()
 )
 _NOUN_ROLES = {
@@ -192,6 +205,9 @@ def find_quantities(doc: Doc, sentences: list[Sentence]) -> list[Quantity]:
         if value_end == i and spanned is None:
             i += 1
             continue
+        if spanned is None and (after := _not_a_count(doc, value_end)) is not None:
+            i = after  # "twenty-first", "two-thirds of the vote"
+            continue
         value, high = _value([_word(t) for t in doc[i:value_end]]), None
         if spanned is not None:
             value, high, value_end = spanned
@@ -215,6 +231,8 @@ def find_quantities(doc: Doc, sentences: list[Sentence]) -> list[Quantity]:
             i = value_end
             continue
         sentence = max(0, bisect.bisect_right(starts, token.idx) - 1)
+        if what == "other":
+            what = _others(found, sentence)
         end_token = (
             unit_token
             if kind in ("duration", "measure")
@@ -249,50 +267,99 @@ def find_quantities(doc: Doc, sentences: list[Sentence]) -> list[Quantity]:
     return found
 
 
+def _others(found: list[Quantity], sentence: int) -> str | None:
+    """What "others" counts ("12 people were killed and 30 *others* were missing"): what
+    the figure before it in its sentence counts; None without one ("Smith and three
+    others" counts no named thing)."""
+    before = [q for q in found if q.sentence == sentence and q.kind == "count" and q.what]
+    return before[-1].what if before else None
+
+
 def _number_end(doc: Doc, start: int, money: bool | None = None) -> int:
     """Index after the number starting at `start` ("One thousand", "3.5 million", "1,000",
-    "£5m", "$2bn"). `money`: whether a currency goes with it (else: one just before)."""
+    "£5m", "$2bn", "twenty-seven", "one hundred and five"). `money`: whether a currency
+    goes with it (else: one just before)."""
     if money is None:
         money = _currency_before(doc, start)
     end = start
-    while end < len(doc):
-        word = _word(doc[end])
-        is_number = bool(_DIGITS.match(word)) or word in SMALL or word in SCALES
-        if word in SCALES and end == start:
-            is_number = False  # a bare "million" is no figure: "one and a half million" is
-        if attached := _ATTACHED_SCALE.match(word):
-            # "5m" is five million pounds after "£", but may be five metres elsewhere.
-            is_number = end == start and (attached.group(2) != "m" or money)
-        elif word == "a":
-            # "a million" is a number; the "a" of "$2 million a year" is not.
-            is_number = end == start and end + 1 < len(doc) and doc[end + 1].lower_ in SCALES
-        elif word in ("m", "k", "bn"):
-            # Only written onto a figure ("5 m" is metres): "£5m" tokenises as "5", "m".
-            is_number = (
-                end > start
-                and doc[end - 1].whitespace_ == ""
-                and bool(_DIGITS.match(doc[end - 1].lower_))
-                and (word != "m" or money)
-            )
-        if (
-            word == "and"
-            and end > start
-            and doc[end - 1].lower_ in ("hundred", "thousand")
-            and end + 1 < len(doc)
-            and doc[end + 1].lower_ in SMALL
-        ):
-            is_number = True  # "one hundred and fifty"; "three and five million" is a range
-        if (
-            word == "and"
-            and end > start
-            and [t.lower_ for t in doc[end + 1 : end + 3]] == ["a", "half"]
-        ):
-            end += 3  # "one and a half million"
-            continue
-        if not is_number:
-            break
-        end += 1
+    while end < len(doc) and (step := _number_step(doc, start, end, money)):
+        end += step
     return end
+
+
+def _number_step(doc: Doc, start: int, end: int, money: bool) -> int:
+    """How many tokens from `end` go on with the number that starts at `start`: 0 when
+    it ends there. Number words follow one another as numbers are said ("twenty seven",
+    "one hundred and five", "two thousand five hundred"), so "twelve 10-year bonds" and
+    "5 million two years ago" are two numbers, not a sum."""
+    word = _word(doc[end])
+    following = [t.lower_ for t in doc[end + 1 : end + 3]]
+    next_word = following[0] if following else ""
+    if end == start:
+        return int(_opens_number(doc, start, money))
+    previous = _word(doc[end - 1])
+    if word == "and" and following == ["a", "half"]:
+        return 3  # "one and a half million"
+    if word in _HYPHENS and _joined(doc, end) and previous in _TENS and next_word in _UNITS:
+        return 2  # "twenty-seven": the tokenizer splits the hyphen off
+    if word in ("m", "k", "bn"):
+        # Only written onto a figure ("5 m" is metres): "£5m" tokenises as "5", "m".
+        written_on = doc[end - 1].whitespace_ == "" and bool(_DIGITS.match(previous))
+        return int(written_on and (word != "m" or money))
+    if word in SCALES or word == "dozen":
+        return 1  # "3.5 million", "two dozen"
+    if word == "a":
+        return int(previous == "half")  # "half a million"
+    if word == "and":
+        # "one hundred and fifty"; "three and five million" is a range
+        return int(previous in ("hundred", "thousand") and next_word in _SAID_NUMBERS)
+    if word not in _SAID_NUMBERS:
+        return 0
+    if previous in _TENS:
+        return int(word in _UNITS)  # "twenty seven", not "twenty twelve"
+    in_words = not _DIGITS.match(_word(doc[start]))  # "two million three hundred"
+    return int(previous == "and" or (in_words and SCALES.get(previous, 0) >= 100))
+
+
+def _opens_number(doc: Doc, start: int, money: bool) -> bool:
+    """Whether the token at `start` begins a number: a figure, a number word, the "a" of
+    "a million" and "a dozen" (not that of "$2 million a year") or the "half" of "half a
+    million"; a bare scale word is no figure ("one and a half million" is)."""
+    word = _word(doc[start])
+    if attached := _ATTACHED_SCALE.match(word):
+        # "5m" is five million pounds after "£", but may be five metres elsewhere.
+        return attached.group(2) != "m" or money
+    if word in ("a", "half"):
+        # "half a million" is half of one: the "a" opens it then
+        following = [t.lower_ for t in doc[start + 1 : start + 3]]
+        if word == "half":
+            return following[:1] == ["a"] and _opens_number(doc, start + 1, money)
+        return bool(following) and (following[0] in SCALES or following[0] == "dozen")
+    return bool(_DIGITS.match(word)) or word in SMALL
+
+
+def _joined(doc: Doc, at: int) -> bool:
+    """Whether the token at `at` is written onto the tokens on both sides ("twenty-seven")."""
+    return doc[at - 1].whitespace_ == "" and doc[at].whitespace_ == ""
+
+
+def _not_a_count(doc: Doc, end: int) -> int | None:
+    """The index after a word that makes the number just before `end` an ordinal
+    ("twenty-first", "the twenty fifth anniversary") or the numerator of a fraction
+    ("two-thirds", "two thirds of the vote", "three quarters of", "one fifth of"); None
+    when there is none. "One second" stays a duration, "three quarters" a count."""
+    at = end + 1 if end + 1 < len(doc) and doc[end].text in _HYPHENS and _joined(doc, end) else end
+    if at >= len(doc):
+        return None
+    word, hyphenated = doc[at].lower_, at > end
+    if _word(doc[end - 1]) in _TENS and word in _ORDINALS and (hyphenated or word != "second"):
+        return at + 1
+    singular = "half" if word == "halves" else _singular(word)
+    if singular not in _DENOMINATORS:
+        return None
+    of = at + 1 < len(doc) and doc[at + 1].lower_ == "of"
+    plural = word != singular and singular != "quarter"  # "two thirds"; fiscal quarters
+    return at + 1 if hyphenated or of or plural else None
 
 
 def _dashed_range(doc: Doc, start: int) -> tuple[float, float, int] | None:
@@ -404,6 +471,8 @@ def _value(words: list[str]) -> float | None:
         elif _DIGITS.match(word):
             current += float(word.replace(",", ""))
             seen = True
+        elif word == "dozen":
+            current, seen = (current or 1) * 12, True  # "two dozen" is 24
         elif word in SMALL:
             current += SMALL[word]
             seen = True
@@ -604,7 +673,7 @@ def _measured(number: Token) -> str | None:
     else:
         roles = {c.dep_: c for c in prep.head.children}
         noun = roles.get("dobj") or roles.get("nsubj") or roles.get("nsubjpass")
-    if noun is None or _singular(noun.lower_) not in _COUNT_NOUNS or noun.dep_ not in _NOUN_ROLES:
+    if noun is None or _singular(noun.lower_) not in COUNT_NOUNS or noun.dep_ not in _NOUN_ROLES:
         return None
     # "the number of dead": the dead are counted
     return _of_what(noun, besides=prep) or _singular(noun.lower_)

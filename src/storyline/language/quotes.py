@@ -7,8 +7,11 @@ subject of a speech verb next to the quote ("…," the Iraqi military said), a
 name right after it ("…," Mr Esper, addressing …), or, for a paragraph that is
 only a quote, the speaker of the quote in the paragraph before. Reported speech
 is a speech verb's content clause ("X said that …") or "according to X".
-Pronouns and bare descriptions ("he", "the minister") resolve to the nearest
-compatible named entity before them.
+Pronouns ("he", "they") resolve to a named subject that agrees in the nearest
+sentence naming one (their own before them, or one before: "Castro had
+breakfast with King Juan Carlos. He said …" is Castro's), else to the nearest
+agreeing name; bare descriptions ("the minister") to the nearest compatible
+named person before them.
 """
 
 from __future__ import annotations
@@ -115,11 +118,14 @@ def find_quotes(doc: Doc, sentences: list[Sentence], entities: list[Entity]) -> 
     roles = _roles(doc, text, entities)
     spans = _direct_spans(text, sentences)
     quoted = [piece for f in spans for piece in f.pieces]
+    # A speaker is named outside quotation marks: a name a quote mentions ('"We have to
+    # admire Lucio Tan," he said') is no one a pronoun or title stands for.
+    outside = [e for e in entities if not any(a <= e.start < b for a, b in quoted)]
     quotes: list[Quote] = []
     previous: tuple[int, str | None] = (-2, None)  # (paragraph, speaker) of the last quote
     for found in spans:
         speaker_text, cue, speaker = _attribution(
-            doc, text, found, sentences, entities, roles, quoted
+            doc, text, found, sentences, outside, roles, quoted
         )
         if (
             speaker is None
@@ -130,7 +136,7 @@ def find_quotes(doc: Doc, sentences: list[Sentence], entities: list[Entity]) -> 
         body = " ".join(" ".join(text[a:b] for a, b in found.pieces).strip(" \"“”`',").split())
         quotes.append(Quote(body, speaker, speaker_text, found.sentence, "direct", cue))
         previous = (found.paragraph, speaker)
-    quotes.extend(_reported(doc, text, sentences, entities, quoted, roles))
+    quotes.extend(_reported(doc, text, sentences, outside, quoted, roles))
     quotes.sort(key=lambda q: q.sentence)
     return quotes
 
@@ -311,7 +317,9 @@ def _resolve(phrase: Span, sentence: int, entities: list[Entity], roles: Roles) 
     words = phrase.text.lower().split()
     if len(words) == 1 and words[0] in PERSON_PRONOUNS | GROUP_PRONOUNS:
         labels = {"PERSON"} if words[0] in PERSON_PRONOUNS else {"ORG", "GPE", "NORP"}
-        return _nearest_before(entities, phrase.start_char, sentence, labels)
+        offset = phrase.start_char
+        subject = _subject_before(phrase.doc, entities, offset, sentence, labels)
+        return subject or _nearest_before(entities, offset, sentence, labels)
     # "the mayor, Anna Berg, said": the name in apposition names the speaker.
     for token in [head, *(c for c in head.children if c.dep_ == "appos")]:
         for entity in entities:
@@ -351,6 +359,53 @@ def _nearest_before(
         and compatible(e.canonical)
     ]
     return candidates[-1].canonical if candidates else None
+
+
+def _subject_before(
+    doc: Doc, entities: list[Entity], offset: int, sentence: int, labels: set[str]
+) -> str | None:
+    """The entity a pronoun at `offset` most likely stands for when it is a subject, not a
+    name inside a phrase ("Castro had breakfast with King Juan Carlos. He said …":
+    Castro). Only the nearest sentence with an entity of `labels` before the pronoun (its
+    own, or one within `_nearest_before`'s reach) is read: its subject nearest the
+    pronoun in its own sentence, else the subject of its main verb first. None when
+    none of them is a subject."""
+    candidates = [
+        e for e in entities if e.label in labels and e.start < offset and sentence - e.sentence <= 3
+    ]
+    if not candidates:
+        return None
+    nearest = max(e.sentence for e in candidates)
+    subjects = [
+        (role, e)
+        for e in candidates
+        if e.sentence == nearest and (role := _subject_role(doc, e)) is not None
+    ]
+    if not subjects:
+        return None
+    if nearest == sentence:
+        return subjects[-1][1].canonical  # "When Castro arrived, he said": the nearest
+    return min(subjects, key=lambda found: (found[0], found[1].start))[1].canonical
+
+
+def _subject_role(doc: Doc, entity: Entity) -> int | None:
+    """0 when `entity` is the subject of its sentence's main verb ("*Castro* had just
+    finished breakfast"), 1 when it is another verb's subject, None when it is no subject.
+    A name beside a subject is one ("the president, *Fidel Castro*, said"), as is one
+    beside the place of a title ("the governor of East Timor, *Mario Carrascalao*,
+    said"); a dateline's names are not ("YEREVAN, Armenia (AP) _ …")."""
+    span = doc.char_span(entity.start, entity.end, alignment_mode="expand")
+    if span is None or _in_dateline(span.root):
+        return None
+    token = span.root
+    if token.dep_ == "appos":
+        token = token.head
+        titled = token.dep_ == "pobj" and token.head.lower_ == "of"
+        if titled and _singular_role(token.head.head.lower_) in PERSON_ROLES:
+            token = token.head.head  # "the governor of East Timor, Mario Carrascalao"
+    if token.dep_ not in ("nsubj", "nsubjpass"):
+        return None
+    return 0 if token.head.dep_ == "ROOT" else 1
 
 
 Roles = dict[str, set[str]]
