@@ -137,3 +137,13 @@ def trec_file(docs: list[dict[str, str]]) -> str:
 </DOC>
 """)
     return "".join(parts)
+
+
+def record_merge(db, merged: str, into: str) -> None:
+    """Record in the store at `db` that story `merged` merged into `into`, as a
+    clustering run that merged them would (the tests' stores have no such pair)."""
+    from storyline.store import Store
+
+    with Store(db) as store:
+        documents, _ = store.term_frequencies()
+        store.save_stories([], {}, {}, {merged: into}, documents, {}, placed={})

@@ -9,7 +9,7 @@ import sys
 from typer.testing import CliRunner
 
 from storyline.cli import app
-from tests.builders import STORY, news_page
+from tests.builders import STORY, news_page, record_merge
 
 runner = CliRunner()
 
@@ -285,14 +285,8 @@ def test_a_chosen_lexical_encoder_gets_no_advice_to_install_another(tmp_path):
 
 
 def test_show_follows_a_merged_story_id_to_where_it_went(analyzed_seeds):
-    from storyline.store import Store
-
     db, story = analyzed_seeds
-    with Store(db) as store:  # as a run that merged an earlier story into the seeds' records it
-        documents, _ = store.term_frequencies()
-        store.save_stories(
-            [], {}, {}, {"story-0123456789ab": story["id"]}, documents, {}, placed={}
-        )
+    record_merge(db, "story-0123456789ab", story["id"])
     result = invoke("show", "story-0123456789ab", "--db", str(db), "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["id"] == story["id"]

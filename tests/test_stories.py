@@ -64,6 +64,14 @@ def _analyze(store: Store, articles: list[Article]) -> tuple[engine.StorySummary
     return engine.run_stories(store, ids, encoder=encoder.name), ids
 
 
+def _jsonl(folder: Path, name: str, *articles: Article) -> str:
+    """`articles` written as article JSONL to `folder`/`name`; returns the path."""
+    path = folder / name
+    rows = [{**a.summary_dict(), "text": a.text} for a in articles]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return str(path)
+
+
 def _seeds() -> list[Article]:
     example = resources.files("storyline") / "example" / "seeds.jsonl"
     with resources.as_file(example) as path:
@@ -326,18 +334,14 @@ def test_copies_of_a_revised_article_are_checked_even_after_a_run_cut_short(stor
 
 
 def test_a_copy_left_an_original_by_a_revision_is_annotated_and_compared(store, tmp_path):
-    def jsonl(name: str, *articles: Article) -> str:
-        path = tmp_path / name
-        rows = [{**a.summary_dict(), "text": a.text} for a in articles]
-        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-        return str(path)
-
     copy = _article("copy-1", "(Reuters) - " + RATES, "Daily Ledger", "2023-09-14")
-    first = jsonl("a.jsonl", _article("wire-1", RATES, "Reuters", "2023-09-14"), copy)
+    first = _jsonl(tmp_path, "a.jsonl", _article("wire-1", RATES, "Reuters", "2023-09-14"), copy)
     engine.analyze(store, [first], workers=1)
     assert store.duplicate_links(["copy-1"]) == {"copy-1": "wire-1"}
     # The wire page is reused for a match report; only it is read again.
-    engine.analyze(store, [jsonl("b.jsonl", _article("wire-1", FOOTBALL, "Reuters", "2023-09-15"))])
+    engine.analyze(
+        store, [_jsonl(tmp_path, "b.jsonl", _article("wire-1", FOOTBALL, "Reuters", "2023-09-15"))]
+    )
     assert store.duplicate_links(["copy-1"]) == {}
     digest = store.get_article("copy-1").content_hash
     assert store.annotated([digest], ANNOTATOR_VERSION) == {digest}
@@ -347,13 +351,8 @@ def test_a_copy_left_an_original_by_a_revision_is_annotated_and_compared(store, 
 
 
 def test_a_story_an_article_leaves_is_compared_and_summarized_without_it(store, tmp_path):
-    def jsonl(name: str, *articles: Article) -> str:
-        path = tmp_path / name
-        rows = [{**a.summary_dict(), "text": a.text} for a in articles]
-        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-        return str(path)
-
-    first = jsonl(
+    first = _jsonl(
+        tmp_path,
         "a.jsonl",
         _article("storm-1", STORM, "Taipei Times", "2023-09-03"),
         _article("storm-2", STORM_OTHER_OUTLET, "Focus Taiwan", "2023-09-03"),
@@ -364,7 +363,8 @@ def test_a_story_an_article_leaves_is_compared_and_summarized_without_it(store, 
     # The second page is reused for a match report, and only it is read again: the
     # typhoon's story, which no article of this run is in, lost it.
     engine.analyze(
-        store, [jsonl("b.jsonl", _article("storm-2", FOOTBALL, "Focus Taiwan", "2023-09-04"))]
+        store,
+        [_jsonl(tmp_path, "b.jsonl", _article("storm-2", FOOTBALL, "Focus Taiwan", "2023-09-04"))],
     )
     assert store.stories_of(["storm-1"])[0].articles == ["storm-1"]
     comparison = store.get_comparisons([storm.id])[storm.id]
@@ -378,14 +378,9 @@ def test_a_copy_published_first_but_read_later_becomes_the_original(store, tmp_p
     """Crawls arrive in any order: the first published is the original, whenever it is
     read, and an undated re-post is never the original of a dated report."""
 
-    def jsonl(name: str, *articles: Article) -> str:
-        path = tmp_path / name
-        rows = [{**a.summary_dict(), "text": a.text} for a in articles]
-        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-        return str(path)
-
     repost = "(Reuters) - " + STORM + "\n\nReporting by Ben Blanchard."
-    first = jsonl(
+    first = _jsonl(
+        tmp_path,
         "a.jsonl",
         _article("ledger", repost, "Daily Ledger", "2023-09-04"),
         Article(id="blog", text=repost.replace("Sunday", "Sunday night"), source="Blog"),
@@ -396,7 +391,9 @@ def test_a_copy_published_first_but_read_later_becomes_the_original(store, tmp_p
     assert store.duplicate_links(["ledger", "blog", "post"]) == {"blog": "ledger", "post": "ledger"}
     [story] = store.stories_of(["ledger"])
     # The wire's own story, published a day before them all, is read a week later.
-    engine.analyze(store, [jsonl("b.jsonl", _article("wire", STORM, "Reuters", "2023-09-03"))])
+    engine.analyze(
+        store, [_jsonl(tmp_path, "b.jsonl", _article("wire", STORM, "Reuters", "2023-09-03"))]
+    )
     links = store.duplicate_links(["wire", "ledger", "blog", "post"])
     assert links == {"ledger": "wire", "blog": "wire", "post": "wire"}
     [now] = store.stories_of(["wire"])

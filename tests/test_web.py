@@ -28,6 +28,7 @@ from storyline.report.result_json import story_document
 from storyline.report.views import story_view
 from storyline.store import Store
 from storyline.web import create_app
+from tests.builders import record_merge
 
 HOSTILE = {
     "id": "hostile-1",
@@ -57,11 +58,7 @@ def site(analyzed_seeds, tmp_path: Path):
 
 def test_a_merged_story_id_redirects_to_the_story_it_merged_into(analyzed_seeds):
     db, story = analyzed_seeds
-    with Store(db) as store:  # as a run that merged an earlier story into the seeds' records it
-        documents, _ = store.term_frequencies()
-        store.save_stories(
-            [], {}, {}, {"story-0123456789ab": story["id"]}, documents, {}, placed={}
-        )
+    record_merge(db, "story-0123456789ab", story["id"])
     client = TestClient(create_app(str(db)), raise_server_exceptions=False)
     for route in ("/stories/", "/api/stories/"):
         moved = client.get(f"{route}story-0123456789ab", follow_redirects=False)
