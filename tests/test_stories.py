@@ -568,7 +568,12 @@ def test_cli_lists_and_shows_stories(tmp_path):
     assert json.loads(listed.stdout)["stories"][0]["id"] == story["id"]
     shown = runner.invoke(app, ["show", story["id"], "--db", db, "--json"])
     assert shown.exit_code == 0, shown.output
-    assert [a["id"] for a in json.loads(shown.stdout)["articles"]] == story["articles"]
+    detail = json.loads(shown.stdout)
+    assert [a["id"] for a in detail["articles"]] == story["articles"]
+    # Everything else as the result JSON gives it.
+    assert {k: v for k, v in detail.items() if k != "articles"} == {
+        k: v for k, v in story.items() if k != "articles"
+    }
     bad = runner.invoke(app, ["stories", "--db", db, "--sort", "sideways"])
     assert bad.exit_code == 2
     # An article may carry a story's id: the article is shown, with a note, and --story

@@ -298,32 +298,28 @@ def list_articles(
     err.print(f"{shown} of {_count(total, 'article')}")
 
 
+def _story_json(store: Store, story: Story) -> dict:
+    """The story as the result JSON gives it (summary, facts, conflicts, timeline,
+    entities, quotes; the web API's document too), its articles given in full."""
+    from storyline.report.result_json import story_document
+    from storyline.report.views import story_view
+
+    view = story_view(store, story, with_texts=True)
+    document = story_document(
+        view.story, view.annotations, view.comparison, view.summary, view.articles
+    )
+    document["articles"] = [
+        a.summary_dict() | {"duplicate_of": story.duplicates.get(a.id)} for a in view.articles
+    ]
+    return document
+
+
 def _show_story(
     story: Story,
     members: dict[str, Article],
     comparison: Comparison | None,
     summary: Summary | None,
-    as_json: bool,
 ) -> None:
-    if as_json:
-        out.print_json(
-            data={
-                "id": story.id,
-                "title": story.title,
-                "sources": story.sources,
-                "start": story.start,
-                "end": story.end,
-                "articles": [
-                    members[a].summary_dict() | {"duplicate_of": story.duplicates.get(a)}
-                    for a in story.articles
-                    if a in members
-                ],
-                "summary": [s.to_dict() for s in summary.sentences] if summary else [],
-                "facts": [f.to_dict() for f in comparison.facts] if comparison else [],
-                "conflicts": [c.to_dict() for c in comparison.conflicts] if comparison else [],
-            }
-        )
-        return
     facts = Table.grid(padding=(0, 2))
     span = (
         story.start if story.start == story.end else f"{story.start or '?'} to {story.end or '?'}"
@@ -504,11 +500,14 @@ def show(
             story = store.get_story(merged_into) if merged_into else None
             if story is not None:
                 err.print(_plain(f"note: story {item_id} merged into {story.id}, shown here"))
+        if stored is None and story is not None and as_json:
+            out.print_json(data=_story_json(store, story))
+            return
         if stored is None and story is not None:
             members = {a.id: a for a in store.iter_articles(story.articles)}
             comparison = store.get_comparisons([story.id]).get(story.id)
             summary = store.get_summaries([story.id]).get(story.id)
-            _show_story(story, members, comparison, summary, as_json)
+            _show_story(story, members, comparison, summary)
             return
         store_annotation = (
             store.get_annotations([stored.content_hash], ANNOTATOR_VERSION).get(stored.content_hash)
