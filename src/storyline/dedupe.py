@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from storyline.ingest.dates import day_number
+
 NUM_PERM = 128
 SHINGLE_WORDS = 3
 #: Estimated Jaccard similarity of shingle sets from which two texts are one text.
@@ -74,10 +76,11 @@ class DuplicateFinder:
     originals) plus one Jaccard estimate per candidate.
     """
 
-    def __init__(self, threshold: float = DEFAULT_THRESHOLD):
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD, window_days: int | None = None):
         if not 0.0 < threshold <= 1.0:
             raise ValueError(f"threshold must be in (0, 1], got {threshold}")
         self.threshold = threshold
+        self.window_days = window_days  # a text this much later is no copy of the article
         self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self._signatures: dict[str, MinHash] = {}
         self._published: dict[str, str | None] = {}
@@ -91,27 +94,24 @@ class DuplicateFinder:
             self._index(article_id, self._minhash(values), published)
 
     def check(
-        self,
-        article_id: str,
-        values: np.ndarray,
-        published: str | None = None,
-        *,
-        no_later: bool = False,
+        self, article_id: str, values: np.ndarray, published: str | None = None
     ) -> DuplicateMatch | None:
         """The match of `article_id` (with signature `values`, published on `published`)
         among the originals, or None; in that case the article is indexed as a new
         original. An original it repeats that was published on a later day, or is
         undated while the article is not, is displaced: the article takes its place in
         the index, and the match returned says that the original repeats the article
-        (`DuplicateMatch.displaced`). With `no_later`, such an original is no match at
-        all: for an article known to have been there first (a revised original),
-        whatever repeats it later cannot be its source, and is checked on its own."""
+        (`DuplicateMatch.displaced`). So a revised original is never the copy of what
+        repeated it later: it was there first. An original published more than
+        `window_days` after the article is no match, as the article, read first, would
+        have been none of it."""
         minhash = self._minhash(values)
         best: DuplicateMatch | None = None
+        day = day_number(published)
         for candidate in self._lsh.query(minhash):
             if candidate == article_id:
                 return None  # already indexed: a re-run, not a copy of itself
-            if no_later and _later(self._published[candidate], published):
+            if self._beyond_window(day, self._published[candidate]):
                 continue
             similarity = float(minhash.jaccard(self._signatures[candidate]))
             if similarity >= self.threshold and (best is None or similarity > best.similarity):
@@ -125,6 +125,12 @@ class DuplicateFinder:
             self._index(article_id, minhash, published)
             return DuplicateMatch(best.original_id, article_id, best.similarity, displaced=True)
         return best
+
+    def _beyond_window(self, day: int | None, published: str | None) -> bool:
+        later = day_number(published)
+        if self.window_days is None or day is None or later is None:
+            return False
+        return later - day > self.window_days
 
     def forget(self, article_id: str) -> None:
         """Take `article_id` out of the index (its text was revised); no-op when absent."""

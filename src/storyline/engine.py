@@ -308,9 +308,10 @@ def run_dedupe(
     article is undated); copies are recorded with their original, originals
     with their signature. Articles checked before are skipped, so a re-run
     does nothing. An article revised since it was checked is checked again, without
-    its earlier text (an original, against nothing published after it: it was there
-    first); so are its copies, which repeat its earlier text, even when they are not
-    among `ids` (`followers`). Cost: linear in the articles' words, plus loading the
+    its earlier text; so are its copies, which repeat its earlier text, even when they
+    are not among `ids` (`followers`). An original that a text published up to
+    `window_days` earlier repeats becomes that text's copy (`DuplicateFinder.check`),
+    and a follower too. Cost: linear in the articles' words, plus loading the
     signatures in the window.
     """
     summary = DedupeSummary()
@@ -318,7 +319,6 @@ def run_dedupe(
     dates = store.published_dates(_unique(store, ids))
     status = store.dedupe_status(list(dates))
     revised = [i for i, current in status.items() if not current]
-    first = store.signed(revised)  # revised originals: nothing later can be their source
     # Their copies repeat their earlier text: marked to be checked again, and found by
     # the mark, which a run cut short leaves in place for the next.
     store.unsettle_copies(revised)
@@ -331,7 +331,7 @@ def run_dedupe(
         key=lambda i: (dates[i] is None, dates[i] or ""),
     )
     if todo:
-        finder = DuplicateFinder(threshold)
+        finder = DuplicateFinder(threshold, window_days)
         finder.load(store.iter_signatures(_since([dates[i] for i in todo], window_days)))
         for article_id in revised:  # its earlier text must not match it
             finder.forget(article_id)
@@ -341,18 +341,16 @@ def run_dedupe(
             for article in chunk:
                 values = signature(article.text)
                 digest = article.content_hash
-                match = finder.check(
-                    article.id, values, article.published, no_later=article.id in first
-                )
+                match = finder.check(article.id, values, article.published)
                 if match is None:
                     originals.append((article.id, digest, article.published, values))
                 elif match.displaced:  # published before the original it repeats
-                    originals.append((article.id, digest, article.published, values))
-                    pending = {o[0]: o[1] for o in originals}  # read in this window
-                    hash_of = pending.get(match.article_id)
+                    # It may have been read in this window, not yet stored.
+                    hash_of = next((o[1] for o in originals if o[0] == match.article_id), None)
+                    originals = [o for o in originals if o[0] != match.article_id]
                     if hash_of is None:
                         hash_of = store.get_article(match.article_id).content_hash
-                    originals = [o for o in originals if o[0] != match.article_id]
+                    originals.append((article.id, digest, article.published, values))
                     copies.append((match.article_id, hash_of, article.id, match.similarity))
                     displaced.append(match.article_id)
                 else:

@@ -67,10 +67,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 
+from storyline.ingest.dates import day_number
 from storyline.language.nlp import stop_words
 from storyline.model import Annotation, StoryProfile
 
@@ -139,16 +139,6 @@ def story_id_for(article_id: str, revision: str | None = None) -> str:
     story that one opened may still be stored."""
     key = article_id if revision is None else f"{article_id}\x1f{revision}"
     return "story-" + hashlib.blake2b(key.encode(), digest_size=6).hexdigest()
-
-
-def day_number(published: str | None) -> int | None:
-    """The date part of an ISO `published` value as a day number, or None."""
-    if not published:
-        return None
-    try:
-        return date.fromisoformat(published[:10]).toordinal()
-    except ValueError:
-        return None
 
 
 def content_terms(text: str) -> Counter[str]:

@@ -24,6 +24,16 @@ _DATEPARSER_SETTINGS = {
 }
 
 
+def day_number(published: str | None) -> int | None:
+    """The date part of an ISO `published` value as a day number, or None."""
+    if not published:
+        return None
+    try:
+        return date.fromisoformat(published[:10]).toordinal()
+    except ValueError:
+        return None
+
+
 def normalize_date(value: object) -> str | None:
     """`value` (ISO, RFC 822, natural language, datetime, date) as ISO 8601, or None.
 

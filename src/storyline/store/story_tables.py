@@ -73,10 +73,6 @@ class StoryTablesMixin:
                     found.update((i, bool(same)) for i, same in conn.execute(stmt))
         return found
 
-    def signed(self, ids: Sequence[str]) -> set[str]:
-        """The ids among `ids` with a stored signature: checked as originals."""
-        return set(self._lookup(signatures.c.article_id, signatures.c.article_id, ids))
-
     def unsettle_copies(self, original_ids: Sequence[str]) -> None:
         """Mark the copies of `original_ids` to be checked again (their originals were
         revised): `dedupe_status` calls them not current, `unsettled_copies` finds them."""
