@@ -49,7 +49,7 @@ from storyline.language import (
 )
 from storyline.model import Annotation, Article, Comparison, ReadItem, Skipped, Story, Summary
 from storyline.relations import ModelMismatch, RelationModel, classify
-from storyline.report.words import noun_for
+from storyline.report.words import counted
 from storyline.store import DEFAULT_DB, Store, StoreError, store_exists
 from storyline.store.story_tables import STORY_SORTS
 from storyline.summarize import DEFAULT_WORDS, SummaryParams
@@ -207,7 +207,7 @@ def _run_ingest(
 
         summary = engine.ingest(inputs, store, on_bytes=on_bytes, on_item=on_each, **options)
     if listed > LISTED_PROBLEMS and not verbose:
-        more = _count(listed - LISTED_PROBLEMS, "more problem")
+        more = counted(listed - LISTED_PROBLEMS, "more problem")
         err.print(f"… and {more} (--verbose lists them all)")
     for note in summary.notes if not quiet else ():
         err.print(_plain(f"note {note}", "cyan"))
@@ -227,14 +227,14 @@ def _progress(quiet: bool, total: int | None, description: str = "Reading", unit
         columns += [MofNCompleteColumn(), TextColumn(unit)]
     columns.append(TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as progress:
-        task = progress.add_task(description, total=total, articles=_count(0, "article"))
+        task = progress.add_task(description, total=total, articles=counted(0, "article"))
         count = 0
 
         def on_item(item: ReadItem) -> None:
             nonlocal count
             if not isinstance(item, Skipped):
                 count += 1
-                progress.update(task, articles=_count(count, "article"))
+                progress.update(task, articles=counted(count, "article"))
 
         yield (lambda n: progress.advance(task, n)), on_item
 
@@ -242,19 +242,19 @@ def _progress(quiet: bool, total: int | None, description: str = "Reading", unit
 def _print_summary(summary: engine.IngestSummary, db: str) -> None:
     rate = summary.read / summary.seconds if summary.seconds else 0.0
     line = Text()
-    line.append(f"Read {_count(summary.read, 'article')}", style="bold")
+    line.append(f"Read {counted(summary.read, 'article')}", style="bold")
     line.append(
         f" in {summary.seconds:.1f} s ({rate:,.0f}/s): {summary.added:,} new, "
         f"{summary.revised:,} revised, {summary.unchanged:,} already stored"
     )
     if summary.skipped:
-        line.append(f"; skipped {_count(summary.skipped, 'bad item')}", style="yellow")
+        line.append(f"; skipped {counted(summary.skipped, 'bad item')}", style="yellow")
     if summary.internal_errors:
-        line.append(f" ({_count(summary.internal_errors, 'internal error')})", style="red")
+        line.append(f" ({counted(summary.internal_errors, 'internal error')})", style="red")
     if summary.ignored:
         kinds = ", ".join(f"{n:,} {reason}" for reason, n in summary.ignored.most_common(5))
         ignored = sum(summary.ignored.values())
-        records = _count(
+        records = counted(
             ignored,
             "record that is not an English news article",
             "records that are not English news articles",
@@ -295,7 +295,7 @@ def list_articles(
         table.add_row(*map(_plain, (article.id, article.published, article.source, article.title)))
     out.print(table)
     shown = f"{offset + 1}–{offset + len(found)}" if found else "none"
-    err.print(f"{shown} of {_count(total, 'article')}")
+    err.print(f"{shown} of {counted(total, 'article')}")
 
 
 def _story_json(store: Store, story: Story) -> dict:
@@ -417,7 +417,7 @@ def _print_comparison(comparison: Comparison) -> None:
     if single:
         out.print(
             _plain(
-                f"{_count(single, 'statement comes', 'statements come')} from one source only "
+                f"{counted(single, 'statement comes', 'statements come')} from one source only "
                 "(--json lists them).",
                 "dim",
             )
@@ -477,7 +477,7 @@ def list_stories(
         )
     out.print(table)
     shown = f"{offset + 1}–{offset + len(found)}" if found else "none"
-    err.print(f"{shown} of {_count(total, 'story', 'stories')}")
+    err.print(f"{shown} of {counted(total, 'story', 'stories')}")
 
 
 @app.command()
@@ -651,11 +651,11 @@ def _run_language(
         err.print(_plain(f"error: {exc}", "red"))
         raise typer.Exit(EXIT_MODEL) from exc
     if not quiet:
-        line = f"Annotated {_count(summary.annotated, 'article')}"
+        line = f"Annotated {counted(summary.annotated, 'article')}"
         if summary.encoder:
             line += (
-                f" and embedded {_count(summary.sentences_embedded, 'sentence')} of "
-                f"{_count(summary.embedded, 'article')} with {summary.encoder}"
+                f" and embedded {counted(summary.sentences_embedded, 'sentence')} of "
+                f"{counted(summary.embedded, 'article')} with {summary.encoder}"
             )
         line += (
             f" in {summary.seconds:.1f} s ({summary.articles - summary.annotated:,} of "
@@ -687,7 +687,7 @@ def _cluster(scheduler: str | None, workers: int | None):
 
 
 def _cluster_name(scheduler: str | None, workers: int | None) -> str:
-    return scheduler or f"a local cluster of {_count(workers or 0, 'worker')}"
+    return scheduler or f"a local cluster of {counted(workers or 0, 'worker')}"
 
 
 def _run_language_on_dask(
@@ -717,7 +717,7 @@ def _run_language_on_dask(
         err.print(
             _plain(
                 f"On {where}: annotated {summary.annotated:,} and embedded "
-                f"{_count(summary.embedded, 'article')} in {summary.seconds:.1f} s "
+                f"{counted(summary.embedded, 'article')} in {summary.seconds:.1f} s "
                 f"({summary.articles - summary.annotated:,} of {summary.articles:,} were done "
                 "before)."
             )
@@ -732,9 +732,9 @@ def _run_dedupe(store: Store, ids: list[str] | None, quiet: bool) -> engine.Dedu
     if not quiet and summary.checked:
         err.print(
             _plain(
-                f"Checked {_count(summary.checked, 'article')} for near-duplicates in "
+                f"Checked {counted(summary.checked, 'article')} for near-duplicates in "
                 f"{summary.seconds:.1f} s: "
-                f"{_count(summary.copies, 'copy of an earlier text', 'copies of earlier texts')}."
+                f"{counted(summary.copies, 'copy of an earlier text', 'copies of earlier texts')}."
             )
         )
     return summary
@@ -748,16 +748,16 @@ def _run_stories(
         summary = engine.run_stories(store, ids, encoder=encoder, on_article=advance)
     if not quiet and (summary.articles or summary.copies):
         line = (
-            f"Placed {_count(summary.articles + summary.copies, 'article')} in stories in "
+            f"Placed {counted(summary.articles + summary.copies, 'article')} in stories in "
             f"{summary.seconds:.1f} s: {summary.new_stories:,} new, "
             f"{summary.extended_stories:,} extended"
         )
         if summary.merged:
             line += f", {summary.merged:,} merged into others"
         if summary.revised:
-            line += f"; {_count(summary.revised, 'revised article')} placed again"
+            line += f"; {counted(summary.revised, 'revised article')} placed again"
         if summary.unplaced:
-            copies = _count(
+            copies = counted(
                 summary.unplaced,
                 "copy of a never-analysed article",
                 "copies of never-analysed articles",
@@ -790,10 +790,10 @@ def _run_compare(
     if not quiet and summary.stories:
         err.print(
             _plain(
-                f"Compared the sources of {_count(summary.stories, 'story', 'stories')} in "
-                f"{summary.seconds:.1f} s: {_count(summary.consensus, 'fact')} reported by "
-                f"several sources, {_count(summary.conflicts, 'conflict')}, "
-                f"{_count(summary.revisions, 'revision')}."
+                f"Compared the sources of {counted(summary.stories, 'story', 'stories')} in "
+                f"{summary.seconds:.1f} s: {counted(summary.consensus, 'fact')} reported by "
+                f"several sources, {counted(summary.conflicts, 'conflict')}, "
+                f"{counted(summary.revisions, 'revision')}."
             )
         )
         if not summary.classifier:
@@ -830,7 +830,7 @@ def _run_summaries(
     if not quiet and summary.stories:
         err.print(
             _plain(
-                f"Summarized {_count(summary.stories, 'story', 'stories')} in "
+                f"Summarized {counted(summary.stories, 'story', 'stories')} in "
                 f"{summary.seconds:.1f} s ({words} words each at most)."
             )
         )
@@ -954,8 +954,8 @@ def _analyze(
     if not quiet:
         err.print(
             _plain(
-                f"Result: {out_path} ({_count(len(document['articles']), 'article')}, "
-                f"{_count(len(document['stories']), 'story', 'stories')})"
+                f"Result: {out_path} ({counted(len(document['articles']), 'article')}, "
+                f"{counted(len(document['stories']), 'story', 'stories')})"
             )
         )
     return document
@@ -1002,7 +1002,7 @@ def summarize(
         if missing and not quiet:
             err.print(
                 _plain(
-                    f"warning: {_count(missing, 'article has', 'articles have')} no "
+                    f"warning: {counted(missing, 'article has', 'articles have')} no "
                     f"{group_by!r} and were left out.",
                     "yellow",
                 )
@@ -1077,11 +1077,11 @@ def _write_summaries(
             advance(1)
     if not quiet:
         where = f" to {out_path}" if out_path else ""
-        err.print(_plain(f"Wrote {_count(written, 'summary', 'summaries')}{where}."))
+        err.print(_plain(f"Wrote {counted(written, 'summary', 'summaries')}{where}."))
         if empty:
             err.print(
                 _plain(
-                    f"note: {_count(empty, 'group has', 'groups have')} no sentence a summary "
+                    f"note: {counted(empty, 'group has', 'groups have')} no sentence a summary "
                     "can use (8 to 60 words, a finished statement), so an empty summary.",
                     "yellow",
                 )
@@ -1115,7 +1115,7 @@ def _write_report(
         err.print(_plain(f"error: cannot write {path}: {exc.strerror or exc}", "red"))
         raise typer.Exit(EXIT_STORE) from exc
     if not quiet:
-        err.print(_plain(f"Report: {path} ({_count(count, 'story', 'stories')})"))
+        err.print(_plain(f"Report: {path} ({counted(count, 'story', 'stories')})"))
 
 
 @app.command()
@@ -1215,11 +1215,11 @@ def relate(
                 handle.write(json.dumps(line, ensure_ascii=False) + "\n")
                 written += 1
     if not quiet:
-        warned = f"; {_count(warnings, 'warning')}" if warnings else ""
+        warned = f"; {counted(warnings, 'warning')}" if warnings else ""
         err.print(
             _plain(
-                f"Classified {_count(written, 'pair')}; "
-                f"skipped {_count(problems, 'bad line')}{warned}."
+                f"Classified {counted(written, 'pair')}; "
+                f"skipped {counted(problems, 'bad line')}{warned}."
             )
         )
     if written == 0:
@@ -1309,7 +1309,7 @@ def demo(
         out.print(
             _plain(
                 f"Story {story['id']}: {story['title']} "
-                f"({_count(len(story['articles']), 'article')}; {', '.join(story['sources'])})",
+                f"({counted(len(story['articles']), 'article')}; {', '.join(story['sources'])})",
                 "bold",
             )
         )
@@ -1329,9 +1329,3 @@ def demo(
             f"`storyline serve --db {directory / 'storyline.db'}`."
         )
     )
-
-
-def _count(n: int, noun: str, plural: str | None = None) -> str:
-    """`n` with its noun, as the reports count ("1 article", "2,000 stories"), with
-    thousands separated: every count the CLI prints goes through here."""
-    return f"{n:,} {noun_for(n, noun, plural)}"

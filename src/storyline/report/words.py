@@ -10,5 +10,5 @@ def noun_for(count: int, noun: str, plural: str | None = None) -> str:
 
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:
-    """`count` and its noun: "1 article", "0 articles", "3 stories"."""
-    return f"{count} {noun_for(count, noun, plural)}"
+    """`count` and its noun: "1 article", "0 articles", "2,000 stories"."""
+    return f"{count:,} {noun_for(count, noun, plural)}"
