@@ -463,6 +463,17 @@ def test_a_refusal_that_did_not_happen_is_no_conflict(refusal):
             "Coach Smith, not Jones, will lead the team at the finals, officials said.",
             "Jones praised the team after the finals.",
         ),
+        # What was asked for is not said to have happened.
+        (
+            '"You can\'t use our camera crew for another outlet," the producer told him.',
+            "The reporter requested the use of the network's camera crew for another outlet.",
+        ),
+        # "Doesn't do it" negates the doing, not the "it" that the other says.
+        (
+            "The lawsuit argues the tracker doesn't do it as accurately as the adverts promise.",
+            "The lawsuit argues it fails to measure heart rates as accurately as the adverts "
+            "promise.",
+        ),
         # Names are not said: "the Endangered Species Act" affirms nothing endangered.
         (
             "Officials say the owl is not endangered.",
@@ -567,6 +578,15 @@ def test_what_is_not_asserted_is_no_polarity_conflict(first, second):
         ),
         # The first word of a sentence is said, capital and all.
         ("The storm did not damage homes in the town.", "Damaged homes lined the town."),
+        # A request denied in so many words; a verb done to a pronoun.
+        (
+            "The network did not request the use of a camera crew.",
+            "The network requested the use of a camera crew.",
+        ),
+        (
+            "The clinic did not have them in stock, the report said.",
+            "The clinic had them in stock last week, the report said.",
+        ),
         # A quoted question inside a statement: the statement still asserts.
         (
             'The mayor said the bridge was not damaged and asked reporters, "Why close it?"',

@@ -105,11 +105,12 @@ _IRREGULAR = {
         arise arose arisen; bear bore borne; beat beaten; become became; begin began begun;
         bend bent; bite bit bitten; bleed bled; blow blew blown; break broke broken;
         bring brought; build built; buy bought; catch caught; choose chose chosen;
-        come came; deal dealt; dig dug; do did done; draw drew drawn; drink drank drunk;
+        come came; deal dealt; dig dug; do does did done; draw drew drawn; drink drank drunk;
         drive drove driven; eat ate eaten; fall fell fallen; feed fed; feel felt;
         fight fought; find found; flee fled; fly flew flown; forbid forbade forbidden;
         forget forgot forgotten; freeze froze frozen; get got gotten; give gave given;
-        go went gone; grow grew grown; hang hung; hear heard; hide hid hidden; hold held;
+        go went gone; grow grew grown; hang hung; have has had; hear heard; hide hid hidden;
+        hold held;
         keep kept; know knew known; lay laid; lead led; leave left; lend lent; lose lost;
         make made; mean meant; meet met; pay paid; ride rode ridden; ring rang rung;
         rise rose risen; run ran; say said; see saw seen; seek sought; sell sold;
@@ -198,6 +199,8 @@ _EXPLICIT_DATE = re.compile(
     r"\d|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
 )
 _PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you", "this", "that", "who"])
+# After an auxiliary, the object of it as a verb: "doesn't do *it*" negates the doing.
+_OBJECT_PRONOUNS = frozenset("it them him her us me you this that these those".split())
 # What happened to those a figure counts, for the figures news most often revises: words
 # of one state are one concept ("12 were *killed*", "the *death* toll", "30 *dead*"), and
 # figures of different states in one sentence ("12 killed and 30 missing") measure
@@ -702,6 +705,10 @@ def _negated(
         return set()
     predicate = ahead[0]
     place = scope.index(predicate)
+    verbs = [t for t in scope[:place] if t in _AUXILIARIES]
+    if predicate in _OBJECT_PRONOUNS and verbs:
+        # "doesn't *do* it", "did not have them": the auxiliary was the verb.
+        predicate, place = verbs[-1], scope.index(verbs[-1])
     nearby = set(tokens[max(0, at - 1) : at]) | set(scope[:place])
     if predicate in _WITHHOLDING and not _PASSIVE & nearby:
         return set()
@@ -931,16 +938,19 @@ def _said(text: str, hedged: frozenset[str] = frozenset()) -> set[str]:
     """What a statement affirms, as concepts for `denied` to meet: its words (grant and
     refusal words as one concept when it grants or refuses), but not names (mid-sentence
     capitals: "the *Endangered* Species Act"), nor a verb after a superlative's "ever",
-    which compares ("the largest foot ever *found*"), nor what only may be, a modal's or a
-    prediction's rest of the clause ("should be *considered* threatened", "likely to
-    become an *endangered* species"), unless the denial is `hedged` alike ("could not
-    prove damaging" denies "could prove damaging")."""
+    which compares ("the largest foot ever *found*"), nor what is only sought, the rest of
+    the clause after a verb of asking or needing ("requested the *use* of a camera crew"),
+    nor what only may be, a modal's or a prediction's rest of the clause ("should be
+    *considered* threatened", "likely to become an *endangered* species"), unless the
+    denial is `hedged` alike ("could not prove damaging" denies "could prove damaging")."""
     names = _names(text)
     capitalised = {m.group().lower() for m in _CAPITALISED.finditer(text)}  # "*Jones* said"
     said = set()
     for tokens in _clauses(text):
-        foreseen = False
+        foreseen = sought = False
         for i, t in enumerate(tokens):
+            if t in _SCOPE_ENDS:
+                sought = False
             if t in _SCOPE_ENDS or t == "that":
                 foreseen = False  # "could collapse after it was *damaged*": that was
             # "in May approved": a name is no hedge
@@ -948,11 +958,12 @@ def _said(text: str, hedged: frozenset[str] = frozenset()) -> set[str]:
                 foreseen = True
             if t in capitalised and not foreseen:
                 said.add(_NAMED + t)  # only a contrast on a name negates one
-            if foreseen or t in _GRANTING or t in _REFUSING or t in names:
+            if foreseen or sought or t in _GRANTING or t in _REFUSING or t in names:
                 continue
             if tokens[i - 1 : i] == ["ever"] and any(map(_superlative, tokens[max(0, i - 4) : i])):
                 continue
             said.add(_concept(t))
+            sought = t in _SEEKING  # "requested the *use* of a crew": asked for, not had
     if _permission_words(text):
         said.add(PERMISSION)
     return said
