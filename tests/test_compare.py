@@ -739,12 +739,38 @@ def test_a_figure_for_part_of_a_count_does_not_clash_with_the_total(nlp, part):
             "Officials put the number of injured at 40 after the blast.",
             False,
         ),
+        # What may be is no conflict with what is; hedged alike, two figures clash.
+        (
+            "Wang now faces charges that could land him in prison for five years or more.",
+            "Wang, who spent two years in prison after the protests, faces new charges.",
+            False,
+        ),
+        (
+            "Wang now faces charges that could land him in prison for five years or more.",
+            "Wang faces charges that could land him in prison for two years, his lawyer said.",
+            True,
+        ),
     ],
 )
 def test_figures_of_different_places_or_kinds_do_not_clash(nlp, first, second, conflict):
     from storyline.contradictions import quantity_clash
 
     assert _found_both_ways(quantity_clash, nlp, first, second) == {conflict}
+
+
+def test_the_words_around_a_figure_are_whole_words(nlp):
+    from storyline.relations import words
+
+    text = (
+        "Firefighters from nearby townships said eight people, including two children, were "
+        "injured this morning after an apparent gas explosion caused a rowhouse undergoing "
+        "extensive renovation to collapse."
+    )
+    statement = _annotated(nlp, text)
+    assert len(statement.contexts) == 2
+    said = set(words(text))
+    for context in statement.contexts:
+        assert context and context <= said  # not "fighters" of "Firefighters", cut at the edge
 
 
 def _found_both_ways(check, nlp, first: str, second: str) -> set[bool]:

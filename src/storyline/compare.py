@@ -53,7 +53,7 @@ from storyline.relations import LABELS, RelationModel, pair_features, swap_pairs
 ENTAILMENT, CONTRADICTION = LABELS.index("entailment"), LABELS.index("contradiction")
 #: Part of every stored comparison's key: bump it when the method changes, and
 #: stories are compared again.
-COMPARE_VERSION = "compare-23"
+COMPARE_VERSION = "compare-24"
 _PLACES = frozenset({"GPE", "LOC"})  # entity labels of countries, cities, regions
 
 

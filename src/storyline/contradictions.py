@@ -264,6 +264,9 @@ class Statement:
     states: tuple[frozenset[str], ...] = ()
     # Whether each figure is where a change ended: "the death toll *rose to* 27".
     changes: tuple[bool, ...] = ()
+    # Whether each figure is only possible or foreseen: "*could* land him in prison for
+    # five years", "*expected to* reach 100".
+    possible: tuple[bool, ...] = ()
     # The dates written out that date what it says (see `_event_dates`), and what each
     # dates: the stemmed words before it ("was *born* on").
     dates: tuple[TimeExpression, ...] = ()
@@ -330,6 +333,7 @@ class Statement:
             ),
             states=tuple(_states(q, text) for q in quantities or []),
             changes=tuple(_changed_to(q, text) for q in quantities or []),
+            possible=tuple(_foreseen(q, text) for q in quantities or []),
             dates=tuple(t for t, _ in dated),
             date_slots=tuple(slot for _, slot in dated),
         )
@@ -440,6 +444,8 @@ def _differing(a: Statement, b: Statement, *, apart: bool) -> list[tuple[int, in
         for j in sorted(whole_b - agreeing_b - {m for _, m in found}):
             if _agree(a, i, b, j) or (apart and _counted_apart(a, i, b, j)):
                 continue
+            if apart and a.possible[i] != b.possible[j]:
+                continue  # what may be is no conflict with what is
             qa, qb = a.quantities[i], b.quantities[j]
             if _overlap(qa, qb):
                 # Revised within its bounds (`_revised`): no report is said to be wrong,
@@ -1102,9 +1108,26 @@ def _states(quantity: Quantity, text: str) -> frozenset[str]:
     at = text.find(quantity.text)
     if at < 0:
         return frozenset()
-    start = max((m.end() for m in _CLAUSES.finditer(text, 0, at)), default=0)
-    end = next((m.start() for m in _CLAUSES.finditer(text, at + len(quantity.text))), len(text))
+    start, end = _clause_around(text, at, at + len(quantity.text))
     return frozenset(_STATES[w] for w in words(text[start:end]) if w in _STATES)
+
+
+def _foreseen(quantity: Quantity, text: str) -> bool:
+    """Whether a figure's clause makes it only possible or foreseen before it (see
+    `_hedges`): "charges that *could* land him in prison for five years"."""
+    at = text.find(quantity.text)
+    if at < 0:
+        return False
+    start, _ = _clause_around(text, at, at)
+    tokens = words(text[start:at])
+    return any(_hedges(tokens, k) for k in range(len(tokens)))
+
+
+def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the clause that holds `text[start:end]` begins and ends."""
+    begins = max((m.end() for m in _CLAUSES.finditer(text, 0, start)), default=0)
+    ends = next((m.start() for m in _CLAUSES.finditer(text, end)), len(text))
+    return begins, ends
 
 
 def _changed_to(quantity: Quantity, text: str) -> bool:
@@ -1118,11 +1141,23 @@ def _changed_to(quantity: Quantity, text: str) -> bool:
 
 
 def _window(quantity: Quantity, text: str) -> str:
-    """The text around a figure (all of `text` when the figure is not found in it)."""
+    """The text around a figure, in whole words (all of `text` when the figure is not
+    found in it)."""
     at = text.find(quantity.text)
     if at < 0:
         return text
-    return text[max(0, at - _CONTEXT_CHARS) : at + len(quantity.text) + _CONTEXT_CHARS]
+    start, end = (
+        max(0, at - _CONTEXT_CHARS),
+        min(len(text), at + len(quantity.text) + _CONTEXT_CHARS),
+    )
+    # A word cut at an edge would be a word of its own: "sou" of "Southern".
+    if start > 0 and text[start - 1].isalnum():
+        while start < at and text[start].isalnum():
+            start += 1
+    if end < len(text) and text[end].isalnum():
+        while end > at + len(quantity.text) and text[end - 1].isalnum():
+            end -= 1
+    return text[start:end]
 
 
 def _context(quantity: Quantity, text: str) -> frozenset[str]:
