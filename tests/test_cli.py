@@ -290,7 +290,7 @@ def test_show_follows_a_merged_story_id_to_where_it_went(analyzed_seeds):
     result = invoke("show", "story-0123456789ab", "--db", str(db), "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["id"] == story["id"]
-    assert f"story story-0123456789ab merged into {story['id']}" in result.stderr
+    assert f"story story-0123456789ab is now part of {story['id']}" in result.stderr
     assert invoke("show", "story-ffffffffffff", "--db", str(db)).exit_code == 1
 
 

@@ -207,6 +207,7 @@ def test_a_story_whose_reports_all_turn_into_copies_lets_its_lone_article_go(tmp
         storm = store.story_of(["q1"])["q1"]
         assert store.story_of(["p1", "p2"]) == {"p1": storm, "p2": storm}
         assert store.get_story(bridge) is None
+        assert store.merged_into(bridge) == storm  # its id leads on to where its reports went
         shown = store.story_of(["lone"])["lone"]
         assert store.get_story(shown).articles == ["lone"]
 

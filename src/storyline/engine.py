@@ -501,6 +501,13 @@ def run_stories(
         homes[copy_id] = home
         summary.copies += 1
     homes = {a: h for a, h in homes.items() if a in members and h != members[a]}
+    # A story all of whose articles left leads on to where most of them went.
+    went: dict[str, Counter[str]] = {}
+    for article_id, home in held.items():
+        gone = clusterer.resolve(home)
+        if gone in clusterer.emptied and article_id in members:
+            went.setdefault(gone, Counter())[members[article_id]] += 1
+    emptied_into = {gone: max(sorted(to), key=to.__getitem__) for gone, to in went.items()}
     # A story an article left is titled again, if loaded: the headline may have been its.
     left = {placed[a] for a, shown in members.items() if placed.get(a, shown) != shown}
     clusterer.touched.update(s for s in left if s in clusterer.stories)
@@ -530,6 +537,7 @@ def run_stories(
         homes=homes,
         relabelled=clusterer.relabelled,
         emptied=clusterer.emptied,
+        emptied_into=emptied_into,
     )
     listed = [s for s in touched if s.attached_to is None]
     summary.new_stories = sum(1 for s in listed if s.story_id not in listed_before)

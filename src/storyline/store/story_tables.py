@@ -286,21 +286,25 @@ class StoryTablesMixin:
         homes: dict[str, str] | None = None,
         relabelled: dict[str, str] | None = None,
         emptied: Iterable[str] = (),
+        emptied_into: dict[str, str] | None = None,
     ) -> set[str]:
         """Write a clustering run in one transaction: the touched stories' profiles and
         titles, {article id: story id shown} `members` with {article id: (content hash
         placed, profiled)} `placed` for each of them and {article id: lone story} `homes`
         where those differ, {merged id: surviving id} remaps, {lone story: story now
         shown in} `relabelled` (which moves its stored articles), the `emptied` stories
-        (every member left: deleted), and the term statistics. Counts, sources and dates
-        of those stories, of the `relisted` ones and of the stories articles left are
-        then recomputed from the members, so they never drift. Returns the ids of those
-        stories: every story still stored whose articles may have changed."""
+        (every member left: deleted; {emptied id: story its members went to}
+        `emptied_into`, whose ids lead on as a merged one's do), and the term
+        statistics. Counts, sources and dates of those stories, of the `relisted` ones
+        and of the stories articles left are then recomputed from the members, so they
+        never drift. Returns the ids of those stories: every story still stored whose
+        articles may have changed."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         profiles = list(profiles)
         homes = homes or {}
         relabelled = relabelled or {}
         emptied = sorted(set(emptied))
+        emptied_into = emptied_into or {}
         touched = {p.story_id for p in profiles}
         relisted = set(relisted)
         home = story_articles.c.home
@@ -322,11 +326,7 @@ class StoryTablesMixin:
                     update(stories).where(stories.c.attached_to == drop).values(attached_to=keep)
                 )
                 conn.execute(delete(stories).where(stories.c.story_id == drop))
-                # Its id leads on to where it went, and so do the ids that led to it.
-                aliases = story_aliases.c
-                conn.execute(update(story_aliases).where(aliases.now == drop).values(now=keep))
-                conn.execute(delete(story_aliases).where(aliases.story_id == drop))
-                conn.execute(story_aliases.insert().values(story_id=drop, now=keep))
+                _lead_on(conn, drop, keep)
             for lone, shown in relabelled.items():
                 held = or_(home == lone, (story_articles.c.story_id == lone) & home.is_(None))
                 relisted.update(_shown_in(conn, held))
@@ -365,6 +365,9 @@ class StoryTablesMixin:
                 relisted.update(_detach_lone_stories(conn, chunk))
             for chunk in _chunks(emptied):
                 conn.execute(delete(stories).where(stories.c.story_id.in_(chunk)))
+            for drop in emptied:
+                if emptied_into.get(drop):
+                    _lead_on(conn, drop, emptied_into[drop])
             changed = (touched | relisted) - set(merged) - set(emptied)
             for chunk in _chunks(sorted(changed)):
                 _refresh_listing(conn, chunk)
@@ -433,9 +436,10 @@ class StoryTablesMixin:
         return self._story(row, ids)
 
     def merged_into(self, story_id: str) -> str | None:
-        """The listed story that `story_id` merged into (through any later merges; the
-        one it is shown in, when that turned into a lone story shown in another), or
-        None when it did not merge or that story is gone. Cost: two indexed look-ups."""
+        """The listed story that `story_id` merged into, or that its articles went to when
+        they all left it (through any later merges; the one it is shown in, when that
+        turned into a lone story shown in another), or None when it did neither or that
+        story is gone. Cost: two indexed look-ups."""
         with self._read() as conn:
             now = conn.execute(
                 select(story_aliases.c.now).where(story_aliases.c.story_id == story_id)
@@ -726,6 +730,15 @@ def _set_meta(conn, key: str, value: str) -> None:
 
 def _u32(values: np.ndarray) -> bytes:
     return np.ascontiguousarray(values, "<u4").tobytes()
+
+
+def _lead_on(conn, drop: str, keep: str) -> None:
+    """Make story id `drop`, gone, lead on to story `keep` (see `Store.merged_into`), and
+    the ids that led to `drop` too."""
+    aliases = story_aliases.c
+    conn.execute(update(story_aliases).where(aliases.now == drop).values(now=keep))
+    conn.execute(delete(story_aliases).where(aliases.story_id == drop))
+    conn.execute(story_aliases.insert().values(story_id=drop, now=keep))
 
 
 def _chunks(items: Sequence[str]) -> Iterator[list[str]]:

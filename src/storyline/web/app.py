@@ -216,8 +216,8 @@ def create_app(
         return story_list(query)
 
     def find_story(story_id: str, route: str):
-        """The story, a permanent redirect to the story it merged into (its id stays in
-        earlier results and bookmarks), or a 404."""
+        """The story, a permanent redirect to the story it merged into or its articles went
+        to (its id stays in earlier results and bookmarks), or a 404."""
         story = store.get_story(story_id)
         if story is None and (now := store.merged_into(story_id)) is not None:
             return RedirectResponse(f"{route}{quote(now, safe='')}", status_code=308)
