@@ -190,9 +190,12 @@ def test_bad_jsonl_lines_are_skipped_by_line_number():
         "",
         json.dumps({"id": "ok3", "text": STORY[3]}),
         json.dumps({"id": "blank", "text": "   "}),
+        '{"id": "long", "text": "x", "n": ' + "1" * 5000 + "}",  # past Python's 4,300 digits
+        '{"id": "nan", "text": "x", "score": NaN}',
+        json.dumps({"id": "ok4", "text": STORY[0]}),
     ]
     good, bad = split(read_bytes("\n".join(lines).encode(), "in.jsonl"))
-    assert [a.id for a in good] == ["ok1", "ok3"]
+    assert [a.id for a in good] == ["ok1", "ok3", "ok4"]
     assert {b.origin: b.reason for b in bad} == {
         "in.jsonl:2": "not JSON (Expecting property name enclosed in double quotes at column 2)",
         "in.jsonl:3": 'missing "text" (a string is required)',
@@ -200,6 +203,8 @@ def test_bad_jsonl_lines_are_skipped_by_line_number():
         "in.jsonl:5": 'missing "id" (a string is required)',
         "in.jsonl:6": '"title" must be a string or null',
         "in.jsonl:9": "no article text left after cleaning",
+        "in.jsonl:10": "not JSON (a number too long)",
+        "in.jsonl:11": "not JSON (NaN is not a JSON value)",
     }
 
 

@@ -324,3 +324,14 @@ def test_relate_warns_of_missing_and_repeated_ids(tmp_path):
     assert "pairs.jsonl:3: id 'p1' repeats line 1's" in result.stderr
     assert "pairs.jsonl:4: id '2' repeats line 2's" in result.stderr
     assert "Classified 4 pairs; skipped 0 bad lines; 3 warnings." in result.stderr
+
+
+def test_relate_skips_a_line_python_cannot_read_as_json_and_goes_on(tmp_path):
+    pair = {"a": "The dog is running", "b": "The dog is not running"}
+    lines = [json.dumps({"id": "p1", **pair}), '{"id": ' + "9" * 5000 + "}"]
+    lines += [json.dumps({"id": "p3", **pair})]
+    (tmp_path / "pairs.jsonl").write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out.jsonl"
+    result = invoke("relate", str(tmp_path / "pairs.jsonl"), "--out", str(out))
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["p1", "p3"]
+    assert "pairs.jsonl:2: not JSON (a number too long)" in result.stderr

@@ -41,6 +41,7 @@ from storyline.batching import batched
 from storyline.ingest import read_inputs
 from storyline.ingest.dates import normalize_date
 from storyline.ingest.inputs import estimate_size
+from storyline.ingest.jsonl import NotJSON, parse_json
 from storyline.language import (
     ANNOTATOR_VERSION,
     EncoderUnavailable,
@@ -1252,12 +1253,12 @@ def _statement_pairs(lines: Iterable[bytes], path: Path):
             continue
         where = f"{path}:{number}"
         try:
-            item = json.loads(raw.decode("utf-8"))
+            item = parse_json(raw.decode("utf-8"))
         except UnicodeDecodeError as exc:
             yield f"{where}: not UTF-8 (byte {exc.start + 1} of the line)"
             continue
-        except json.JSONDecodeError as exc:
-            yield f"{where}: not JSON ({exc.msg})"
+        except NotJSON as exc:
+            yield f"{where}: not JSON ({exc})"
             continue
         if not isinstance(item, dict):
             yield f"{where}: expected an object with id, a and b"

@@ -43,13 +43,35 @@ def _discard_rest_of_line(stream: BinaryIO, chunk: int) -> None:
             return
 
 
+class NotJSON(ValueError):
+    """A line that is not strict JSON; the message says why, for a person to act on."""
+
+
+def parse_json(text: str) -> Any:
+    """`text` parsed as strict JSON. NaN and Infinity, which Python accepts but JSON
+    and most readers of storyline's output do not, are refused, as are integers
+    longer than Python converts (4,300 digits). Raises NotJSON."""
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except NotJSON:
+        raise
+    except json.JSONDecodeError as exc:
+        raise NotJSON(f"{exc.msg} at column {exc.colno}") from None
+    except RecursionError:
+        raise NotJSON("nested too deeply") from None
+    except ValueError:  # Python's cap on the digits of an integer it converts
+        raise NotJSON("a number too long") from None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise NotJSON(f"{name} is not a JSON value")
+
+
 def _parse_line(raw: bytes, origin: str) -> ReadItem:
     try:
-        obj = json.loads(decode_bytes(raw))
-    except json.JSONDecodeError as exc:
-        return Skipped(origin, f"not JSON ({exc.msg} at column {exc.colno})")
-    except RecursionError:
-        return Skipped(origin, "not JSON (nested too deeply)")
+        obj = parse_json(decode_bytes(raw))
+    except NotJSON as exc:
+        return Skipped(origin, f"not JSON ({exc})")
     if not isinstance(obj, dict):
         return Skipped(origin, f"expected a JSON object, got {type(obj).__name__}")
     text = obj.get("text")
