@@ -33,6 +33,16 @@ def test_binary_and_empty_files_are_skipped_with_reasons(tmp_path):
     assert reasons["empty.txt"] == reasons["blank.txt"] == "empty file"
 
 
+def test_a_stray_nul_byte_costs_its_line_not_the_file(tmp_path):
+    lines = [b'{"id": "z", "text": "raw\x00nul"}']
+    for i in range(50):
+        lines.append(json.dumps({"id": f"g{i}", "text": STORY[i % len(STORY)]}).encode())
+    (tmp_path / "in.jsonl").write_bytes(b"\n".join(lines))
+    good, bad = split(list(read_inputs([str(tmp_path / "in.jsonl")])))
+    assert len(good) == 50
+    assert [b.origin.rsplit("/", 1)[-1] for b in bad] == ["in.jsonl:1"]
+
+
 def test_legacy_encodings_are_decoded():
     cp1252 = "\u201cWe will rebuild,\u201d the mayor said \u2013 caf\u00e9 owners agreed."
     assert decode_bytes(cp1252.encode("cp1252")) == cp1252

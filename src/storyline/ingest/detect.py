@@ -18,6 +18,7 @@ class Format(StrEnum):
 
 
 GZIP_MAGIC = b"\x1f\x8b"
+_BINARY_SHARE = 0.01  # NUL bytes in a file's first 8 KB beyond which it is binary
 _BINARY_MAGIC = (
     b"%PDF",
     b"\x89PNG",
@@ -79,8 +80,12 @@ def sniff(head: bytes, name: str = "") -> Format:
 def _looks_binary(head: bytes) -> bool:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a byte-order mark
         return False
-    if head.startswith(_BINARY_MAGIC) or b"\x00" in head[:8192]:
+    if head.startswith(_BINARY_MAGIC):
         return True
     sample = head[:8192]
+    # A stray NUL in a text file (a bad line of a JSONL export) is that line's problem:
+    # binary formats are full of them.
+    if sample.count(b"\x00") > _BINARY_SHARE * len(sample):
+        return True
     control = sum(1 for b in sample if b < 32 and b not in _TEXT_CONTROL)
     return control > 0.05 * len(sample)
