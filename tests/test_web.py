@@ -81,6 +81,10 @@ def test_story_list_story_page_and_article_page(site):
     assert f"/articles/{cited['article']}#s-{cited['sentence']}" in page.text
     article = client.get(f"/articles/{cited['article']}")
     assert re.search(rf'class="s used[^"]*" id="s-{cited["sentence"]}"', article.text)
+    # Sentences read as text: a space between them, never "said.Some".
+    shown = re.sub(r"<[^>]+>", "", article.text.split('class="article-text"')[1])
+    assert article.text.count('<span class="s') > 5
+    assert "</span><span" not in article.text and not re.search(r"[a-z]\.[A-Z]", shown)
 
 
 def test_an_article_page_lists_similar_coverage(site):
@@ -417,3 +421,13 @@ def test_a_reports_timeline_has_no_entry_from_a_copy():
 
     assert [e.article for e in view.timeline] == [original.id]
     assert [e["article"] for e in document["timeline"]] == [original.id]
+
+
+def test_markdown_leaves_no_syntax_of_the_text_live():
+    from storyline.report.markdown import md
+
+    hostile = "~~not~~ &lt;b&gt; see https://evil.example or www.evil.example, $x$ [a](b) #1 *"
+    assert md(hostile) == (
+        r"\~\~not\~\~ \&lt;b\&gt; see https\://evil.example or www\.evil.example,"
+        r" \$x\$ \[a\](b) \#1 \*"
+    )

@@ -10,15 +10,18 @@ from storyline.report.views import NO_SOURCE, SourceRow, StoryView
 from storyline.report.words import counted
 from storyline.untrusted import displayable
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+# Markdown's specials, with GitHub's: "~~" strikes through, "&lt;" is an entity, "$" math.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&$])")
+# Where GitHub would make a link of bare text ("https://…", "www.…"): an escape stops it.
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|www)([:.])")
 _MARK = {"shared": "✓", "only": "●", "disputed": "✗", "": " "}
 
 
 def md(text: object) -> str:
-    """Plain text safe inside Markdown: specials escaped, control characters and
-    line breaks removed."""
+    """Plain text safe inside Markdown: specials escaped (GitHub's too), bare links
+    not made links, control characters and line breaks removed."""
     flat = " ".join(displayable(text).split())
-    return _SPECIAL.sub(r"\\\1", flat)
+    return _AUTOLINK.sub(r"\1\\\2", _SPECIAL.sub(r"\\\1", flat))
 
 
 def render_markdown(views: Iterable[StoryView], *, title: str = "storyline report") -> str:
