@@ -33,6 +33,25 @@ def test_binary_and_empty_files_are_skipped_with_reasons(tmp_path):
     assert reasons["empty.txt"] == reasons["blank.txt"] == "empty file"
 
 
+def test_ids_that_are_blank_invisible_or_huge_are_refused():
+    lines = [
+        json.dumps({"id": "a", "text": STORY[0]}),
+        json.dumps({"id": "a\u0000", "text": STORY[1]}),  # would become "a" when cleaned
+        json.dumps({"id": "b\u202e", "text": STORY[1]}),  # a bidi override
+        json.dumps({"id": "   ", "text": STORY[1]}),
+        json.dumps({"id": "x" * 5000, "text": STORY[1]}),
+        json.dumps({"id": 7, "text": STORY[2]}),
+    ]
+    good, bad = split(read_bytes("\n".join(lines).encode(), "in.jsonl"))
+    assert [(a.id, a.text) for a in good] == [("a", STORY[0]), ("7", STORY[2])]
+    assert {b.origin: b.reason for b in bad} == {
+        "in.jsonl:2": '"id" holds control or invisible characters',
+        "in.jsonl:3": '"id" holds control or invisible characters',
+        "in.jsonl:4": 'missing "id" (a string is required)',
+        "in.jsonl:5": '"id" longer than 1,000 characters',
+    }
+
+
 def test_a_stray_nul_byte_costs_its_line_not_the_file(tmp_path):
     lines = [b'{"id": "z", "text": "raw\x00nul"}']
     for i in range(50):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -11,6 +12,7 @@ from storyline.ingest.decode import decode_bytes
 from storyline.model import Article, ReadItem, Skipped
 
 _FIELDS = ("source", "title", "published", "url", "author")
+MAX_ID_CHARS = 1000  # ids are keys and parts of links: longer ones are not ids
 
 
 def read_jsonl(stream: BinaryIO, ctx: ReadContext) -> Iterator[ReadItem]:
@@ -63,6 +65,19 @@ def parse_json(text: str) -> Any:
         raise NotJSON("a number too long") from None
 
 
+def _bad_id(article_id: str) -> str | None:
+    """Why an id cannot name an article, or None. Ids are shown, linked and compared as
+    given: a blank one names nothing, and invisible characters would make two different
+    ids look alike (or one id turn into another when cleaned for display)."""
+    if not article_id.strip():
+        return 'missing "id" (a string is required)'
+    if len(article_id) > MAX_ID_CHARS:
+        return f'"id" longer than {MAX_ID_CHARS:,} characters'
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in article_id):
+        return '"id" holds control or invisible characters'
+    return None
+
+
 def _refuse_constant(name: str) -> Any:
     raise NotJSON(f"{name} is not a JSON value")
 
@@ -78,8 +93,10 @@ def _parse_line(raw: bytes, origin: str) -> ReadItem:
     if not isinstance(text, str):
         return Skipped(origin, 'missing "text" (a string is required)')
     article_id = obj.get("id")
-    if isinstance(article_id, bool) or not isinstance(article_id, str | int) or article_id == "":
+    if isinstance(article_id, bool) or not isinstance(article_id, str | int):
         return Skipped(origin, 'missing "id" (a string is required)')
+    if isinstance(article_id, str) and (problem := _bad_id(article_id)):
+        return Skipped(origin, problem)
     fields: dict[str, Any] = {}
     for name in _FIELDS:
         value = obj.get(name)
