@@ -7,8 +7,9 @@ import json
 import os
 
 from storyline.ingest import read_bytes, read_inputs
+from storyline.ingest.dates import readable_years
 from storyline.ingest.decode import decode_bytes
-from storyline.model import Article, Skipped
+from storyline.model import Article, Note, Skipped
 from tests.builders import STORY, news_page, rss_feed, warc_bytes
 
 
@@ -50,6 +51,19 @@ def test_ids_that_are_blank_invisible_or_huge_are_refused():
         "in.jsonl:4": 'missing "id" (a string is required)',
         "in.jsonl:5": '"id" longer than 1,000 characters',
     }
+
+
+def test_a_date_storyline_cannot_read_is_noted_not_dropped_in_silence():
+    lines = [
+        json.dumps({"id": "a", "text": STORY[0], "published": "9999-12-31"}),
+        json.dumps({"id": "b", "text": STORY[1], "published": "2019-10-22"}),
+    ]
+    items = list(read_bytes("\n".join(lines).encode(), "in.jsonl"))
+    notes = [str(i) for i in items if isinstance(i, Note)]
+    assert notes == [
+        f"in.jsonl:1: \"published\" '9999-12-31' is not a date from {readable_years()}: ignored"
+    ]
+    assert sorted(i.id for i in items if isinstance(i, Article)) == ["a", "b"]
 
 
 def test_a_stray_nul_byte_costs_its_line_not_the_file(tmp_path):

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from storyline import engine
 from storyline.cli import app as cli
+from storyline.ingest.dates import readable_years
 from storyline.model import (
     Article,
     Comparison,
@@ -176,7 +177,9 @@ def test_bad_parameters_get_error_pages_not_crashes(site):
         assert bad_date.headers["content-type"].startswith("text/html")
     bad_date = client.get("/api/stories", params={"since": "notadate"})
     assert bad_date.status_code == 400
-    assert bad_date.json() == {"error": "since is not a date: 'notadate' (try 2019-10-22)."}
+    assert bad_date.json() == {
+        "error": f"since is not a date from {readable_years()}: 'notadate' (try 2019-10-22)."
+    }
     # Dates in other spellings are read as the CLI reads them.
     later = client.get("/api/stories", params={"since": "24 October 2019"}).json()
     assert [s["title"] for s in later["stories"]] == [HOSTILE["title"]]

@@ -39,7 +39,7 @@ from rich.text import Text
 from storyline import __version__, engine
 from storyline.batching import batched
 from storyline.ingest import read_inputs
-from storyline.ingest.dates import normalize_date
+from storyline.ingest.dates import normalize_date, readable_years
 from storyline.ingest.inputs import estimate_size
 from storyline.ingest.jsonl import NotJSON, parse_json
 from storyline.language import (
@@ -430,7 +430,9 @@ def _date_option(value: str | None, name: str) -> str | None:
         return None
     parsed = normalize_date(value)
     if parsed is None:
-        raise typer.BadParameter(f"not a date: {value!r} (try 2019-10-22)", param_hint=name)
+        raise typer.BadParameter(
+            f"not a date from {readable_years()}: {value!r} (try 2019-10-22)", param_hint=name
+        )
     return parsed
 
 

@@ -34,6 +34,11 @@ def day_number(published: str | None) -> int | None:
         return None
 
 
+def readable_years() -> str:
+    """The years `normalize_date` accepts, for messages: "1800 to 2027"."""
+    return f"{_MIN_YEAR} to {datetime.now().year + 1}"
+
+
 def normalize_date(value: object) -> str | None:
     """`value` (ISO, RFC 822, natural language, datetime, date) as ISO 8601, or None.
 

@@ -32,7 +32,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.exceptions import HTTPException
 
 from storyline import __version__
-from storyline.ingest.dates import normalize_date
+from storyline.ingest.dates import normalize_date, readable_years
 from storyline.language import ANNOTATOR_VERSION
 from storyline.report.html import template_environment, used_sentence_keys
 from storyline.report.result_json import story_document
@@ -428,7 +428,9 @@ def _date_parameter(value: str | None, name: str) -> str | None:
         return None
     parsed = normalize_date(value)
     if parsed is None:
-        raise HTTPException(400, f"{name} is not a date: {value!r} (try 2019-10-22).")
+        raise HTTPException(
+            400, f"{name} is not a date from {readable_years()}: {value!r} (try 2019-10-22)."
+        )
     return parsed
 
 
