@@ -275,7 +275,11 @@ def test_uploads_are_limited_and_guarded_by_the_token(analyzed_seeds):
     body = {"files": ("a.jsonl", b'{"id": "x", "text": "hello"}\n')}
     assert guarded.post("/api/ingest", files=body).status_code == 403
     way_too_big = {"files": ("a.jsonl", b"x" * 200_000)}
-    assert guarded.post("/api/ingest", files=way_too_big).status_code == 413  # before the token
+    assert guarded.post("/api/ingest", files=way_too_big).status_code == 413
+    # Sent in chunks, its length unknown until it is all read: refused before reading.
+    chunks = (b"x" * 1000 for _ in range(300))
+    headers = {"Content-Type": "multipart/form-data; boundary=b"}
+    assert guarded.post("/api/ingest", content=chunks, headers=headers).status_code == 411
     too_big = {"files": ("a.jsonl", b"x" * 5000)}
     refused = guarded.post("/api/ingest", files=too_big, headers={"X-Storyline-Token": "s3cret"})
     assert refused.status_code == 413

@@ -60,6 +60,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 _FORM_SLACK = 64 * 1024  # multipart boundaries and the form's other fields
+_TOKEN_NEEDED = "This server needs its token to ingest (see `storyline serve`)."
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 SortQuery = Annotated[str, Query(description=f"one of {', '.join(STORY_SORTS)}")]
@@ -137,6 +138,14 @@ def create_app(
     def allowed(given: str | None) -> bool:
         return token is None or (given is not None and hmac.compare_digest(given, token))
 
+    def _unauthorised(request: Request) -> HTTPException | None:
+        """A 403 for an API upload without the token, which its header carries: known
+        before the body is read. (The form's token is in the body itself.)"""
+        posted = request.method == "POST" and request.url.path == "/api/ingest"
+        if posted and not allowed(request.headers.get("X-Storyline-Token")):
+            return HTTPException(403, _TOKEN_NEEDED)
+        return None
+
     @app.middleware("http")
     async def guard(request: Request, call_next):
         refused = (
@@ -144,6 +153,7 @@ def create_app(
             or _cross_origin(request)
             or _oversized(request, max_upload_bytes)
             or _nul_parameter(request)
+            or _unauthorised(request)
         )
         # Refused before the body is read: the form parser would spool an upload first.
         response = await (http_error(request, refused) if refused else call_next(request))
@@ -349,9 +359,7 @@ def create_app(
 
     async def start_ingest(files: list[UploadFile], feed_url: str, given: str | None) -> Any:
         if not allowed(given):
-            raise HTTPException(
-                403, "This server needs its token to ingest (see `storyline serve`)."
-            )
+            raise HTTPException(403, _TOKEN_NEEDED)
         feed_url = feed_url.strip()
         uploads = [f for f in files if f.filename]
         if not uploads and not feed_url:
@@ -513,9 +521,15 @@ def _same_host(url: str, host: str) -> bool:
 
 
 def _oversized(request: Request, limit: int) -> HTTPException | None:
-    """A 413 for a post that declares more than the upload limit."""
+    """A 413 for a post that declares more than the upload limit, and a 411 for one that
+    declares no length (sent in chunks): its size would be known only once the form
+    parser had spooled all of it."""
+    if request.method != "POST":
+        return None
     declared = request.headers.get("content-length", "")
-    if request.method == "POST" and declared.isdigit() and int(declared) > limit + _FORM_SLACK:
+    if not declared.isdigit():
+        return HTTPException(411, "A post needs its Content-Length (no chunked uploads).")
+    if int(declared) > limit + _FORM_SLACK:
         return HTTPException(413, f"Uploads are limited to {limit >> 20} MB.")
     return None
 
