@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
 import os
+
+import pytest
 
 from storyline.ingest import read_bytes, read_inputs
 from storyline.ingest.dates import readable_years
@@ -281,6 +284,18 @@ def test_entity_declaration_hidden_behind_a_comment_is_refused():
 def test_utf16_html_is_detected_as_html():
     [article] = read_bytes(news_page().encode("utf-16"), "page16.html")
     assert article.title == "Floods cut off northern villages"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_utf16_jsonl_is_read_line_by_line(tmp_path, encoding):
+    lines = [json.dumps({"id": f"u{i}", "text": STORY[i], "title": "Café"}) for i in range(3)]
+    data = "\n".join(lines).encode(encoding)
+    if encoding == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+    (tmp_path / "in.jsonl").write_bytes(data)
+    good, bad = split(list(read_inputs([str(tmp_path / "in.jsonl")])))
+    assert [(a.id, a.title) for a in good] == [("u0", "Café"), ("u1", "Café"), ("u2", "Café")]
+    assert bad == []
 
 
 def test_trec_without_line_breaks_and_with_id_attributes(tmp_path):

@@ -8,6 +8,7 @@ stops the others.
 
 from __future__ import annotations
 
+import codecs
 import io
 import traceback
 import zlib
@@ -17,7 +18,7 @@ from typing import BinaryIO
 
 from storyline.ingest.base import DEFAULT_MAX_DOCUMENT_BYTES, DocumentTooLarge, ReadContext
 from storyline.ingest.clean import clean_article, looks_english
-from storyline.ingest.detect import GZIP_MAGIC, Format, sniff
+from storyline.ingest.detect import GZIP_MAGIC, UTF16_BOMS, Format, sniff
 from storyline.ingest.feeds import read_feed
 from storyline.ingest.fetch import Fetcher
 from storyline.ingest.html import read_html
@@ -168,6 +169,9 @@ def _read_stream(stream: io.BufferedReader, ctx: ReadContext) -> Iterator[ReadIt
     if fmt is Format.BINARY:
         yield Skipped(ctx.origin, "binary file, not a news format storyline reads")
         return
+    if fmt is Format.JSONL and head.startswith(UTF16_BOMS):
+        # Lines end in "\n\0" (or "\0\n"): the reader splits UTF-8 bytes, so it gets them.
+        stream = codecs.EncodedFile(stream, data_encoding="utf-8", file_encoding="utf-16")
     yield from _cleaned_items(READERS[fmt](stream, ctx))
     if gunzip is not None and gunzip.damage:
         yield Skipped(ctx.origin, f"{gunzip.damage}; the items before the damage were kept")
@@ -190,7 +194,8 @@ def split_input(source: Input, part_bytes: int) -> Iterator[Input]:
                 head = raw.read(_HEAD_BYTES)
         except OSError:
             head = b""  # read_input reports it
-        if not head.startswith(GZIP_MAGIC) and sniff(head, source.origin) is Format.JSONL:
+        plain = not head.startswith((GZIP_MAGIC, *UTF16_BOMS))  # cut only where bytes say
+        if plain and sniff(head, source.origin) is Format.JSONL:
             try:
                 parts = line_parts(source, part_bytes)
             except OSError:

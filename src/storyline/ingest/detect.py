@@ -18,6 +18,7 @@ class Format(StrEnum):
 
 
 GZIP_MAGIC = b"\x1f\x8b"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16 text, little- or big-endian
 _BINARY_SHARE = 0.01  # NUL bytes in a file's first 8 KB beyond which it is binary
 _BINARY_MAGIC = (
     b"%PDF",
@@ -50,7 +51,7 @@ def sniff(head: bytes, name: str = "") -> Format:
     Content decides; the name's extension is consulted only for text that could
     be either JSONL or prose. Gzip is unwrapped by the caller before sniffing.
     """
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: sniff the text, not its bytes
+    if head.startswith(UTF16_BOMS):  # UTF-16: sniff the text, not its bytes
         head = head.decode("utf-16", errors="ignore").encode("utf-8")
     for bom in _BOMS:
         if head.startswith(bom):
@@ -78,7 +79,7 @@ def sniff(head: bytes, name: str = "") -> Format:
 
 
 def _looks_binary(head: bytes) -> bool:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a byte-order mark
+    if head.startswith(UTF16_BOMS):  # UTF-16 with a byte-order mark
         return False
     if head.startswith(_BINARY_MAGIC):
         return True
