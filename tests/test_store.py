@@ -313,16 +313,16 @@ def test_a_merged_story_id_leads_to_the_story_it_merged_into(store):
         )
 
     run(["story-a", "story-b"], {"a": "story-a", "b": "story-b", "c": "story-b"}, {})
-    assert store.merged_into("story-a") is None
+    assert store.leads_to("story-a") is None
     run(["story-b"], {"a": "story-b"}, {"story-a": "story-b"})
-    assert store.merged_into("story-a") == "story-b"
+    assert store.leads_to("story-a") == "story-b"
     run(["story-c"], {"a": "story-c", "b": "story-c", "c": "story-c"}, {"story-b": "story-c"})
-    assert (store.merged_into("story-a"), store.merged_into("story-b")) == ("story-c", "story-c")
+    assert (store.leads_to("story-a"), store.leads_to("story-b")) == ("story-c", "story-c")
     run(["story-a"], {"a": "story-a"}, {})  # the id holds a story again: no alias
-    assert store.merged_into("story-a") is None
-    assert store.merged_into("story-b") == "story-c"
+    assert store.leads_to("story-a") is None
+    assert store.leads_to("story-b") == "story-c"
     store.clear_stories()
-    assert store.merged_into("story-b") is None
+    assert store.leads_to("story-b") is None
 
 
 def test_published_dates_come_in_the_order_asked(store):

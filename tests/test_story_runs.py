@@ -193,6 +193,15 @@ def test_a_copy_follows_its_original_out_of_a_story_merged_while_it_was_cold(tmp
         assert store.get_story(placed["copy"]) is not None
 
 
+def test_a_lone_story_shown_in_another_leads_to_it(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        bridge = _bridge_storm_and_a_lone_article(store)
+        [home] = store.story_homes(["lone"]).values()
+        assert home != bridge and store.get_story(home) is None  # not listed on its own
+        assert store.leads_to(home) == bridge  # an earlier result's id still finds it
+        assert store.leads_to(bridge) is None  # a listed story leads nowhere else
+
+
 def test_a_story_whose_reports_all_turn_into_copies_lets_its_lone_article_go(tmp_path):
     with Store(tmp_path / "s.db") as store:
         bridge = _bridge_storm_and_a_lone_article(store)
@@ -207,7 +216,7 @@ def test_a_story_whose_reports_all_turn_into_copies_lets_its_lone_article_go(tmp
         storm = store.story_of(["q1"])["q1"]
         assert store.story_of(["p1", "p2"]) == {"p1": storm, "p2": storm}
         assert store.get_story(bridge) is None
-        assert store.merged_into(bridge) == storm  # its id leads on to where its reports went
+        assert store.leads_to(bridge) == storm  # its id leads on to where its reports went
         shown = store.story_of(["lone"])["lone"]
         assert store.get_story(shown).articles == ["lone"]
 

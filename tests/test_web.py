@@ -63,7 +63,7 @@ def test_a_merged_story_id_redirects_to_the_story_it_merged_into(analyzed_seeds)
     client = TestClient(create_app(str(db)), raise_server_exceptions=False)
     for route in ("/stories/", "/api/stories/"):
         moved = client.get(f"{route}story-0123456789ab", follow_redirects=False)
-        assert moved.status_code == 308
+        assert moved.status_code == 307
         assert moved.headers["location"] == f"{route}{story['id']}"
     assert client.get("/api/stories/story-0123456789ab").json()["id"] == story["id"]
     assert client.get("/stories/story-ffffffffffff").status_code == 404

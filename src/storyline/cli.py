@@ -498,10 +498,10 @@ def show(
         stored = None if story_only else store.get_article(item_id, revision)
         story = store.get_story(item_id) if revision is None else None
         if stored is None and story is None and revision is None:
-            # A story that merged into another, or whose articles all went to one: its id, in an
-            # earlier result, leads on.
-            merged_into = store.merged_into(item_id)
-            story = store.get_story(merged_into) if merged_into else None
+            # A story that merged into another, whose articles all went to one, or that is
+            # shown in one: its id, in an earlier result, leads on.
+            now = store.leads_to(item_id)
+            story = store.get_story(now) if now else None
             if story is not None:
                 err.print(_plain(f"note: story {item_id} is now part of {story.id}, shown here"))
         if stored is None and story is not None and as_json:

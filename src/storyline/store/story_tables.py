@@ -435,20 +435,21 @@ class StoryTablesMixin:
             ids = _ordered_members(conn, [story_id])[story_id]
         return self._story(row, ids)
 
-    def merged_into(self, story_id: str) -> str | None:
-        """The listed story that `story_id` merged into, or that its articles went to when
-        they all left it (through any later merges; the one it is shown in, when that
-        turned into a lone story shown in another), or None when it did neither or that
-        story is gone. Cost: two indexed look-ups."""
+    def leads_to(self, story_id: str) -> str | None:
+        """The listed story that shows what `story_id` held, when `story_id` is no listed
+        story itself: the story it merged into, or that its articles all went to (through
+        any later merges; the one that is shown in, when it turned into a lone story shown
+        in another), or, for a lone story shown in another, that one. None when the id
+        names a listed story, or nothing any more. Cost: two indexed look-ups."""
         with self._read() as conn:
             now = conn.execute(
                 select(story_aliases.c.now).where(story_aliases.c.story_id == story_id)
             ).scalar()
-            if now is None:
-                return None
             found = select(stories.c.story_id, stories.c.attached_to)
-            row = conn.execute(found.where(stories.c.story_id == now)).first()
-        return None if row is None else row.attached_to or row.story_id
+            row = conn.execute(found.where(stories.c.story_id == (now or story_id))).first()
+        if row is None or (now is None and row.attached_to is None):
+            return None
+        return row.attached_to or row.story_id
 
     def stories_of(self, article_ids: Sequence[str]) -> list[Story]:
         """The stories that hold any of `article_ids`, largest first."""
@@ -733,7 +734,7 @@ def _u32(values: np.ndarray) -> bytes:
 
 
 def _lead_on(conn, drop: str, keep: str) -> None:
-    """Make story id `drop`, gone, lead on to story `keep` (see `Store.merged_into`), and
+    """Make story id `drop`, gone, lead on to story `keep` (see `Store.leads_to`), and
     the ids that led to `drop` too."""
     aliases = story_aliases.c
     conn.execute(update(story_aliases).where(aliases.now == drop).values(now=keep))

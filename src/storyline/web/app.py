@@ -229,8 +229,10 @@ def create_app(
         """The story, a permanent redirect to the story it merged into or its articles went
         to (its id stays in earlier results and bookmarks), or a 404."""
         story = store.get_story(story_id)
-        if story is None and (now := store.merged_into(story_id)) is not None:
-            return RedirectResponse(f"{route}{quote(now, safe='')}", status_code=308)
+        if story is None and (now := store.leads_to(story_id)) is not None:
+            # Temporary: a lone story shown in another may stand alone again, and an id
+            # may come to hold a story again.
+            return RedirectResponse(f"{route}{quote(now, safe='')}", status_code=307)
         return _found(story, f"No story with id {story_id!r}.")
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -243,7 +245,7 @@ def create_app(
     @app.get("/api/stories/{story_id}", response_model=schemas.StoryOut)
     def story_api(story_id: str):
         """One story as in the result JSON: summary, facts, conflicts, timeline,
-        entities and quotes. A story that merged into another redirects (308) there."""
+        entities and quotes. A story that merged into another redirects (307) there."""
         story = find_story(story_id, "/api/stories/")
         if isinstance(story, Response):
             return story
