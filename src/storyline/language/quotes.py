@@ -17,9 +17,11 @@ named person before them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from itertools import accumulate, chain
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from storyline.language.entities import ROLES
 from storyline.language.nlp import DATELINE
@@ -91,6 +93,9 @@ ROLE_ABBREVIATIONS = {
 }
 MIN_QUOTE_WORDS = 3  # shorter quoted bits are scare quotes ("home", "gameplan")
 _DETERMINERS = {"the", "a", "an", "this", "that"}
+_WHAT = {"what", "whatever", "which"}  # opens a clause that is a thing said, not a report
+_DATELINE_REACH = 40  # tokens around a word to look for its line's dateline in
+_REFERENCE_REACH = 3  # sentences back a pronoun or a description looks for its name
 _OPEN, _CLOSE = "“", "”"
 
 
@@ -112,15 +117,89 @@ class _Found:
         return any(a <= offset < b for a, b in self.pieces)
 
 
+T = TypeVar("T")
+
+
+class _Spans(Generic[T]):
+    """Stretches (start, end) of the text, each with a value, for look-ups by offset.
+
+    Building costs O(n log n); each look-up a binary search, O(log n), plus the
+    stretches it walks past: the ones it returns, and any that nest around them (none
+    for quoted pieces or entity mentions, which do not overlap). Values come back in
+    order of their start, ties in the order given.
+    """
+
+    def __init__(self, spans: Iterable[tuple[int, int, T]]) -> None:
+        ordered = sorted(spans, key=lambda span: span[0])
+        self._starts = [start for start, _, _ in ordered]
+        self._ends = [end for _, end, _ in ordered]
+        self._values = [value for _, _, value in ordered]
+        # The furthest any stretch up to each one reaches: a backward walk stops where
+        # nothing before can reach the offset any more.
+        self._reach = list(accumulate(self._ends, max))
+
+    def overlapping(self, start: int, end: int) -> list[T]:
+        """The values of the stretches that share a character with text[start:end]."""
+        found = []
+        i = bisect_left(self._starts, end) - 1  # the last stretch starting before `end`
+        while i >= 0 and self._reach[i] > start:
+            if self._ends[i] > start:
+                found.append(self._values[i])
+            i -= 1
+        found.reverse()
+        return found
+
+    def at(self, offset: int) -> list[T]:
+        """The values of the stretches that hold the character at `offset`."""
+        return self.overlapping(offset, offset + 1)
+
+    def covers(self, offset: int) -> bool:
+        """True when a stretch holds the character at `offset`. O(log n)."""
+        i = bisect_right(self._starts, offset) - 1
+        return i >= 0 and self._reach[i] > offset
+
+    def starting_in(self, start: int, end: int) -> list[T]:
+        """The values of the stretches that start in text[start:end]."""
+        return self._values[bisect_left(self._starts, start) : bisect_left(self._starts, end)]
+
+
+class _Mentions(_Spans[Entity]):
+    """Entity mentions by offset, and the ones a pronoun or description may refer to.
+
+    Expects `entities` in text order, as `entity_mentions` gives them: then their
+    sentence numbers never decrease either, and "the last mentions before an offset"
+    are a run just before it."""
+
+    def __init__(self, entities: Iterable[Entity]) -> None:
+        super().__init__((e.start, e.end, e) for e in entities)
+
+    def recent(self, offset: int, sentence: int, labels: set[str]) -> Iterator[Entity]:
+        """Mentions with a label of `labels` that start before `offset`, in sentence
+        `sentence - _REFERENCE_REACH` or later; the nearest first. Costs O(log n) plus the
+        mentions of those sentences."""
+        i = bisect_left(self._starts, offset) - 1
+        while i >= 0 and sentence - self._values[i].sentence <= _REFERENCE_REACH:
+            if self._values[i].label in labels:
+                yield self._values[i]
+            i -= 1
+
+
 def find_quotes(doc: Doc, sentences: list[Sentence], entities: list[Entity]) -> list[Quote]:
-    """Direct and reported quotes of one parsed article, in text order."""
+    """Direct and reported quotes of one parsed article, in text order.
+
+    `sentences` and `entities` as `split_sentences` and `entity_mentions` give them: in
+    text order, each sentence's `index` its place in the list. Cost: O(n log n) in the
+    length of the article (entities, sentences and quotes are looked up by offset)."""
     text = doc.text
     roles = _roles(doc, text, entities)
-    spans = _direct_spans(text, sentences)
-    quoted = [piece for f in spans for piece in f.pieces]
+    paragraphs: dict[int, list[Sentence]] = {}
+    for sentence in sentences:
+        paragraphs.setdefault(sentence.paragraph, []).append(sentence)
+    spans = _direct_spans(text, paragraphs)
+    quoted = _Spans((a, b, (a, b)) for f in spans for a, b in f.pieces)
     # A speaker is named outside quotation marks: a name a quote mentions ('"We have to
     # admire Lucio Tan," he said') is no one a pronoun or title stands for.
-    outside = [e for e in entities if not any(a <= e.start < b for a, b in quoted)]
+    outside = _Mentions(e for e in entities if not quoted.covers(e.start))
     quotes: list[Quote] = []
     previous: tuple[int, str | None] = (-2, None)  # (paragraph, speaker) of the last quote
     for found in spans:
@@ -129,7 +208,7 @@ def find_quotes(doc: Doc, sentences: list[Sentence], entities: list[Entity]) -> 
         )
         if (
             speaker is None
-            and _whole_paragraph(text, found, sentences)
+            and not _letters_outside(text, found, paragraphs[found.paragraph])
             and (previous[0] == found.paragraph - 1)
         ):
             speaker, cue = previous[1], "continued"
@@ -144,10 +223,8 @@ def find_quotes(doc: Doc, sentences: list[Sentence], entities: list[Entity]) -> 
 # -- direct quotes -----------------------------------------------------------------
 
 
-def _direct_spans(text: str, sentences: list[Sentence]) -> list[_Found]:
-    paragraphs: dict[int, list[Sentence]] = {}
-    for sentence in sentences:
-        paragraphs.setdefault(sentence.paragraph, []).append(sentence)
+def _direct_spans(text: str, paragraphs: dict[int, list[Sentence]]) -> list[_Found]:
+    """The quotes of each paragraph (number: its sentences in order), in text order."""
     found: list[_Found] = []
     for number, members in paragraphs.items():
         start, end = members[0].start, members[-1].end
@@ -160,7 +237,9 @@ def _direct_spans(text: str, sentences: list[Sentence]) -> list[_Found]:
                 merged.append([(a, b)])
         for group in merged:
             if sum(len(text[a:b].split()) for a, b in group) >= MIN_QUOTE_WORDS:
-                sentence = next(s.index for s in members if s.end > group[0][0])
+                # The first sentence that ends after the quote opens.
+                first = bisect_right(members, group[0][0], key=lambda s: s.end)
+                sentence = members[first].index
                 found.append(_Found(group, sentence, number))
     return found
 
@@ -174,12 +253,13 @@ def _quoted_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """(start, end) of the text inside each pair of quotation marks in text[start:end]."""
     pieces = []
     position = start
+    seen: dict[str, int] = {}
     while position < end:
-        opening = _next_mark(text, position, end, tuple(_PAIRS))
+        opening = _next_mark(text, position, end, tuple(_PAIRS), seen)
         if opening is None:
             break
         at, mark = opening
-        closing = _next_mark(text, at + len(mark), end, _PAIRS[mark])
+        closing = _next_mark(text, at + len(mark), end, _PAIRS[mark], seen)
         if closing is None:  # unclosed: runs to the end of the paragraph
             pieces.append((at + len(mark), end))
             break
@@ -188,9 +268,23 @@ def _quoted_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces
 
 
-def _next_mark(text: str, start: int, end: int, marks: tuple[str, ...]) -> tuple[int, str] | None:
-    """(position, mark) of the first of `marks` in text[start:end]."""
-    found = [(p, m) for m in marks if (p := text.find(m, start, end)) >= 0]
+def _next_mark(
+    text: str, start: int, end: int, marks: tuple[str, ...], seen: dict[str, int]
+) -> tuple[int, str] | None:
+    """(position, mark) of the first of `marks` in text[start:end].
+
+    `seen` remembers where each mark was found (-1: nowhere) by earlier calls for the
+    same `end` and a `start` no later: a mark found at or after `start` need not be
+    looked for again, so that a paragraph of many quotes is read once per mark rather
+    than once per quote (a mark it lacks, such as a curly one, would be looked for to
+    the end of the paragraph every time)."""
+    found = []
+    for mark in marks:
+        position = seen.get(mark)
+        if position is None or 0 <= position < start:
+            position = seen[mark] = text.find(mark, start, end)
+        if position >= 0:
+            found.append((position, mark))
     return min(found) if found else None
 
 
@@ -205,14 +299,14 @@ def _is_attribution_gap(between: str) -> bool:
     return bool(_GAP.match(between) or _GAP_INVERTED.match(between))
 
 
-def _whole_paragraph(text: str, found: _Found, sentences: list[Sentence]) -> bool:
-    members = [s for s in sentences if s.paragraph == found.paragraph]
-    return not any(ch.isalpha() for ch in _outside(text, found, members))
+def _letters_outside(text: str, found: _Found, sentences: list[Sentence]) -> bool:
+    """True when the text of `sentences` (in order) has a letter before or after the quote.
 
-
-def _outside(text: str, found: _Found, sentences: list[Sentence]) -> str:
-    """The text of `sentences` (in order) before and after the quote."""
-    return text[sentences[0].start : found.start] + text[found.end : sentences[-1].end]
+    Reads up to the first letter only (character by character, not by slicing): asked of
+    every quote of a paragraph, which may be a whole article."""
+    before = range(sentences[0].start, found.start)
+    after = range(found.end, sentences[-1].end)
+    return any(text[i].isalpha() for i in chain(before, after))
 
 
 def _attribution(
@@ -220,30 +314,29 @@ def _attribution(
     text: str,
     found: _Found,
     sentences: list[Sentence],
-    entities: list[Entity],
+    entities: _Mentions,
     roles: Roles,
-    quoted: list[tuple[int, int]],
+    quoted: _Spans[tuple[int, int]],
 ) -> tuple[str | None, str | None, str | None]:
     """(speaker as written, cue, resolved speaker) for a direct quote, from its sentence
     and its neighbours (`quoted`: every quoted stretch of the text)."""
     # The quote's own sentences and one on each side, within its paragraph: attribution is
-    # never further away, and a paragraph of many quotes stays linear to search.
-    last = next((x.index for x in sentences if x.end >= found.end), found.sentence)
+    # never further away, and a paragraph of many quotes stays linear to search. The
+    # sentences are in text order, so the first to end with the quote is a binary search
+    # away, and sentence i is sentences[i].
+    last = bisect_left(sentences, found.end, key=lambda x: x.end)
+    last = sentences[last].index if last < len(sentences) else found.sentence
     paragraph = [
         x
-        for x in sentences
-        if x.paragraph == found.paragraph and found.sentence - 1 <= x.index <= last + 1
+        for x in sentences[max(0, found.sentence - 1) : last + 2]
+        if x.paragraph == found.paragraph
     ]
     own = [x for x in paragraph if found.sentence <= x.index <= last]
     # A quote inside a sentence of other words ('labelled "Actress in a Leading Role"')
     # takes a neighbour's "said" only when that sentence quotes nothing itself: else the
     # verb is the other quote's ('"I knew I would mess this up," said Kimmel').
-    if any(ch.isalpha() for ch in _outside(text, found, own)):
-        paragraph = [
-            x
-            for x in paragraph
-            if x in own or not any(x.start <= start < x.end for start, _ in quoted)
-        ]
+    if _letters_outside(text, found, own):
+        paragraph = [x for x in paragraph if x in own or not quoted.starting_in(x.start, x.end)]
     region = doc.char_span(paragraph[0].start, paragraph[-1].end, alignment_mode="expand")
     if region is None:
         return None, None, None
@@ -264,11 +357,11 @@ def _attribution(
     return None, None, None
 
 
-def _named_after(text: str, offset: int, entities: list[Entity]) -> Entity | None:
+def _named_after(text: str, offset: int, entities: _Mentions) -> Entity | None:
     """An entity that starts at `offset`, possibly after a title ("Mr", "Defense Secretary")."""
     window = text[offset : offset + 40]
-    for entity in entities:
-        if entity.label in SPEAKER_LABELS and 0 <= entity.start - offset <= 25:
+    for entity in entities.starting_in(offset, offset + 26):
+        if entity.label in SPEAKER_LABELS:
             before = window[: entity.start - offset]
             if all(word[:1].isupper() for word in before.split()):
                 return entity
@@ -291,11 +384,19 @@ def _subject(verb: Token) -> Span | None:
 
 
 def _in_dateline(token: Token) -> bool:
-    """True for a token of a paragraph's dateline ("WASHINGTON _", "GOLUBOVAC, Yugoslavia _")."""
-    text = token.doc.text
-    start = text.rfind("\n", 0, token.idx) + 1
-    match = DATELINE.match(text, start)
-    return bool(match) and token.idx < match.end()
+    """True for a token of a paragraph's dateline ("WASHINGTON _", "GOLUBOVAC, Yugoslavia _").
+
+    Reads only the tokens around it: `Doc.text` rebuilds the whole text, and a long
+    article asks this of every speech verb's subject."""
+    doc = token.doc
+    window = doc[max(0, token.i - _DATELINE_REACH) : token.i + _DATELINE_REACH]
+    text = window.text
+    offset = token.idx - window.start_char
+    newline = text.rfind("\n", 0, offset)
+    if newline < 0 and window.start > 0:
+        return False  # its line began further back than any dateline is long
+    match = DATELINE.match(text, newline + 1)
+    return bool(match) and offset < match.end()
 
 
 def doc_span(token: Token) -> Span:
@@ -311,7 +412,7 @@ def _phrase(span: Span) -> Span:
     return span.doc[start : head.i + 1]
 
 
-def _resolve(phrase: Span, sentence: int, entities: list[Entity], roles: Roles) -> str | None:
+def _resolve(phrase: Span, sentence: int, entities: _Mentions, roles: Roles) -> str | None:
     """A speaker phrase as a canonical entity name, a description, or None."""
     head = phrase.root
     words = phrase.text.lower().split()
@@ -322,8 +423,8 @@ def _resolve(phrase: Span, sentence: int, entities: list[Entity], roles: Roles) 
         return subject or _nearest_before(entities, offset, sentence, labels)
     # "the mayor, Anna Berg, said": the name in apposition names the speaker.
     for token in [head, *(c for c in head.children if c.dep_ == "appos")]:
-        for entity in entities:
-            if entity.label in SPEAKER_LABELS and entity.start <= token.idx < entity.end:
+        for entity in entities.at(token.idx):
+            if entity.label in SPEAKER_LABELS:
                 return entity.canonical
     role = _singular_role(head.lower_)
     if role in PERSON_ROLES and all(not t.text[:1].isupper() for t in phrase):
@@ -344,25 +445,20 @@ def _singular_role(word: str) -> str:
 
 
 def _nearest_before(
-    entities: list[Entity],
+    entities: _Mentions,
     offset: int,
     sentence: int,
     labels: set[str],
     compatible: Callable[[str], bool] = lambda name: True,
 ) -> str | None:
-    candidates = [
-        e
-        for e in entities
-        if e.label in labels
-        and e.start < offset
-        and sentence - e.sentence <= 3
-        and compatible(e.canonical)
-    ]
-    return candidates[-1].canonical if candidates else None
+    """The canonical name of the last mention of `labels` before `offset`, within
+    `_REFERENCE_REACH` sentences before `sentence`, whose name is `compatible`."""
+    recent = entities.recent(offset, sentence, labels)
+    return next((e.canonical for e in recent if compatible(e.canonical)), None)
 
 
 def _subject_before(
-    doc: Doc, entities: list[Entity], offset: int, sentence: int, labels: set[str]
+    doc: Doc, entities: _Mentions, offset: int, sentence: int, labels: set[str]
 ) -> str | None:
     """The entity a pronoun at `offset` most likely stands for when it is a subject, not a
     name inside a phrase ("Castro had breakfast with King Juan Carlos. He said …":
@@ -370,15 +466,13 @@ def _subject_before(
     own, or one within `_nearest_before`'s reach) is read: its subject nearest the
     pronoun in its own sentence, else the subject of its main verb first. None when
     none of them is a subject."""
-    candidates = [
-        e for e in entities if e.label in labels and e.start < offset and sentence - e.sentence <= 3
-    ]
+    candidates = list(entities.recent(offset, sentence, labels))  # the nearest first
     if not candidates:
         return None
-    nearest = max(e.sentence for e in candidates)
+    nearest = candidates[0].sentence  # mentions in text order: the latest sentence
     subjects = [
         (role, e)
-        for e in candidates
+        for e in reversed(candidates)
         if e.sentence == nearest and (role := _subject_role(doc, e)) is not None
     ]
     if not subjects:
@@ -425,13 +519,15 @@ def _roles(doc: Doc, text: str, entities: list[Entity]) -> Roles:
             for w in before[-3:]
             if w.lower() in ROLE_WORDS
         )
+    by_offset = _Mentions(persons)
     for token in doc:
         if token.dep_ != "appos":
             continue
-        for person in persons:
-            if person.start <= token.idx < person.end:
-                roles[person.canonical].add(token.head.lower_)
-            elif person.start <= token.head.idx < person.end:
+        # A name in apposition takes its head as a role, and a head name its appositive.
+        for person in by_offset.at(token.idx):
+            roles[person.canonical].add(token.head.lower_)
+        for person in by_offset.at(token.head.idx):
+            if not person.start <= token.idx < person.end:
                 roles[person.canonical].add(token.lower_)
     return roles
 
@@ -443,8 +539,8 @@ def _reported(
     doc: Doc,
     text: str,
     sentences: list[Sentence],
-    entities: list[Entity],
-    quoted: list[tuple[int, int]],
+    entities: _Mentions,
+    quoted: _Spans[tuple[int, int]],
     roles: Roles,
 ) -> list[Quote]:
     found = []
@@ -453,6 +549,8 @@ def _reported(
         if span is None:
             continue
         for token in span:
+            if quoted.covers(token.idx):
+                continue  # "somebody asks" inside a quotation is the speaker's words
             if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
                 quote = _according_to(token, span, sentence, entities, roles)
             elif token.lower_ in SPEECH_VERBS:
@@ -465,13 +563,15 @@ def _reported(
 
 
 def _content_clause(
-    verb: Token, sentence: Sentence, entities: list[Entity], roles: Roles
+    verb: Token, sentence: Sentence, entities: _Mentions, roles: Roles
 ) -> Quote | None:
     clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
     subject = _subject(verb)
     if clause is None or subject is None:
-        # "…, the AP reported": the reporting verb hangs off the main clause.
-        if subject is not None and verb.dep_ in ("parataxis", "ccomp") and verb.head.i < verb.i:
+        # "…, the AP reported": the reporting verb hangs off the main clause; not "quotes
+        # *what* the executives said", where the saying is what is quoted.
+        hung = verb.dep_ in ("parataxis", "ccomp") and verb.head.i < verb.i
+        if subject is not None and hung and verb.left_edge.lower_ not in _WHAT:
             clause = verb.head
             words = [
                 t for t in doc_span(clause) if not (verb.left_edge.i <= t.i <= verb.right_edge.i)
@@ -487,7 +587,7 @@ def _content_clause(
 
 
 def _according_to(
-    token: Token, span: Span, sentence: Sentence, entities: list[Entity], roles: Roles
+    token: Token, span: Span, sentence: Sentence, entities: _Mentions, roles: Roles
 ) -> Quote | None:
     to = next(c for c in token.children if c.lower_ == "to")
     source = next((c for c in to.children if c.dep_ == "pobj"), None)
@@ -500,7 +600,7 @@ def _according_to(
 
 
 def _reported_quote(
-    text: str, phrase: Span, sentence: Sentence, entities: list[Entity], roles: Roles, cue: str
+    text: str, phrase: Span, sentence: Sentence, entities: _Mentions, roles: Roles, cue: str
 ) -> Quote | None:
     if len(text.split()) < MIN_QUOTE_WORDS:
         return None
@@ -509,19 +609,24 @@ def _reported_quote(
 
 
 def _join(tokens: list[Token]) -> str:
-    text = "".join(t.text_with_ws for t in tokens)
+    """The words of `tokens` as text, quotation marks left out. Where words were taken
+    out between two ("He was most afraid, he said, for ..."), a space keeps the two
+    apart, as does one where a mark stood ("dream''and")."""
+    text = "".join(
+        t.text_with_ws if i + 1 == len(tokens) or tokens[i + 1].i == t.i + 1 else t.text + " "
+        for i, t in enumerate(tokens)
+    )
     for mark in ('"', "“", "”", "``", "''"):
-        text = text.replace(mark, "")
+        text = text.replace(mark, " ")
     text = " ".join(text.split())
     text = re.sub(r"\s+([,.;:!?])", r"\1", text)
     return re.sub(r"[,;:]+(?=[.!?]?$)", "", text).strip(" ,;:.")
 
 
-def _overlaps(quote: Quote, sentence: Sentence, text: str, quoted: list[tuple[int, int]]) -> bool:
+def _overlaps(quote: Quote, sentence: Sentence, text: str, quoted: _Spans[tuple[int, int]]) -> bool:
     """True when a reported quote repeats (part of) a direct quote of the same sentence."""
-    for a, b in quoted:
-        if a < sentence.end and b > sentence.start:
-            direct = " ".join(text[a:b].replace('"', " ").split()).strip(" “”,.")
-            if direct in quote.text or quote.text in direct:
-                return True
+    for a, b in quoted.overlapping(sentence.start, sentence.end):
+        direct = " ".join(text[a:b].replace('"', " ").split()).strip(" “”,.")
+        if direct in quote.text or quote.text in direct:
+            return True
     return False
