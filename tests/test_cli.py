@@ -120,13 +120,18 @@ def test_analyze_writes_the_result_json(tmp_path):
 def test_untrusted_text_is_not_interpreted_as_markup(tmp_path):
     db = str(tmp_path / "s.db")
     title = "[bold red]Injected[/bold red] [link=https://evil.example]click[/link] \x1b[31m"
-    evil_id = "evil\x1b]8;;https://evil.example\x1b\\CLICK\x1b[2J"
-    line = json.dumps({"id": evil_id, "title": title, "text": STORY[0], "note": "\x1b[2J wipe"})
-    (tmp_path / "evil.jsonl").write_text(line)
-    invoke("ingest", str(tmp_path / "evil.jsonl"), "--db", db)
+    escapes = "evil\x1b]8;;https://evil.example\x1b\\CLICK\x1b[2J"
+    line = {"title": title, "text": STORY[0], "note": "\x1b[2J wipe", "source": escapes}
+    lines = [json.dumps({"id": "evil", **line}), json.dumps({"id": escapes, **line})]
+    (tmp_path / "evil.jsonl").write_text("\n".join(lines))
+    ingested = invoke("ingest", str(tmp_path / "evil.jsonl"), "--db", db)
+    # An id with control characters is refused outright: it would be shown and linked.
+    assert 'evil.jsonl:2: "id" holds control or invisible characters' in ingested.stderr
+    assert "\x1b" not in ingested.stderr
     listing = invoke("articles", "--db", db)
-    assert "\x1b" not in listing.stdout and "CLICK" in listing.stdout
+    assert "\x1b" not in listing.stdout and "evil]8;;" in listing.stdout
     [stored] = json.loads(invoke("articles", "--db", db, "--json").stdout)["articles"]
+    assert stored["source"] == "evil]8;;https://evil.example\\CLICK[2J"  # escapes stripped
     shown = invoke("show", stored["id"], "--db", db)
     assert "[bold red]Injected[/bold red]" in shown.stdout
     assert "\x1b" not in shown.stdout
