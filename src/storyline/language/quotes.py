@@ -117,10 +117,10 @@ class _Found:
         return any(a <= offset < b for a, b in self.pieces)
 
 
-T = TypeVar("T")
+_Value = TypeVar("_Value")
 
 
-class _Spans(Generic[T]):
+class _Spans(Generic[_Value]):
     """Stretches (start, end) of the text, each with a value, for look-ups by offset.
 
     Building costs O(n log n); each look-up a binary search, O(log n), plus the
@@ -129,7 +129,7 @@ class _Spans(Generic[T]):
     order of their start, ties in the order given.
     """
 
-    def __init__(self, spans: Iterable[tuple[int, int, T]]) -> None:
+    def __init__(self, spans: Iterable[tuple[int, int, _Value]]) -> None:
         ordered = sorted(spans, key=lambda span: span[0])
         self._starts = [start for start, _, _ in ordered]
         self._ends = [end for _, end, _ in ordered]
@@ -138,7 +138,7 @@ class _Spans(Generic[T]):
         # nothing before can reach the offset any more.
         self._reach = list(accumulate(self._ends, max))
 
-    def overlapping(self, start: int, end: int) -> list[T]:
+    def overlapping(self, start: int, end: int) -> list[_Value]:
         """The values of the stretches that share a character with text[start:end]."""
         found = []
         i = bisect_left(self._starts, end) - 1  # the last stretch starting before `end`
@@ -149,7 +149,7 @@ class _Spans(Generic[T]):
         found.reverse()
         return found
 
-    def at(self, offset: int) -> list[T]:
+    def at(self, offset: int) -> list[_Value]:
         """The values of the stretches that hold the character at `offset`."""
         return self.overlapping(offset, offset + 1)
 
@@ -158,7 +158,7 @@ class _Spans(Generic[T]):
         i = bisect_right(self._starts, offset) - 1
         return i >= 0 and self._reach[i] > offset
 
-    def starting_in(self, start: int, end: int) -> list[T]:
+    def starting_in(self, start: int, end: int) -> list[_Value]:
         """The values of the stretches that start in text[start:end]."""
         return self._values[bisect_left(self._starts, start) : bisect_left(self._starts, end)]
 
