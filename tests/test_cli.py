@@ -79,6 +79,31 @@ def test_bad_items_are_listed_and_good_ones_still_stored(tmp_path):
     assert "skipped 2 bad items" in result.stderr  # plural
 
 
+def test_an_id_repeated_in_one_file_is_named_as_a_revision(tmp_path):
+    db = str(tmp_path / "s.db")
+    lines = [{"id": "r1", "text": STORY[0]}, {"id": "r2", "text": STORY[2]}]
+    lines.append({"id": "r1", "text": STORY[1]})
+    (tmp_path / "in.jsonl").write_text("\n".join(map(json.dumps, lines)))
+    result = invoke("ingest", str(tmp_path / "in.jsonl"), "--db", db)
+    assert result.exit_code == 0, result.output
+    assert "2 new, 1 revised" in result.stderr
+    assert "in.jsonl:3: id 'r1' already had other text" in result.stderr
+    assert "stored as its revision 2, the earlier one kept as revision 1" in result.stderr
+    earlier = json.loads(invoke("show", "r1", "--db", db, "--revision", "1", "--json").stdout)
+    assert earlier["text"] == STORY[0]
+
+
+def test_notes_past_the_first_twenty_are_counted_not_printed(tmp_path):
+    lines = [{"id": f"d{i}", "text": STORY[i % 4], "published": "someday"} for i in range(25)]
+    (tmp_path / "in.jsonl").write_text("\n".join(map(json.dumps, lines)))
+    result = invoke("ingest", str(tmp_path / "in.jsonl"), "--db", str(tmp_path / "s.db"))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("is not a date") == 20
+    assert "… and 5 more notes (--verbose lists the first 1,000)" in result.stderr
+    verbose = invoke("ingest", str(tmp_path / "in.jsonl"), "--db", str(tmp_path / "v.db"), "-v")
+    assert verbose.stderr.count("is not a date") == 25 and "more note" not in verbose.stderr
+
+
 def test_jsonl_from_standard_input(tmp_path):
     db = str(tmp_path / "s.db")
     data = json.dumps({"id": "piped", "text": STORY[1], "title": "Shelters"}) + "\n"

@@ -210,8 +210,13 @@ def _run_ingest(
     if listed > LISTED_PROBLEMS and not verbose:
         more = counted(listed - LISTED_PROBLEMS, "more problem")
         err.print(f"… and {more} (--verbose lists them all)")
-    for note in summary.notes if not quiet else ():
-        err.print(_plain(f"note {note}", "cyan"))
+    if not quiet:
+        shown = summary.notes if verbose else summary.notes[:LISTED_PROBLEMS]
+        for note in shown:
+            err.print(_plain(f"note {note}", "cyan"))
+        if unshown := len(summary.notes) - len(shown) + summary.more_notes:
+            hint = "" if verbose else f" (--verbose lists the first {engine.MAX_LISTED_PROBLEMS:,})"
+            err.print(f"… and {counted(unshown, 'more note')}{hint}")
     return summary
 
 

@@ -67,7 +67,8 @@ class IngestSummary:
     internal_errors: int = 0
     problems: list[Skipped] = field(default_factory=list)  # the first MAX_LISTED_PROBLEMS
     ignored: Counter[str] = field(default_factory=Counter)  # expected non-articles, by reason
-    notes: list[Note] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # the first MAX_LISTED_PROBLEMS
+    more_notes: int = 0  # notes past those
     article_ids: list[str] = field(default_factory=list)  # filled when asked for
     seconds: float = 0.0
 
@@ -82,6 +83,7 @@ class IngestSummary:
             "ignored": dict(self.ignored),
             "problems": [{"origin": p.origin, "reason": p.reason} for p in self.problems],
             "notes": [{"origin": n.origin, "message": n.message} for n in self.notes],
+            "more_notes": self.more_notes,
             "seconds": round(self.seconds, 3),
         }
 
@@ -155,6 +157,18 @@ def _store_batch(summary: IngestSummary, store: Store, batch: list[Article]) -> 
         summary.added += result.added
         summary.revised += result.revised
         summary.unchanged += result.unchanged
+        for revision in result.revisions:
+            # Said out loud: an id repeated within one input is more often a mistake than an update.
+            _count(
+                Note(
+                    revision.origin,
+                    f"id {revision.article_id!r} already had other text (from an earlier line "
+                    f"or run): this text is stored as its revision {revision.number}, the "
+                    f"earlier one kept as revision {revision.number - 1}",
+                ),
+                summary,
+                False,
+            )
     batch.clear()
 
 
@@ -164,7 +178,10 @@ def _count(item: ReadItem, summary: IngestSummary, collect_ids: bool) -> None:
         if collect_ids:
             summary.article_ids.append(item.id)
     elif isinstance(item, Note):
-        summary.notes.append(item)
+        if len(summary.notes) < MAX_LISTED_PROBLEMS:
+            summary.notes.append(item)
+        else:
+            summary.more_notes += 1
     elif item.expected:
         summary.ignored[item.reason] += 1
     else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -62,19 +62,26 @@ class StoredArticle:
     ingested_at: str
 
 
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """An article stored as a new revision of an id that already had other text."""
+
+    article_id: str
+    number: int  # 2 for the first revision after the original
+    origin: str  # where its text was read (file:line, URL), or the id
+
+
 @dataclass(slots=True)
 class AddResult:
     """What one `add_articles` call did."""
 
     added: int = 0
-    revised: int = 0
     unchanged: int = 0
+    revisions: list[Revision] = field(default_factory=list)
 
-    def __iadd__(self, other: AddResult) -> AddResult:
-        self.added += other.added
-        self.revised += other.revised
-        self.unchanged += other.unchanged
-        return self
+    @property
+    def revised(self) -> int:
+        return len(self.revisions)
 
 
 def database_url(db: str | Path) -> str:
@@ -162,7 +169,9 @@ class Store(StoryTablesMixin, SimilarArticlesMixin):
                     result.unchanged += 1
                     continue
                 if latest:
-                    result.revised += 1
+                    result.revisions.append(
+                        Revision(article.id, latest + 1, article.origin or article.id)
+                    )
                 else:
                     result.added += 1
                 hashes.add(digest)
