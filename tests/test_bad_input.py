@@ -57,6 +57,7 @@ def test_ids_that_are_blank_invisible_or_huge_are_refused():
 
 
 def test_a_date_storyline_cannot_read_is_noted_not_dropped_in_silence():
+    years = readable_years()
     lines = [
         json.dumps({"id": "a", "text": STORY[0], "published": "9999-12-31"}),
         json.dumps({"id": "b", "text": STORY[1], "published": "2019-10-22"}),
@@ -64,9 +65,34 @@ def test_a_date_storyline_cannot_read_is_noted_not_dropped_in_silence():
     items = list(read_bytes("\n".join(lines).encode(), "in.jsonl"))
     notes = [str(i) for i in items if isinstance(i, Note)]
     assert notes == [
-        f"in.jsonl:1: \"published\" '9999-12-31' is not a date from {readable_years()}: ignored"
+        f"in.jsonl:1: publication date '9999-12-31' is not a date from {years}: ignored"
     ]
     assert sorted(i.id for i in items if isinstance(i, Article)) == ["a", "b"]
+
+    feed = rss_feed(
+        [
+            {"title": "Floods", "link": "https://h.example/1", "date": "soon", "content": STORY[0]},
+            {
+                "title": "Dams",
+                "link": "https://h.example/2",
+                "date": "Tue, 22 Oct 2019 10:00:00 GMT",
+                "content": STORY[3],
+            },
+        ]
+    )
+    items = read_bytes(feed.encode(), "feed.xml")
+    assert [a.published for a in items if isinstance(a, Article)] == [
+        None,
+        "2019-10-22T10:00:00+00:00",
+    ]
+    assert [i.message for i in items if isinstance(i, Note)] == [
+        f"publication date 'soon' is not a date from {years}: ignored"
+    ]
+    page = f"---\ntitle: Floods\ndate: last Tuesday\n---\n{STORY[0]}\n"
+    notes = [str(i) for i in read_bytes(page.encode(), "floods.md") if isinstance(i, Note)]
+    assert notes == [
+        f"floods.md: publication date 'last Tuesday' is not a date from {years}: ignored"
+    ]
 
 
 def test_a_stray_nul_byte_costs_its_line_not_the_file(tmp_path):

@@ -18,6 +18,7 @@ from typing import BinaryIO
 
 from storyline.ingest.base import DEFAULT_MAX_DOCUMENT_BYTES, DocumentTooLarge, ReadContext
 from storyline.ingest.clean import clean_article, looks_english
+from storyline.ingest.dates import normalize_date, readable_years
 from storyline.ingest.detect import GZIP_MAGIC, UTF16_BOMS, Format, sniff
 from storyline.ingest.feeds import read_feed
 from storyline.ingest.fetch import Fetcher
@@ -28,7 +29,7 @@ from storyline.ingest.streams import CountingStream, GunzipStream
 from storyline.ingest.text import read_text
 from storyline.ingest.trec import read_trec
 from storyline.ingest.warc import read_warc
-from storyline.model import Article, ReadItem, Skipped
+from storyline.model import Article, Note, ReadItem, Skipped
 
 __all__ = [
     "FileRange",
@@ -179,7 +180,17 @@ def _read_stream(stream: io.BufferedReader, ctx: ReadContext) -> Iterator[ReadIt
 
 def _cleaned_items(items: Iterator[ReadItem]) -> Iterator[ReadItem]:
     for item in items:
-        yield _cleaned(item) if isinstance(item, Article) else item
+        if not isinstance(item, Article):
+            yield item
+            continue
+        cleaned = _cleaned(item)
+        yield cleaned
+        given = item.published
+        if isinstance(cleaned, Article) and given and not normalize_date(given):
+            yield Note(
+                item.origin or item.id,
+                f"publication date {given[:40]!r} is not a date from {readable_years()}: ignored",
+            )
 
 
 def split_input(source: Input, part_bytes: int) -> Iterator[Input]:

@@ -8,9 +8,8 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from storyline.ingest.base import ReadContext
-from storyline.ingest.dates import normalize_date, readable_years
 from storyline.ingest.decode import decode_bytes
-from storyline.model import Article, Note, ReadItem, Skipped
+from storyline.model import Article, ReadItem, Skipped
 
 _FIELDS = ("source", "title", "published", "url", "author")
 MAX_ID_CHARS = 1000  # ids are keys and parts of links: longer ones are not ids
@@ -36,14 +35,7 @@ def read_jsonl(stream: BinaryIO, ctx: ReadContext) -> Iterator[ReadItem]:
             continue
         if not raw.strip():
             continue
-        item = _parse_line(raw, origin)
-        yield item
-        if isinstance(item, Article) and item.published and not normalize_date(item.published):
-            yield Note(
-                origin,
-                f'"published" {item.published[:40]!r} is not a date from {readable_years()}:'
-                " ignored",
-            )
+        yield _parse_line(raw, origin)
 
 
 def _discard_rest_of_line(stream: BinaryIO, chunk: int) -> None:
