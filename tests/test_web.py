@@ -254,6 +254,9 @@ def test_ingest_from_the_page_makes_a_story(site, tmp_path: Path):
             ),
         }
     )
+    upload += '\n{"id": "upload-2"}\n' + json.dumps(
+        {"id": "upload-3", "published": "<b>soon</b>", "text": "Ash fell on the capital."}
+    )
     started = client.post(
         "/ingest", files={"files": ("news.jsonl", upload.encode())}, follow_redirects=False
     )
@@ -264,9 +267,18 @@ def test_ingest_from_the_page_makes_a_story(site, tmp_path: Path):
     while not (job := client.get(f"/api/jobs/{job_id}").json())["done"]:
         assert time.monotonic() < deadline, job
         time.sleep(0.2)
-    assert job["error"] is None and job["articles"] == 1
+    assert job["error"] is None and (job["articles"], job["skipped"]) == (2, 1)
+    # Problems and notes name the file as uploaded, never the server's scratch folder.
+    assert job["problems"] == ['news.jsonl:2: missing "text" (a string is required)']
+    assert job["notes"] == [
+        f"news.jsonl:3: publication date '<b>soon</b>' is not a date from {readable_years()}:"
+        " ignored"
+    ]
     page = client.get(job_url)
     assert "Volcano erupts on remote island" in page.text
+    assert "1 item skipped" in page.text and "news.jsonl:2: missing" in page.text
+    assert "&lt;b&gt;soon&lt;/b&gt;" in page.text and "<b>soon" not in page.text
+    assert "storyline-upload-" not in page.text
 
 
 def test_uploads_are_limited_and_guarded_by_the_token(analyzed_seeds):

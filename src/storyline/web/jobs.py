@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storyline import engine
+from storyline.model import Note, Skipped
 from storyline.store import Store
+
+SHOWN_PER_KIND = 20  # skipped items and notes listed on a job's page; the rest are counted
 
 
 @dataclass(slots=True)
@@ -23,6 +26,9 @@ class Job:
     articles: int = 0
     skipped: int = 0
     stories: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # "where: why", the first SHOWN_PER_KIND
+    notes: list[str] = field(default_factory=list)  # likewise
+    more_notes: int = 0
 
     def to_dict(self) -> dict:
         return {
@@ -34,6 +40,9 @@ class Job:
             "articles": self.articles,
             "skipped": self.skipped,
             "stories": self.stories,
+            "problems": self.problems,
+            "notes": self.notes,
+            "more_notes": self.more_notes,
         }
 
 
@@ -54,19 +63,25 @@ class Jobs:
         is removed when the job ends."""
         job = Job(id=uuid.uuid4().hex[:12], inputs=names)
         self._jobs[job.id] = job
-        thread = threading.Thread(target=self._run, args=(job, specs, scratch), daemon=True)
+        given = dict(zip(specs, names, strict=True))
+        thread = threading.Thread(target=self._run, args=(job, given, scratch), daemon=True)
         thread.start()
         return job
 
-    def _run(self, job: Job, specs: list[str], scratch: Path | None) -> None:
+    def _run(self, job: Job, given: dict[str, str], scratch: Path | None) -> None:
         try:
             with self._lock:
 
                 def on_stage(name: str) -> None:
                     job.stage = name
 
-                read = engine.analyze(self.store, specs, encoder=self.encoder, on_stage=on_stage)
+                read = engine.analyze(
+                    self.store, list(given), encoder=self.encoder, on_stage=on_stage
+                )
                 job.articles, job.skipped = read.read, read.skipped
+                job.problems = [_told(p, given) for p in read.problems[:SHOWN_PER_KIND]]
+                job.notes = [_told(n, given) for n in read.notes[:SHOWN_PER_KIND]]
+                job.more_notes = len(read.notes) + read.more_notes - len(job.notes)
                 if read.read == 0:
                     reasons = "; ".join(p.reason for p in read.problems[:3])
                     job.error = "no article could be read" + (f": {reasons}" if reasons else "")
@@ -79,3 +94,14 @@ class Jobs:
             job.stage = "failed" if job.error else "done"
             if scratch is not None:
                 shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _told(item: Skipped | Note, given: dict[str, str]) -> str:
+    """`item` as "where: what" with an uploaded file named as the user named it, not by
+    its scratch path (which says nothing to them and shows the server's folders)."""
+    where = item.origin
+    for spec, name in given.items():
+        if where.startswith(spec):
+            where = name + where[len(spec) :]
+            break
+    return f"{where}: {item.reason if isinstance(item, Skipped) else item.message}"

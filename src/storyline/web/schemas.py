@@ -131,3 +131,6 @@ class JobOut(BaseModel):
     articles: int
     skipped: int
     stories: list[str]
+    problems: list[str]  # "where: why" for the first 20 items skipped
+    notes: list[str]  # the first 20 notes (an unreadable date, a revised id)
+    more_notes: int
