@@ -230,3 +230,21 @@ def test_a_credit_after_the_headline_and_byline_is_dropped_too():
         "Ana Silva",
         STORY[0],
     )
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("AT&amp;T Corp. says the cables held.", "AT&T Corp. says the cables held."),
+        ("Both AT&T; and Verizon switched plans.", "Both AT&T and Verizon switched plans."),
+        ("He sang with the R&B; group The Crystals.", "He sang with the R&B group The Crystals."),
+        ("Dow Jones &AMP; Co. publishes the paper.", "Dow Jones & Co. publishes the paper."),
+        ("NATIONAL FORECAST &QL; Rain is due.", "NATIONAL FORECAST Rain is due."),
+        ("&quot;We will stay,&quot; he said.", '"We will stay," he said.'),
+        ("The word &nothing; is no escape.", "The word &nothing; is no escape."),
+        ("Tom & Jerry; and AT&T stay as written.", "Tom & Jerry; and AT&T stay as written."),
+    ],
+)
+def test_escapes_left_in_plain_text_are_decoded(raw, clean):
+    article = clean_article(Article("e1", f"{raw}\n\n{STORY[0]}"))
+    assert article.text.split("\n\n")[0] == clean

@@ -12,9 +12,11 @@ line.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections import Counter
+from html.entities import html5
 from typing import Any
 
 from storyline.ingest.base import content_id
@@ -172,6 +174,35 @@ _DATE_PREFIX = re.compile(
 _TITLE_KEY = re.compile(r"[\W_]+")
 _SENTENCE_INSIDE = re.compile(r"[a-z0-9][.!?][\"”’]?\s+[A-Z]")
 _LEAD = 6  # paragraphs searched for headline, byline and date
+
+
+_ENTITY = re.compile(r"&(#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,15});")
+
+
+def decode_entities(text: str) -> str:
+    """`text` with the character references plain text should not hold decoded.
+
+    Scraped and archived text often keeps HTML's escapes ("AT&amp;T", "&quot;"), some
+    of it escaped twice over ("AT&T;", "R&B;"), and news-wire archives keep their
+    typesetting codes (DUC's "&QL;", "&UR;"). Escapes HTML defines are decoded; an
+    unknown one glued to a word loses its semicolon ("AT&T"); a short capitalised code
+    standing alone becomes a space. Other ampersands are left alone: "&not" without a
+    semicolon is not decoded, as a browser would. Cost: one pass over the text.
+    """
+    if "&" not in text:
+        return text
+
+    def decoded(match: re.Match[str]) -> str:
+        reference, name = match.group(0), match.group(1)
+        if name.startswith("#"):
+            return html.unescape(reference)
+        if character := html5.get(name + ";"):  # the whole name, not "&not" of "&nothing;"
+            return character
+        if match.start() and text[match.start() - 1].isalnum():
+            return "&" + name
+        return " " if name.isupper() and len(name) <= 3 else reference
+
+    return _ENTITY.sub(decoded, text)
 
 
 def normalize_unicode(text: str) -> str:
@@ -376,9 +407,10 @@ def clean_article(article: Article) -> Article:
     article whose text may be empty: the caller decides what to do with it.
     Cost: linear in the text, a few milliseconds for a long article.
     """
-    paras = [p for p in paragraphs(article.text) if boilerplate_reason(p) is None]
+    text = decode_entities(article.text)
+    paras = [p for p in paragraphs(text) if boilerplate_reason(p) is None]
     paras = _drop_repeated_captions(paras)
-    title = _clean_field(article.title)
+    title = _clean_field(decode_entities(article.title or "")) if article.title else None
     if title:
         key = _title_key(title)
         while paras and _title_key(paras[0]) == key:

@@ -7,12 +7,12 @@ back on the DOCNO convention (``APW19981001.0299``: agency, then yyyymmdd).
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from storyline.ingest.base import ReadContext
+from storyline.ingest.clean import decode_entities
 from storyline.ingest.decode import decode_bytes
 from storyline.model import Article, ReadItem, Skipped
 
@@ -25,8 +25,6 @@ _TAG_MAX = 512
 _CHUNK = 64 * 1024
 _PARAGRAPH_TAG = re.compile(r"</?P\b[^>]*>", re.I)
 _ANY_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]{0,200})?/?>")
-# SGML entities used by TREC/DUC that HTML does not define (&QL; &UR; &LR; …).
-_SGML_ENTITY = re.compile(r"&[A-Za-z]{2,8};")
 _DOCNO_CONVENTION = re.compile(r"^([A-Z]{2,6})_?(?:ENG_)?((?:19|20)\d{6})")
 _TEXT_FIELDS = ("TEXT", "BODY")
 _TITLE_FIELDS = ("HEADLINE", "HL", "TITLE", "HEAD")
@@ -103,7 +101,7 @@ def _record(sgml: str, origin: str) -> ReadItem:
     text = _PARAGRAPH_TAG.sub("\n\n", body)
     return Article(
         id=docno,
-        text=_unescape(_ANY_TAG.sub(" ", text)),
+        text=decode_entities(_ANY_TAG.sub(" ", text)),
         title=title or None,
         source=source,
         published=date,
@@ -112,9 +110,5 @@ def _record(sgml: str, origin: str) -> ReadItem:
     )
 
 
-def _unescape(text: str) -> str:
-    return _SGML_ENTITY.sub(" ", html.unescape(text.replace("&AMP;", "&")))
-
-
 def _plain(value: str) -> str:
-    return " ".join(_unescape(_ANY_TAG.sub(" ", value)).split())
+    return " ".join(decode_entities(_ANY_TAG.sub(" ", value)).split())
