@@ -102,6 +102,11 @@ def _plain(value: object, style: str = "") -> Text:
     return Text(displayable(value), style=style)
 
 
+def _heading(value: object) -> Text:
+    """A panel's title from untrusted text, cut with an ellipsis where the panel ends."""
+    return Text(displayable(value), style="bold", overflow="ellipsis")
+
+
 def _version(value: bool) -> None:
     if value:
         out.print(f"storyline {__version__}")
@@ -338,7 +343,7 @@ def _show_story(
     ):
         if value:
             facts.add_row(Text(name, style="dim"), _plain(value))
-    out.print(Panel(facts, title=_plain(story.title, "bold"), title_align="left"))
+    out.print(Panel(facts, title=_heading(story.title), title_align="left"))
     if summary is not None:
         _print_story_summary(summary)
     table = Table(header_style="bold")
@@ -565,8 +570,7 @@ def show(
     ):
         if value:
             facts.add_row(Text(name, style="dim"), _plain(value))
-    title = _plain(article.title or "(untitled)", "bold")
-    out.print(Panel(facts, title=title, title_align="left"))
+    out.print(Panel(facts, title=_heading(article.title or "(untitled)"), title_align="left"))
     out.print(_plain(article.text))
     annotation = store_annotation
     if annotation is not None:
