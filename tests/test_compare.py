@@ -1558,3 +1558,56 @@ def test_a_date_conflict_reads_as_the_dates_were_written(nlp):
         _annotated(nlp, "The airline resumed domestic flights on Oct. 10, officials said."),
     )
     assert days.says_a.startswith("Oct. 7 (7 Oct") and days.says_b.startswith("Oct. 10 (10 Oct")
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "says"),
+    [
+        (
+            "The stroller landed on the elevator car, which was eight stories below.",
+            "The stroller landed on the elevator car, which was six stories below.",
+            ("8 stories", "6 stories"),
+        ),
+        (
+            "The woman survived a 6-story fall down the elevator shaft, police said.",
+            "The woman survived a 4-story fall down the elevator shaft, police said.",
+            ("6-story", "4-story"),
+        ),
+        (
+            "He looked right at me, said Zaken, a 23-year-old secretary from Haifa.",
+            "He looked right at me, said Zaken, a 32-year-old secretary from Haifa.",
+            ("23 years old", "32 years old"),
+        ),
+    ],
+)
+def test_a_quantity_conflict_names_figures_as_a_reader_says_them(nlp, first, second, says):
+    from storyline.contradictions import quantity_clash
+
+    clash = quantity_clash(_annotated(nlp, first), _annotated(nlp, second))
+    assert (clash.says_a, clash.says_b) == says
+
+
+@pytest.mark.parametrize(
+    ("second_day", "told"),
+    [("2024-03-09", "another APW report (9 Mar 2024)"), ("2024-03-10", "a later APW report")],
+)
+def test_two_reports_of_one_source_are_told_apart_in_the_explanation(store, second_day, told):
+    reports = [("apw-1", "2024-03-09", "3,000", BACKGROUND_A)]
+    reports.append(("apw-2", second_day, "5,000", BACKGROUND_B))
+    comparison = _compare(
+        store,
+        [
+            _article(
+                article_id,
+                "APW",
+                day,
+                f"Police said {figure} people attended the protest against the pension reform "
+                "in central Lyon on Saturday.",
+                background,
+            )
+            for article_id, day, figure, background in reports
+        ],
+    )
+    [conflict] = comparison.conflicts
+    assert conflict.explanation.startswith(f"APW (9 Mar 2024) 3,000 people; {told}")
+    assert "later," not in conflict.explanation

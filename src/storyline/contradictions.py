@@ -1284,10 +1284,15 @@ def _figure(quantity: Quantity, text: str = "") -> str:
         many = (quantity.high or quantity.value) != 1
         unit = quantity.unit or ""
         noun = (unit[:-1] + "ies" if unit.endswith("y") else unit + "s") if many else unit
+    elif quantity.kind == "age":
+        return f"{value} {'year' if quantity.value == 1 else 'years'} old"
     elif quantity.what in COUNT_NOUNS and not _as_written(quantity, text):
         return f"{_count_named(quantity.what, text)} of {value}"  # "a death toll of 27"
     else:
         noun = _as_written(quantity, text) or quantity.what or quantity.unit or ""
+        at = text.find(quantity.text) if noun else -1
+        if at >= 0 and text.startswith(f"-{noun}", at + len(quantity.text)):
+            return f"{value}-{noun}"  # "a 6-story fall"
     return f"{value} {noun}".strip()
 
 
@@ -1308,7 +1313,9 @@ def _as_written(quantity: Quantity, text: str) -> str | None:
     if at < 0:
         return None
     after = words(text[at + len(quantity.text) :])[:_OBJECT_WORDS]
-    return next((w for w in after if w.startswith(quantity.what.lower())), None)
+    what = quantity.what.lower()
+    forms = (what, what[:-1] + "ies") if what.endswith("y") else (what,)  # "stories"
+    return next((w for w in after if w.startswith(forms)), None)
 
 
 def _when(time: TimeExpression) -> str:
