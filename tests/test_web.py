@@ -279,6 +279,8 @@ def test_ingest_from_the_page_makes_a_story(site, tmp_path: Path):
     assert "1 item skipped" in page.text and "news.jsonl:2: missing" in page.text
     assert "&lt;b&gt;soon&lt;/b&gt;" in page.text and "<b>soon" not in page.text
     assert "storyline-upload-" not in page.text
+    # An untitled article is told apart from others by its id.
+    assert "(untitled) upload-3" in client.get("/search", params={"q": "capital"}).text
 
 
 def test_uploads_are_limited_and_guarded_by_the_token(analyzed_seeds):
