@@ -419,16 +419,29 @@ def test_reports_count_sources_as_the_result_json_and_in_words():
     html = render_report(views)
 
     # Two sources, as in the result JSON: an article without one is shown, not counted.
-    assert "4 articles, 2 sources, 2024-05-01 to 2024-05-03; 0 conflicts, 1 revision." in markdown
+    assert (
+        "4 articles, 2 sources and 1 article that names none, 2024-05-01 to 2024-05-03; "
+        "0 conflicts, 1 revision." in markdown
+    )
     assert "| *no source given* | 1 | 2024-05-02 | 2024-05-02 |" in markdown
     assert "1 article, 1 source," in markdown and "1 revisions" not in markdown
-    assert re.search(r"4 articles\s+· 2 sources", html)
+    assert re.search(r"4 articles\s+· 2 sources and 1 article that names none ·", html)
     assert "<em>no source given</em>" in html
     assert (
         "(1 article, 0 conflicts, 0 revisions)" in html
         and "(4 articles, 0 conflicts, 1 revision)" in html
     )
     assert "2 stories, 5 articles" in html and "peak 1 article a day" in html
+
+
+def test_a_story_of_undated_articles_without_sources_says_so():
+    members = [Article(id=f"u{n}", text=f"The dam broke {n} times.") for n in range(2)]
+    story = _story("undated", members)
+    view = story_view(_Stored(members, []), story)
+    markdown = render_markdown([view])
+    assert "2 articles, no source named, undated; 0 conflicts, 0 revisions." in markdown
+    assert "?" not in markdown.split("### Summary")[0]
+    assert re.search(r"2 articles\s+· no source named\s+·", render_report([view]))
 
 
 def test_a_reports_timeline_has_no_entry_from_a_copy():

@@ -37,12 +37,14 @@ def _story(view: StoryView, prefix: str) -> list[str]:
     story): labels are global to a Markdown document, so a bare ``[^1]`` in a later
     story would land on the first story's note."""
     s = view.story
-    span = f"{(s.start or '?')[:10]} to {(s.end or '?')[:10]}"
+    span = ", undated" if not s.start else f", {s.start[:10]}"
+    if s.end and s.end[:10] != (s.start or "")[:10]:
+        span += f" to {s.end[:10]}"
     out = [
         f"## {md(s.title)}",
         "",
-        f"{counted(len(s.articles), 'article')}, {counted(len(view.sources), 'source')}, "
-        f"{span}; {counted(view.conflicts, 'conflict')}, {counted(view.revisions, 'revision')}. "
+        f"{counted(len(s.articles), 'article')}, {view.sources_named}{span}; "
+        f"{counted(view.conflicts, 'conflict')}, {counted(view.revisions, 'revision')}. "
         f"Story `{md(s.id)}`.",
         "",
         "### Summary",

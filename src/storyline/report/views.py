@@ -10,6 +10,7 @@ from typing import Any
 
 from storyline.language import ANNOTATOR_VERSION
 from storyline.model import Annotation, Article, Comparison, Fact, Story, Summary, TimelineEntry
+from storyline.report.words import counted
 from storyline.store import Store
 from storyline.summarize import SummaryParams, story_entities, story_quotes
 from storyline.timeline import story_timeline
@@ -56,6 +57,18 @@ class StoryView:
     coverage: list[tuple[str, int]]  # (day, articles published that day)
     annotations: dict[str, Annotation] = field(default_factory=dict)  # by article id
     unsourced: SourceRow | None = None  # the articles that name no source, if any
+
+    @property
+    def sources_named(self) -> str:
+        """The sources as a count in words: "3 sources", "3 sources and 2 articles that
+        name none", "no source named"."""
+        if not self.sources:
+            return "no source named"
+        named = counted(len(self.sources), "source")
+        if self.unsourced is None:
+            return named
+        unnamed = counted(self.unsourced.articles, "article that names", "articles that name")
+        return f"{named} and {unnamed} none"
 
     @property
     def conflicts(self) -> int:
