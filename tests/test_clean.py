@@ -29,6 +29,11 @@ from tests.builders import STORY
         "Reporting by Ana Silva; Editing by Tom Brown",
         "Read more",
         "* * *",
+        "2 years ago",
+        "Updated an hour ago",
+        "Local News More>>",
+        "Media requires JavaScript to play.",
+        "Tweet with a location",
     ],
 )
 def test_furniture_is_recognised(line):
@@ -47,6 +52,9 @@ def test_furniture_is_recognised(line):
         "He said the picture was clearer now: the dam would hold.",
         "Follow-up inspections are planned for next week, the engineers said.",
         "Photographs taken by residents show the river rising above the bridge.",
+        "Two years ago the same bridge was closed for repairs.",
+        "The dam was built 40 years ago.",
+        "One more >> sign was painted on the wall.",
     ],
 )
 def test_article_text_is_kept(line):
@@ -183,6 +191,9 @@ def test_a_refrain_repeated_in_the_body_is_kept():
     [
         ("By signing up you agree to receive email newsletters or alerts.", True),
         ("You can unsubscribe at any time.", True),
+        ("Breaking News Alerts Get breaking news when it happens — in your inbox.", True),
+        ("You can add location information to your Tweets, such as your city.", True),
+        ("The letter landed in his inbox on Monday.", False),
         # An embedded post is news a page quotes.
         ("The wreck is FOUND 1K m deep pic.twitter.com/tXjogmHIfH", False),
         ("The council signed up to the regional flood plan on Monday.", False),

@@ -128,6 +128,10 @@ _FURNITURE = re.compile(
     r"read\s+more\W*|related\s*:.*|credit\s*:(?:\W*\w+){1,8}\W*|"
     r"(?:media\s+playback|enlarge\s+this\s+image|toggle\s+caption|story\s+highlights)\b.{0,200}|"
     r"(?:(?:most\s+)?popular|trending)(?:\s+(?:stories|now|articles|news))*(?:\s+more\W*)?|"
+    # a page's clock ("2 years ago") and links onward ("Local News More>>")
+    r"(?:(?:updated|posted|published)\s+)?(?:\d+|an?|one)\s+"
+    r"(?:second|minute|hour|day|week|month|year)s?\s+ago|(?:[\w&'’-]+\s+){0,4}more\s*(?:>>|»)|"
+    r"(?:this\s+)?(?:media|video)\s+requires\s+javascript.*|tweet\s+with\s+a\s+location|"
     r"[\W_]+)$",
     re.I,
 )
@@ -135,7 +139,7 @@ _FURNITURE = re.compile(
 _FURNITURE_WORDS = re.compile(
     r"\b(?:newsletters?|sign(?:ing)? up (?:for|to)|mailing list|click here|privacy policy|"
     r"terms of (?:use|service)|all rights reserved|follow us|contact details|unsubscribe|"
-    r"(?:use|accept) (?:of )?cookies)\b",
+    r"(?:use|accept) (?:of )?cookies|(?:in|to) your inbox|location information to your tweets)\b",
     re.IGNORECASE,
 )
 # "Reporting by Jane Doe; Editing by John Smith": only names and connectors.
