@@ -121,6 +121,10 @@ def test_api_story_mirrors_the_result_json(site):
     client, story = site
     served = client.get(f"/api/stories/{story['id']}").json()
     assert set(served) == set(story)
+    # Served as built, not validated on the way out: the schema it documents must fit it.
+    from storyline.web.schemas import StoryOut
+
+    assert StoryOut.model_validate(served).model_dump(exclude_unset=True) == served
     assert served["summary"] == story["summary"]
     assert served["conflicts"] == story["conflicts"]
     assert served["timeline"] == story["timeline"]

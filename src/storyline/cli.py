@@ -312,15 +312,12 @@ def list_articles(
 def _story_json(store: Store, story: Story) -> dict:
     """The story as the result JSON gives it (summary, facts, conflicts, timeline,
     entities, quotes; the web API's document too), its articles given in full."""
-    from storyline.report.result_json import story_document
-    from storyline.report.views import story_view
+    from storyline.report.views import stored_story_document
 
-    view = story_view(store, story, with_texts=True)
-    document = story_document(
-        view.story, view.annotations, view.comparison, view.summary, view.articles
-    )
+    document = stored_story_document(store, story)
     document["articles"] = [
-        a.summary_dict() | {"duplicate_of": story.duplicates.get(a.id)} for a in view.articles
+        a.summary_dict() | {"duplicate_of": story.duplicates.get(a.id)}
+        for a in store.iter_articles(story.articles)
     ]
     return document
 

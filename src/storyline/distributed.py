@@ -27,7 +27,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -39,6 +39,12 @@ from storyline.language import ANNOTATOR_VERSION, annotate_batch, embed_annotati
 from storyline.language.encoders import Encoder
 from storyline.language.nlp import load_nlp
 from storyline.model import Annotation, Article, ReadItem, Skipped
+
+if TYPE_CHECKING:
+    from dask.distributed import Client
+
+    from storyline.engine import LanguageSummary
+    from storyline.store import Store
 
 #: How long to try reaching a scheduler before saying it cannot be reached.
 CONNECT_SECONDS = 10
@@ -53,7 +59,7 @@ class DaskUnavailable(Exception):
 
 
 @contextmanager
-def dask_client(scheduler: str | None = None, workers: int | None = None):
+def dask_client(scheduler: str | None = None, workers: int | None = None) -> Iterator[Client]:
     """A client of the cluster at `scheduler`, or of a local cluster of `workers`
     single-threaded worker processes (closed on exit)."""
     try:
@@ -186,14 +192,14 @@ def process_articles(
 
 
 def run_language_on(
-    client: Any,
-    store: Any,
+    client: Client,
+    store: Store,
     ids: list[str] | None,
     *,
     encoder: str | None = "auto",
     window: int = 32,
     on_article: Callable[[int], None] | None = None,
-):
+) -> LanguageSummary:
     """`engine.run_language` with the work on the cluster behind `client`: annotate and
     embed what the store lacks for `ids` (all current articles when None). Returns
     the same `LanguageSummary`."""

@@ -1,5 +1,5 @@
-"""Runs the pipeline's stages in order. In process for now; the same stage
-functions are what a distributed engine will schedule later."""
+"""Runs the pipeline's stages in order, in this process; `storyline.distributed` runs
+reading and the language stage on a Dask cluster with the same stage functions."""
 
 from __future__ import annotations
 

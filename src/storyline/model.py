@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 
 @dataclass(slots=True)
@@ -276,7 +276,7 @@ class Mention:
         }
 
 
-FACT_STATUSES = ("consensus", "single", "conflict", "updated")
+FactStatus = Literal["consensus", "single", "conflict", "updated"]
 
 
 @dataclass(slots=True)
@@ -290,7 +290,7 @@ class Fact:
 
     id: str
     text: str
-    status: str
+    status: FactStatus
     mentions: list[Mention]
     sources: list[str] = field(default_factory=list)
 

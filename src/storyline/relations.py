@@ -19,9 +19,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import snowballstemmer
+
+if TYPE_CHECKING:
+    from storyline.language.encoders import Encoder
 
 LABELS = ("entailment", "contradiction", "neutral")
 FEATURES_VERSION = 1
@@ -197,7 +201,7 @@ def relations(probabilities: np.ndarray) -> list[Relation]:
 
 
 def classify(
-    a: Sequence[str], b: Sequence[str], encoder, model: RelationModel | None = None
+    a: Sequence[str], b: Sequence[str], encoder: Encoder, model: RelationModel | None = None
 ) -> list[Relation]:
     """Relations of the pairs (a[i], b[i]), embedding every distinct statement once with
     `encoder` (an `storyline.language.Encoder` making the model's vectors).

@@ -102,7 +102,7 @@ def read_entry(
 
 
 def read_bytes(data: bytes, origin: str = "<bytes>", **options: object) -> list[ReadItem]:
-    """Read an in-memory document (any format) — handy for tests and the web app."""
+    """Read an in-memory document (any format): what `read_input` yields, as a list."""
     return list(read_input(Input(origin, lambda: io.BytesIO(data), size=len(data)), **options))
 
 

@@ -127,6 +127,9 @@ class Annotator:
 
 
 def annotate_batch(nlp: Language, batch: list[Article]) -> list[Annotation]:
+    """The annotation of each article of `batch`, in order: text and headline parsed by
+    `nlp` in one call each, then read by storyline's rules. Cost: spaCy's parse (about
+    15 articles a second a core), the rules a few per cent of it."""
     docs = parse(nlp, [a.text for a in batch])
     headlines = parse(nlp, [a.title or "" for a in batch])
     return [

@@ -70,11 +70,6 @@ class ReportLinks:
         return f"#{anchor(article_id)}"
 
 
-def used_sentences(view: StoryView) -> tuple[set[tuple[str, int]], set[tuple[str, int]]]:
-    """(sentences the story's summary cites, sentences stating a shared or disputed fact)."""
-    return used_sentence_keys(view.summary, view.comparison)
-
-
 def used_sentence_keys(
     summary: Summary | None, comparison: Comparison | None
 ) -> tuple[set[tuple[str, int]], set[tuple[str, int]]]:
@@ -101,7 +96,9 @@ def render_report(
     views = list(views)
     used, facts = {}, {}
     for view in views:
-        used[view.story.id], facts[view.story.id] = used_sentences(view)
+        used[view.story.id], facts[view.story.id] = used_sentence_keys(
+            view.summary, view.comparison
+        )
     template = template_environment().get_template("report.html")
     return template.render(
         title=title,

@@ -10,6 +10,7 @@ from typing import Any
 
 from storyline.language import ANNOTATOR_VERSION
 from storyline.model import Annotation, Article, Comparison, Fact, Story, Summary, TimelineEntry
+from storyline.report.result_json import story_document
 from storyline.report.words import counted
 from storyline.store import Store
 from storyline.summarize import SummaryParams, story_entities, story_quotes
@@ -121,6 +122,15 @@ def story_view(store: Store, story: Story, *, with_texts: bool = False) -> Story
         coverage=coverage(a.published for a in articles),
         annotations=annotations,
         unsourced=unsourced[0] if unsourced else None,
+    )
+
+
+def stored_story_document(store: Store, story: Story) -> dict[str, Any]:
+    """`story`'s entry of the result JSON, built from what the store holds (the web API's
+    document, and `show --json`). Cost: `story_view` with the texts."""
+    view = story_view(store, story, with_texts=True)
+    return story_document(
+        view.story, view.annotations, view.comparison, view.summary, view.articles
     )
 
 

@@ -1,4 +1,5 @@
-"""The store: articles (and later everything derived from them) in one database."""
+"""The store: articles and everything derived from them (annotations, vectors, stories,
+comparisons, summaries) in one database."""
 
 from storyline.store.database import (
     DEFAULT_DB,

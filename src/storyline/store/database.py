@@ -42,6 +42,7 @@ from storyline.store.errors import (
     chunks,
     delete_by_hash,
     reason,
+    store_errors,
 )
 from storyline.store.migrations import SchemaTooNew, migrate
 from storyline.store.schema import annotations, articles, vectors
@@ -107,7 +108,7 @@ def store_exists(db: str | Path) -> bool:
 
 
 class Store(StoryTablesMixin, SimilarArticlesMixin):
-    """Articles and, as the pipeline grows, everything derived from them.
+    """Articles and everything derived from them.
 
     Open with `Store(db)`, where `db` is a file path (SQLite) or a SQLAlchemy URL
     (``postgresql+psycopg://…``); pending schema migrations run on open. Use as a
@@ -153,7 +154,7 @@ class Store(StoryTablesMixin, SimilarArticlesMixin):
         try:
             self._add(batch, result, now)
         except (IntegrityError, DataError, StatementError, UnicodeError, ValueError) as exc:
-            raise ArticleRejected(reason(exc)) from exc
+            raise ArticleRejected(reason(exc)) from exc  # this batch's data, not the store
         except _SQLAlchemyError as exc:
             raise StoreError(f"the store failed: {reason(exc)}") from exc
         return result
@@ -421,14 +422,11 @@ class Store(StoryTablesMixin, SimilarArticlesMixin):
     ) -> None:
         if not rows:
             return
-        try:
-            with self._write() as conn:
-                delete_by_hash(conn, table, [r["content_hash"] for r in rows], condition)
-                conn.execute(table.insert(), rows)
-                if also is not None:
-                    also(conn)
-        except _SQLAlchemyError as exc:
-            raise StoreError(f"the store failed: {reason(exc)}") from exc
+        with store_errors(), self._write() as conn:
+            delete_by_hash(conn, table, [r["content_hash"] for r in rows], condition)
+            conn.execute(table.insert(), rows)
+            if also is not None:
+                also(conn)
 
     # -- internals ---------------------------------------------------------------
 

@@ -42,7 +42,7 @@ def delete_by_hash(conn: Any, table: Any, hashes: Sequence[str], condition: Any)
 
 
 @contextmanager
-def store_errors():
+def store_errors() -> Iterator[None]:
     """Turn a database failure inside the block into a `StoreError`."""
     try:
         yield

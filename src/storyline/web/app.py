@@ -35,8 +35,7 @@ from storyline import __version__
 from storyline.ingest.dates import normalize_date, readable_years
 from storyline.language import ANNOTATOR_VERSION
 from storyline.report.html import template_environment, used_sentence_keys
-from storyline.report.result_json import story_document
-from storyline.report.views import story_view
+from storyline.report.views import stored_story_document, story_view
 from storyline.store import Store, StoreError
 from storyline.store.story_tables import STORY_SORTS
 from storyline.web import schemas
@@ -249,10 +248,7 @@ def create_app(
         story = find_story(story_id, "/api/stories/")
         if isinstance(story, Response):
             return story
-        view = story_view(store, story, with_texts=True)
-        document = story_document(
-            view.story, view.annotations, view.comparison, view.summary, view.articles
-        )
+        document = stored_story_document(store, story)
         # Built from the same code as the result JSON, so it is returned as it is:
         # validating thousands of facts against the schema again would double the time.
         return JSONResponse(document)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from storyline.model import FactStatus
+
 
 class MentionOut(BaseModel):
     article: str
@@ -24,7 +26,7 @@ class SummarySentenceOut(BaseModel):
 class FactOut(BaseModel):
     id: str
     text: str
-    status: str
+    status: FactStatus
     sources: list[str] = []
     mentions: list[MentionOut]
 
