@@ -61,6 +61,11 @@ def test_exit_codes(tmp_path):
     assert nothing.exit_code == 1
     assert "empty file" in nothing.stderr and "no such file or folder" in nothing.stderr
     assert "no article could be read" in nothing.stderr
+    assert not (tmp_path / "s.db").exists()  # a mistyped input leaves no empty store behind
+    (tmp_path / "one.txt").write_text("Headline\n\n" + STORY[0])
+    assert invoke("ingest", str(tmp_path / "one.txt"), "--db", db).exit_code == 0
+    again = invoke("ingest", str(tmp_path / "empty.txt"), "--db", db)
+    assert again.exit_code == 1 and (tmp_path / "s.db").exists()  # a store in use stays
     assert invoke("show", "nope", "--db", db).exit_code == 1
     assert invoke("articles", "--db", db, "--since", "not a date").exit_code == 2
     (tmp_path / "notes.db").write_text("not a database\n" * 200)

@@ -51,7 +51,7 @@ from storyline.language import (
 from storyline.model import Annotation, Article, Comparison, ReadItem, Skipped, Story, Summary
 from storyline.relations import ModelMismatch, RelationModel, classify
 from storyline.report.words import counted
-from storyline.store import DEFAULT_DB, Store, StoreError, store_exists
+from storyline.store import DEFAULT_DB, Store, StoreError, sqlite_file, store_exists
 from storyline.store.story_tables import STORY_SORTS
 from storyline.summarize import DEFAULT_WORDS, SummaryParams
 from storyline.untrusted import UNSAFE, displayable
@@ -128,23 +128,31 @@ def _open_store(db: str, *, existing: bool = False):
     """The store, with its failures turned into a clear message and exit code 3.
 
     `existing`: for commands that only read, a store file that is not there is an
-    error (a mistyped --db), not a new empty store."""
+    error (a mistyped --db), not a new empty store. A SQLite store this opening made
+    is removed again when the command stops with nothing read (a mistyped input)."""
     if existing and not store_exists(db):
         err.print(
             _plain(f"error: no store at {db}: pass --db, or run storyline analyze first", "red")
         )
         raise typer.Exit(EXIT_STORE)
+    made = None if store_exists(db) else sqlite_file(db)
     try:
         store = Store(db)
     except StoreError as exc:
         err.print(_plain(f"error: {exc}", "red"))
         raise typer.Exit(EXIT_STORE) from exc
-    with store:
-        try:
-            yield store
-        except StoreError as exc:
-            err.print(_plain(f"error: {exc}", "red"))
-            raise typer.Exit(EXIT_STORE) from exc
+    try:
+        with store:
+            try:
+                yield store
+            except StoreError as exc:
+                err.print(_plain(f"error: {exc}", "red"))
+                raise typer.Exit(EXIT_STORE) from exc
+    except typer.Exit as stop:
+        if made is not None and stop.exit_code == EXIT_NOTHING:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{made}{suffix}").unlink(missing_ok=True)
+        raise
 
 
 @app.command()
@@ -168,13 +176,13 @@ def ingest(
         summary = _run_ingest(
             inputs, store, fetch, batch_size, max_doc_mb, quiet or as_json, verbose
         )
-    if as_json:
-        out.print_json(data=summary.to_dict())
-    elif not quiet:
-        _print_summary(summary, db)
-    if summary.read == 0:
-        err.print(Text("error: no article could be read from the input", style="red"))
-        raise typer.Exit(EXIT_NOTHING)
+        if as_json:
+            out.print_json(data=summary.to_dict())
+        elif not quiet:
+            _print_summary(summary, db)
+        if summary.read == 0:
+            err.print(Text("error: no article could be read from the input", style="red"))
+            raise typer.Exit(EXIT_NOTHING)
 
 
 def _run_ingest(
@@ -759,11 +767,13 @@ def _run_stories(
     if not quiet and (summary.articles or summary.copies):
         line = (
             f"Placed {counted(summary.articles + summary.copies, 'article')} in stories in "
-            f"{summary.seconds:.1f} s: {summary.new_stories:,} new, "
+            f"{summary.seconds:.1f} s: "
+            f"{counted(summary.new_stories, 'story', 'stories')} opened, "
             f"{summary.extended_stories:,} extended"
         )
         if summary.merged:
-            line += f", {summary.merged:,} merged into others"
+            merged = counted(summary.merged, "story", "stories")
+            line += f"; {merged} turned out to be part of another and joined it"
         if summary.revised:
             line += f"; {counted(summary.revised, 'revised article')} placed again"
         if summary.unplaced:

@@ -9,6 +9,7 @@ from storyline.store.database import (
     StoredArticle,
     StoreError,
     database_url,
+    sqlite_file,
     store_exists,
 )
 from storyline.store.migrations import SCHEMA_VERSION
@@ -22,5 +23,6 @@ __all__ = [
     "StoreError",
     "StoredArticle",
     "database_url",
+    "sqlite_file",
     "store_exists",
 ]

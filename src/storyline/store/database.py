@@ -97,14 +97,21 @@ def database_url(db: str | Path) -> str:
     return db
 
 
+def sqlite_file(db: str | Path) -> Path | None:
+    """The file of the SQLite store `db` names, or None (a server's database, or SQLite
+    in memory)."""
+    url = make_url(database_url(db))
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database)
+
+
 def store_exists(db: str | Path) -> bool:
     """Whether the store `db` names is there to be read: a SQLite file that exists (an
     in-memory one counts). A server's database is assumed to be there; opening it says
     otherwise. Cost: one file-system check."""
-    url = make_url(database_url(db))
-    if url.get_backend_name() != "sqlite":
-        return True
-    return url.database in (None, "", ":memory:") or Path(url.database).exists()
+    path = sqlite_file(db)
+    return path is None or path.exists()
 
 
 class Store(StoryTablesMixin, SimilarArticlesMixin):
