@@ -329,6 +329,15 @@ def test_show_follows_a_merged_story_id_to_where_it_went(analyzed_seeds):
     assert invoke("show", "story-ffffffffffff", "--db", str(db)).exit_code == 1
 
 
+def test_show_a_story_says_who_said_what_in_which_source(analyzed_seeds):
+    db, story = analyzed_seeds
+    shown = invoke("show", story["id"], "--db", str(db))
+    assert shown.exit_code == 0, shown.output
+    who = shown.stdout.split("Who said what")[1]
+    rows = [" ".join(line.split("│")[1].split()) for line in who.splitlines() if "│" in line]
+    assert "Najah al-Shammari" in rows and "Iraqi military" in rows
+
+
 def test_show_a_revision_the_article_does_not_have(tmp_path):
     db = str(tmp_path / "s.db")
     for text in STORY[:2]:  # the same id with another text: a second revision

@@ -63,6 +63,7 @@ EXIT_CODES = (
     "is missing (the message names it)."
 )
 LISTED_PROBLEMS = 20
+SHOWN_QUOTES = 12  # a story's direct quotes `show` prints; --json has them all
 
 app = typer.Typer(
     name="storyline",
@@ -369,6 +370,24 @@ def _show_story(
     out.print(table)
     if comparison is not None:
         _print_comparison(comparison)
+    if summary is not None and summary.quotes:
+        _print_story_quotes(summary.quotes, members)
+
+
+def _print_story_quotes(quotes: list[dict], members: dict[str, Article]) -> None:
+    """The first of the story's direct quotes: who, in which source, said what."""
+    table = Table(title="Who said what", header_style="bold")
+    table.add_column("speaker", overflow="fold", max_width=24)
+    table.add_column("source", overflow="fold", max_width=20)
+    table.add_column("words", overflow="fold", ratio=1)
+    for quote in quotes[:SHOWN_QUOTES]:
+        article = members.get(quote["article"])
+        source = (article.source if article else None) or f"article {quote['article']}"
+        table.add_row(_plain(quote["speaker"] or "?"), _plain(source), _plain(quote["text"]))
+    out.print(table)
+    if len(quotes) > SHOWN_QUOTES:
+        more = counted(len(quotes) - SHOWN_QUOTES, "more quote")
+        out.print(_plain(f"… and {more} (--json lists them all).", "dim"))
 
 
 def _print_story_summary(summary: Summary) -> None:
@@ -587,11 +606,13 @@ def _revisions(count: int) -> str:
     return {1: "1", 2: "1 and 2"}.get(count, f"1 to {count}")
 
 
-def _print_annotation(annotation: Annotation) -> None:
-    """Who said what, and who is mentioned, for one annotated article."""
+def _print_annotation(annotation: Annotation, label: str | None = None) -> None:
+    """Who said what, and who is mentioned, for one annotated article (named in the
+    table's title by `label` when several are shown)."""
     if annotation.quotes:
-        quotes = Table(title="Who said what", header_style="bold", show_lines=False)
-        quotes.add_column("#", justify="right")
+        title = f"Who said what in {displayable(label)}" if label else "Who said what"
+        quotes = Table(title=title, header_style="bold", show_lines=False)
+        quotes.add_column("sentence", justify="right")
         quotes.add_column("speaker", overflow="fold", max_width=28)
         quotes.add_column("kind")
         quotes.add_column("words", overflow="fold", ratio=1)
@@ -1323,8 +1344,9 @@ def demo(
     with _open_store(str(directory / "storyline.db")) as store:
         stored = [store.get_article(a["id"]) for a in document["articles"]]
         found = store.get_annotations([s.content_hash for s in stored if s], ANNOTATOR_VERSION)
-    for annotation in found.values():
-        _print_annotation(annotation)
+    names = {s.content_hash: s.article.source or s.article.id for s in stored if s}
+    for content_hash, annotation in found.items():
+        _print_annotation(annotation, names.get(content_hash))
     for story in document["stories"]:
         out.print(
             _plain(
