@@ -17,7 +17,7 @@ from storyline.language.encoders import (
     load_encoder,
 )
 from storyline.language.nlp import load_nlp
-from storyline.model import Annotation, Article, Quantity, Sentence
+from storyline.model import Annotation, Article, Entity, Quantity, Sentence
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +65,9 @@ def test_seed_quotes_have_the_right_speakers(seeds):
     assert find(forces, "There is no permission granted for these forces")[0] == "Iraqi military"
     assert find(forces, "I am the only person who can fight")[0] == "Donald Trump"
     assert find(insider, "within a time frame not exceeding four weeks")[0] == "Najah al-Shammari"
+    # "Esper said that …, the AP reported": the words are Esper's, the AP only cited.
+    assert find(insider, "the US has no plans to leave troops in Iraq")[0] == "Mark Esper"
+    assert "Associated Press" not in insider
 
 
 def test_seed_reported_speech(seeds):
@@ -189,6 +192,54 @@ def test_speech_inside_a_quotation_or_a_thing_said_is_no_report(nlp):
     assert [(q.kind, q.text) for q in quotes] == [
         ("direct", "Redlining means somebody asks for insurance and you don't sell it")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "Al-Shammari said Wednesday that American troops leaving Syria would simply be "
+            "transiting through Iraq, the AP reported.",
+            {("Al-Shammari", "American troops leaving Syria would simply be transiting")},
+        ),
+        (
+            "Defense Minister Ismet Sezgin said Turkey would soon carry out an exercise near "
+            "the Syrian border, private NTV television reported.",
+            {("Ismet Sezgin", "Turkey would soon carry out an exercise near the Syrian border")},
+        ),
+        (
+            "On Tuesday Hanna Berg said the company would cut 300 jobs by the end of the year.",
+            {("Hanna Berg", "the company would cut 300 jobs by the end of the year")},
+        ),
+        # The speaker comes first: the words are the minister's, and the police's within.
+        (
+            "The minister said police told him the bridge collapsed on Monday night.",
+            {
+                ("minister", "police told him the bridge collapsed on Monday night"),
+                ("police", "the bridge collapsed on Monday night"),
+            },
+        ),
+        # Who was told something is not who told it.
+        (
+            "The sheriff's office was told the incident does not meet the criteria for an "
+            "amber alert, Leazenby said.",
+            {("Leazenby", "The sheriff's office was told the incident does not meet")},
+        ),
+        # A report of what happened, naming a speaker inside, is the agency's own.
+        (
+            "General Augusto Pinochet was arrested in London after Spain asked that he be "
+            "extradited, British authorities said.",
+            {
+                ("Spain", "he be extradited"),
+                ("British authorities", "General Augusto Pinochet was arrested in London"),
+            },
+        ),
+    ],
+)
+def test_an_agency_that_reports_a_speaker_is_a_citation_not_the_speaker(nlp, text, said):
+    quotes = annotate(nlp, text).quotes
+    assert {(q.speaker, q.text[: len(words)]) for q in quotes for _, words in said} >= said
+    assert len(quotes) == len(said), quotes
 
 
 def test_pronoun_speaker_resolves_to_the_named_person(nlp):
@@ -776,3 +827,27 @@ def test_no_counted_noun_from_a_verb_or_a_name(nlp):
 def test_future_weekday(nlp):
     [time] = [t for t in annotate(nlp, "The vote is scheduled for Friday.").times]
     assert (time.start, time.end) == ("2019-10-25", "2019-10-25")  # published Wed 2019-10-23
+
+
+def test_a_story_lists_each_entity_once_under_its_fullest_written_name():
+    from storyline.summarize import story_entities
+
+    def article(article_id, *mentions):
+        entities = [Entity(text, label, text, 0, 0, len(text)) for text, label in mentions]
+        return Annotation(article_id, article_id, entities=entities)
+
+    annotations = [
+        article("a1", ("LONDON", "GPE"), ("Richard Arcara of Buffalo", "PERSON")),
+        article("a2", ("London", "GPE"), ("Buffalo", "GPE"), ("Serbs", "NORP")),
+        article("a3", ("Arcara", "PERSON"), ("Orthodox Serbs", "PERSON")),
+    ]
+    found = {e["name"]: (e["type"], e["count"], e["articles"]) for e in story_entities(annotations)}
+    assert found == {
+        "London": ("GPE", 2, ["a1", "a2"]),  # not the capitals of a dateline
+        "Richard Arcara": ("PERSON", 2, ["a1", "a3"]),  # "of Buffalo" is where he is from
+        "Buffalo": ("GPE", 1, ["a2"]),
+        "Serbs": ("NORP", 1, ["a2"]),
+        "Orthodox Serbs": ("PERSON", 1, ["a3"]),
+    }
+    # The names are unified on copies: the stored annotations stay as they were.
+    assert [e.canonical for e in annotations[0].entities] == ["LONDON", "Richard Arcara of Buffalo"]

@@ -36,20 +36,21 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from storyline.coherence import read_alone
-from storyline.contradictions import readable_date
 from storyline.ingest.clean import mentions_furniture
+from storyline.ingest.dates import readable_date
+from storyline.language.entities import unify_entities
 from storyline.language.nlp import stop_words
 from storyline.model import Annotation, Comparison, Fact, Mention, Summary, SummarySentence
 from storyline.relations import stem
 
 #: Part of every stored summary's key: bump it when the method changes.
-SUMMARIZE_VERSION = "summarize-3"
+SUMMARIZE_VERSION = "summarize-4"
 DEFAULT_WORDS = 100
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -365,7 +366,8 @@ def _citations(
 
 
 def _revision_note(revises: list[Mention]) -> str | None:
-    """'Update: revises the report of 22 Oct 2019 (forces.net).' for a revising sentence."""
+    """'[Update: this revises the earlier report (22 Oct 2019, forces.net).]' for a
+    revising sentence, or None for one that revises nothing."""
     if not revises:
         return None
     reports = sorted({(m.published or "", m.source or f"article {m.article}") for m in revises})
@@ -376,9 +378,21 @@ def _revision_note(revises: list[Mention]) -> str | None:
 
 def story_entities(annotations: Iterable[Annotation]) -> list[dict[str, Any]]:
     """The story's entities by canonical name: the most frequent type, mention count and
-    the articles naming them, most mentioned first."""
+    the articles naming them, most mentioned first. Names are unified across the articles
+    ("Al-Shammari" in one report is "Najah al-Shammari" of another) on copies: the
+    annotations given are not changed. Cost: linear in the mentions."""
+    pooled = [
+        Annotation(
+            a.article_id,
+            a.content_hash,
+            entities=[replace(e) for e in a.entities],
+            headline_entities=[replace(e) for e in a.headline_entities],
+        )
+        for a in annotations
+    ]
+    unify_entities(pooled)
     found: dict[str, dict[str, Any]] = {}
-    for annotation in annotations:
+    for annotation in pooled:
         for entity in annotation.entities:
             entry = found.setdefault(
                 entity.canonical, {"types": Counter(), "count": 0, "articles": []}

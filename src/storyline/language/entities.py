@@ -94,6 +94,7 @@ ROLES = {
 }
 TITLES = HONORIFICS | ROLES
 _JOINERS = {"of", "the", "and", "for", "in", "on", "&"}
+_NOT_IN_NAMES = {"of", "from", "in", "at"}  # lower-case words that end a person's name
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _LEADING = re.compile(r"^(?:the|so-called|so called)\s+", re.I)
 _TRAILING = re.compile(r"\s+(?:group|organization|organisation)$", re.I)
@@ -136,7 +137,9 @@ def _person_core(name: str) -> str:
     words = name.split()
     while len(words) > 1 and words[0].strip(".,").casefold() in TITLES:
         words.pop(0)
-    return " ".join(words)
+    # "Richard Arcara of Buffalo": the recogniser took the place into the name.
+    cut = next((i for i, w in enumerate(words) if w in _NOT_IN_NAMES), len(words))
+    return " ".join(words[: max(cut, 1)])
 
 
 def _initials(name: str) -> str:
@@ -172,7 +175,7 @@ def canonicalize(mentions: Iterable[Entity], defined: dict[str, str] | None = No
     }
     for mention in mentions:
         # The recogniser sometimes calls a known person's surname an organisation.
-        if mention.label in ("ORG", "GPE", "NORP") and mention.text.casefold() in surnames:
+        if mention.label in ("ORG", "GPE") and mention.text.casefold() in surnames:
             mention.label = "PERSON"
     _canonical_persons([m for m in mentions if m.label == "PERSON"])
     _canonical_names([m for m in mentions if m.label != "PERSON"], defined or {})
@@ -209,7 +212,10 @@ def _canonical_names(mentions: list[Entity], defined: dict[str, str]) -> None:
         groups[target].extend(groups.pop(key))
     for key, members in groups.items():
         preferred = ALIASES.get(key, {}).get("name") if key in ALIASES else None
-        name = preferred or max((m.text for m in members), key=lambda t: (len(t.split()), len(t)))
+        # The fullest spelling; between equals, not the capitals of a dateline ("LONDON").
+        name = preferred or max(
+            (m.text for m in members), key=lambda t: (len(t.split()), len(t), not t.isupper())
+        )
         for member in members:
             member.canonical = _TRAILING.sub("", _LEADING.sub("", name))
 

@@ -75,10 +75,6 @@ SPEECH_VERBS = {
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "it", "we"}
 SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
-ROLE_WORDS = ROLES
-# Role nouns that refer back to a named person ("the minister said"). Anonymous
-# descriptions ("a witness", "officials", "the police") are not resolved to anyone.
-PERSON_ROLES = ROLES
 ROLE_ABBREVIATIONS = {
     "gov": "governor",
     "sen": "senator",
@@ -94,6 +90,11 @@ ROLE_ABBREVIATIONS = {
 MIN_QUOTE_WORDS = 3  # shorter quoted bits are scare quotes ("home", "gameplan")
 _DETERMINERS = {"the", "a", "an", "this", "that"}
 _WHAT = {"what", "whatever", "which"}  # opens a clause that is a thing said, not a report
+_NAMED_SPEAKERS = {"PERSON", "ORG"}  # entity types a name standing before "said" speaks for
+_WHEN = {"DATE", "TIME"}
+# Passives whose subject is the one spoken to ("was told", "were warned"); the pipeline
+# has no lemmatizer, so the participles are listed.
+_TOLD = {"told", "asked", "warned", "informed", "advised", "assured", "reminded", "notified"}
 _DATELINE_REACH = 40  # tokens around a word to look for its line's dateline in
 _REFERENCE_REACH = 3  # sentences back a pronoun or a description looks for its name
 _OPEN, _CLOSE = "“", "”"
@@ -370,16 +371,29 @@ def _named_after(text: str, offset: int, entities: _Mentions) -> Entity | None:
 
 def _subject(verb: Token) -> Span | None:
     for child in verb.children:
+        if child.dep_ == "nsubjpass" and verb.lower_ in _TOLD:
+            # "The office was told …": told, not telling; "… by police": police told.
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            told_by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+            return _doc_span(told_by) if told_by is not None else None
         if child.dep_ in ("nsubj", "nsubjpass"):
             if child.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
-                return doc_span(verb.head)  # "a man who says …": the man
+                return _doc_span(verb.head)  # "a man who says …": the man
             if _in_dateline(child):
                 return None
-            return doc_span(child)
+            return _doc_span(child)
     if verb.dep_ == "conj":  # "Cosby shook his head and said": Cosby
         return _subject(verb.head)
     if verb.dep_ in ("relcl", "acl"):
         return _subject(verb.head) if verb.head.lower_ in SPEECH_VERBS else None
+    # "On Wednesday Esper said": the parser reads "Wednesday Esper" as one noun under
+    # "on" and leaves the verb no subject; the name between the day and the verb speaks.
+    # (Not any name before "said": in "the death of director Tony Scott said" it is not.)
+    before = verb.i - 1
+    if before >= 0 and verb.doc[before].ent_type_ in _NAMED_SPEAKERS:
+        name = next((e for e in verb.doc.ents if e.end == verb.i and e.start <= before), None)
+        if name is not None and name.start and verb.doc[name.start - 1].ent_type_ in _WHEN:
+            return name
     return None
 
 
@@ -399,7 +413,7 @@ def _in_dateline(token: Token) -> bool:
     return bool(match) and offset < match.end()
 
 
-def doc_span(token: Token) -> Span:
+def _doc_span(token: Token) -> Span:
     return token.doc[token.left_edge.i : token.right_edge.i + 1]
 
 
@@ -427,7 +441,7 @@ def _resolve(phrase: Span, sentence: int, entities: _Mentions, roles: Roles) -> 
             if entity.label in SPEAKER_LABELS:
                 return entity.canonical
     role = _singular_role(head.lower_)
-    if role in PERSON_ROLES and all(not t.text[:1].isupper() for t in phrase):
+    if role in ROLES and all(not t.text[:1].isupper() for t in phrase):
         # "the minister": the nearest person the text calls a minister, else the nearest
         # person whose role it does not say. "The agency" is no person and stays as it is.
         for compatible in (
@@ -441,7 +455,7 @@ def _resolve(phrase: Span, sentence: int, entities: _Mentions, roles: Roles) -> 
 
 
 def _singular_role(word: str) -> str:
-    return word[:-1] if word.endswith("s") and word[:-1] in PERSON_ROLES else word
+    return word[:-1] if word.endswith("s") and word[:-1] in ROLES else word
 
 
 def _nearest_before(
@@ -495,7 +509,7 @@ def _subject_role(doc: Doc, entity: Entity) -> int | None:
     if token.dep_ == "appos":
         token = token.head
         titled = token.dep_ == "pobj" and token.head.lower_ == "of"
-        if titled and _singular_role(token.head.head.lower_) in PERSON_ROLES:
+        if titled and _singular_role(token.head.head.lower_) in ROLES:
             token = token.head.head  # "the governor of East Timor, Mario Carrascalao"
     if token.dep_ not in ("nsubj", "nsubjpass"):
         return None
@@ -515,9 +529,7 @@ def _roles(doc: Doc, text: str, entities: list[Entity]) -> Roles:
         before = re.findall(r"[A-Za-z]+", text[max(0, entity.start - 40) : entity.start])
         before += [w for w in re.findall(r"[A-Za-z]+", entity.text)[:-1]]
         roles.setdefault(entity.canonical, set()).update(
-            ROLE_ABBREVIATIONS.get(w.lower(), w.lower())
-            for w in before[-3:]
-            if w.lower() in ROLE_WORDS
+            ROLE_ABBREVIATIONS.get(w.lower(), w.lower()) for w in before[-3:] if w.lower() in ROLES
         )
     by_offset = _Mentions(persons)
     for token in doc:
@@ -548,6 +560,7 @@ def _reported(
         span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
         if span is None:
             continue
+        in_sentence: list[Quote] = []  # in the order of their verbs
         for token in span:
             if quoted.covers(token.idx):
                 continue  # "somebody asks" inside a quotation is the speaker's words
@@ -558,8 +571,22 @@ def _reported(
             else:
                 continue
             if quote is not None and not _overlaps(quote, sentence, text, quoted):
-                found.append(quote)
+                in_sentence.append(quote)
+        found.extend(_without_citations(in_sentence))
     return found
+
+
+def _without_citations(quotes: list[Quote]) -> list[Quote]:
+    """`quotes` (of one sentence, in the order of their verbs) without a later one that
+    repeats an earlier one's words for another speaker: in "Esper said that X, the AP
+    reported" the words are Esper's, the agency only where they were read."""
+    return [
+        quote
+        for n, quote in enumerate(quotes)
+        if not any(
+            q.text == quote.text and q.speaker_text != quote.speaker_text for q in quotes[:n]
+        )
+    ]
 
 
 def _content_clause(
@@ -573,17 +600,36 @@ def _content_clause(
         hung = verb.dep_ in ("parataxis", "ccomp") and verb.head.i < verb.i
         if subject is not None and hung and verb.left_edge.lower_ not in _WHAT:
             clause = verb.head
+            if _reports_speech(clause):
+                return None  # as below: the words are the earlier speaker's
             words = [
-                t for t in doc_span(clause) if not (verb.left_edge.i <= t.i <= verb.right_edge.i)
+                t for t in _doc_span(clause) if not (verb.left_edge.i <= t.i <= verb.right_edge.i)
             ]
             text = _join(words)
         else:
             return None
+    elif clause.i < verb.i and _reports_speech(clause):
+        # "Al-Shammari said that X, the AP reported": the words are his, and his report
+        # is a quote of its own; the agency is where it was read.
+        return None
     else:
+        inner = next((c for c in clause.children if c.dep_ == "ccomp"), None)
+        if clause.lower_ in SPEECH_VERBS and inner is not None and inner.i < clause.i:
+            # "Esper said that X, the AP reported", parsed as said(reported(X)): X is said.
+            clause = inner
         text = _join(
-            [t for t in doc_span(clause) if not (t.i == clause.left_edge.i and t.lower_ == "that")]
+            [t for t in _doc_span(clause) if not (t.i == clause.left_edge.i and t.lower_ == "that")]
         )
     return _reported_quote(text, _phrase(subject), sentence, entities, roles, verb.text)
+
+
+def _reports_speech(clause: Token) -> bool:
+    """Whether `clause` is itself someone's report of speech ("Al-Shammari said that X")."""
+    return (
+        clause.lower_ in SPEECH_VERBS
+        and _subject(clause) is not None
+        and any(c.dep_ == "ccomp" for c in clause.children)
+    )
 
 
 def _according_to(
@@ -593,7 +639,7 @@ def _according_to(
     source = next((c for c in to.children if c.dep_ == "pobj"), None)
     if source is None:
         return None
-    phrase = _phrase(doc_span(source))
+    phrase = _phrase(_doc_span(source))
     skip = range(token.left_edge.i, max(token.right_edge.i, source.right_edge.i) + 1)
     text = _join([t for t in span if t.i not in skip])
     return _reported_quote(text, phrase, sentence, entities, roles, "according to")
