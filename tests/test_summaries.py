@@ -232,6 +232,10 @@ def test_a_pronoun_speaker_is_named_from_the_quote():
         "Instead, the ministry asked for more time.",
         "The army said these forces would leave by Friday.",
         "It's a decision the ministry will regret.",
+        # The last sentences of a quotation that began in a sentence before.
+        "We would like to thank everyone for respecting the family's privacy at this time.”",
+        "The troops will go home by Christmas.''",
+        'Nobody expected the ruling to come so soon."',
     ],
 )
 def test_sentences_that_lean_on_the_one_before_need_it(text):
@@ -245,6 +249,8 @@ def test_sentences_that_lean_on_the_one_before_need_it(text):
         "It's unclear how many people were inside.",
         "This week the parliament will vote on the budget.",
         "Defence Secretary Mark Esper said he would meet his Iraqi counterpart.",
+        "Mark Esper called the talks “productive” and ``useful'' on Tuesday.",
+        'Mark Esper called the talks "productive" on Tuesday.',
     ],
 )
 def test_sentences_that_stand_alone_are_left_as_they_are(text):

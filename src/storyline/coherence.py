@@ -103,11 +103,24 @@ def read_alone(text: str, entities: Sequence[Entity] = (), quotes: Sequence[Quot
         return Reading(text, needs_previous=True, repaired=repaired)
     if _unnamed_person(text, entities, named):
         return Reading(text, needs_previous=True, repaired=repaired)
+    if _inside_a_longer_quotation(text):
+        # One sentence of several quoted at once ("… this time.”): read alone, the
+        # speaker's words would pass for the summary's own.
+        return Reading(text, needs_previous=True, repaired=repaired)
     if any(q.kind == "direct" and not _attributed_here(q, text) for q in quotes):
         # Who speaks is said in another sentence (a quote continued from the paragraph
         # before, or attributed after it).
         return Reading(text, needs_previous=True, repaired=repaired)
     return Reading(text, repaired=repaired)
+
+
+def _inside_a_longer_quotation(text: str) -> bool:
+    """Whether the quotation marks of `text` do not pair up: a quotation opens or closes
+    in a sentence before or after it. Curly and TeX-style (``…'') marks are told apart;
+    straight ones only by their number."""
+    opening = text.count("“") + text.count("``")
+    closing = text.count("”") + text.count("''")
+    return opening != closing or text.count('"') % 2 == 1
 
 
 def _attributed_here(quote: Quote, text: str) -> bool:
