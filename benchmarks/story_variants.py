@@ -68,7 +68,8 @@ def main() -> None:
 
     from storyline.language import load_encoder
     from storyline.language.nlp import stop_words
-    from storyline.stories import ClusterParams, content_terms
+    from storyline.language.terms import content_terms
+    from storyline.stories import ClusterParams
 
     encoder = load_encoder("auto").name
     stop = stop_words()

@@ -41,11 +41,11 @@ from storyline.contradictions import (
     figures_differ,
     polarity_clash,
     quantity_clash,
-    readable_date,
     repeats,
     speaker_clash,
 )
 from storyline.ingest.clean import mentions_furniture
+from storyline.ingest.dates import readable_date
 from storyline.model import Annotation, Article, Comparison, Conflict, Fact, Mention
 from storyline.neighbours import candidate_pairs
 from storyline.relations import LABELS, RelationModel, pair_features, swap_pairs

@@ -22,12 +22,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from storyline.ingest.dates import day_number, readable_date
 from storyline.language.entities import name_key
 from storyline.language.nlp import stop_words
 from storyline.language.quantities import COUNT_NOUNS, PART_WORDS, QUALIFIERS
+from storyline.language.terms import content_terms
 from storyline.model import Quantity, Quote, TimeExpression
 from storyline.relations import NEGATIONS, stem, words
-from storyline.stories import content_terms, day_number
 
 # Words that grant or refuse: mapped to one concept, so "no permission" and
 # "allowed" are seen to speak of the same thing with opposite polarity.
@@ -1330,14 +1331,3 @@ def _when(time: TimeExpression) -> str:
     if first.day == 1 and (last + timedelta(days=1)).day == 1 and first.month == last.month:
         return f"{time.text} ({first.strftime('%b %Y')})"
     return f"{time.text} ({readable_date(start)} to {readable_date(end)})"
-
-
-def readable_date(value: str | None) -> str:
-    """'2019-10-22' (or a longer ISO timestamp) as '22 Oct 2019'; anything else as given."""
-    if not value:
-        return "undated"
-    try:
-        day = date.fromisoformat(value[:10])
-    except ValueError:
-        return value
-    return f"{day.day} {day.strftime('%b %Y')}"

@@ -26,6 +26,7 @@ from storyline.compare import (
 from storyline.dedupe import DEFAULT_THRESHOLD, DuplicateFinder, signature
 from storyline.ingest import read_inputs
 from storyline.ingest.base import DEFAULT_MAX_DOCUMENT_BYTES
+from storyline.ingest.dates import day_number
 from storyline.ingest.fetch import Fetcher
 from storyline.language import ANNOTATOR_VERSION, Encoder, embed_annotations
 from storyline.model import Annotation, Article, Note, ReadItem, Skipped, Story, Summary
@@ -36,7 +37,6 @@ from storyline.stories import (
     ArticleProfile,
     ClusterParams,
     StoryClusterer,
-    day_number,
     profile,
     story_id_for,
     story_label,

@@ -63,7 +63,6 @@ from __future__ import annotations
 import hashlib
 import heapq
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -71,10 +70,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from storyline.ingest.dates import day_number
-from storyline.language.nlp import stop_words
+from storyline.language.terms import content_terms
 from storyline.model import Annotation, StoryProfile
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
 _ENTITY_KEY = "\x1fE:"  # entity keys share the term tables; no word starts with \x1f
 
 
@@ -139,20 +137,6 @@ def story_id_for(article_id: str, revision: str | None = None) -> str:
     story that one opened may still be stored."""
     key = article_id if revision is None else f"{article_id}\x1f{revision}"
     return "story-" + hashlib.blake2b(key.encode(), digest_size=6).hexdigest()
-
-
-def content_terms(text: str) -> Counter[str]:
-    """Counts of the content words of `text`: lower-cased, no stop words, no numbers,
-    possessive endings dropped. Cost: linear in the text."""
-    counts: Counter[str] = Counter()
-    stop = stop_words()
-    for match in _WORD.finditer(text):
-        word = match.group().lower().replace("’", "'")
-        if word.endswith("'s"):
-            word = word[:-2]
-        if len(word) > 2 and word not in stop:
-            counts[word] += 1
-    return counts
 
 
 def profile(

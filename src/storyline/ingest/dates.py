@@ -24,14 +24,27 @@ _DATEPARSER_SETTINGS = {
 }
 
 
-def day_number(published: str | None) -> int | None:
-    """The date part of an ISO `published` value as a day number, or None."""
-    if not published:
-        return None
+def published_day(published: str | None) -> date | None:
+    """The date part of an ISO `published` value, or None."""
     try:
-        return date.fromisoformat(published[:10]).toordinal()
+        return date.fromisoformat(published[:10]) if published else None
     except ValueError:
         return None
+
+
+def day_number(published: str | None) -> int | None:
+    """The date part of an ISO `published` value as a day number, or None."""
+    day = published_day(published)
+    return day.toordinal() if day else None
+
+
+def readable_date(value: str | None) -> str:
+    """'2019-10-22' (or a longer ISO timestamp) as '22 Oct 2019', None as 'undated';
+    anything else as given."""
+    day = published_day(value)
+    if day is None:
+        return value or "undated"
+    return f"{day.day} {day.strftime('%b %Y')}"
 
 
 def readable_years() -> str:

@@ -14,6 +14,7 @@ import calendar
 import re
 from datetime import date, timedelta
 
+from storyline.ingest.dates import published_day
 from storyline.language.quantities import SMALL
 from storyline.model import Sentence, TimeExpression
 
@@ -102,7 +103,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 def find_times(sentences: list[Sentence], published: str | None) -> list[TimeExpression]:
     """Time expressions of each sentence, longest match first, none overlapping."""
-    base = _day(published)
+    base = published_day(published)
     found: list[TimeExpression] = []
     for sentence in sentences:
         taken: list[tuple[int, int]] = []
@@ -124,13 +125,6 @@ def find_times(sentences: list[Sentence], published: str | None) -> list[TimeExp
                 )
             )
     return found
-
-
-def _day(published: str | None) -> date | None:
-    try:
-        return date.fromisoformat(published[:10]) if published else None
-    except ValueError:
-        return None
 
 
 def _count(text: str) -> int:
