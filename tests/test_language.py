@@ -225,6 +225,17 @@ def test_speech_inside_a_quotation_or_a_thing_said_is_no_report(nlp):
             "amber alert, Leazenby said.",
             {("Leazenby", "The sheriff's office was told the incident does not meet")},
         ),
+        # The one told, joined to a verb of saying, is who says.
+        (
+            "Jane Okafor was warned by aides but said the vote would go ahead on Friday.",
+            {("Jane Okafor", "the vote would go ahead on Friday")},
+        ),
+        # Two sources saying the same words are two quotes: neither cites the other.
+        (
+            "Police said nobody was hurt in the blast, and firefighters said nobody was hurt "
+            "in the blast.",
+            {("Police", "nobody was hurt in the blast"), ("firefighters", "nobody was hurt")},
+        ),
         # A report of what happened, naming a speaker inside, is the agency's own.
         (
             "General Augusto Pinochet was arrested in London after Spain asked that he be "
@@ -839,7 +850,11 @@ def test_a_story_lists_each_entity_once_under_its_fullest_written_name():
     annotations = [
         article("a1", ("LONDON", "GPE"), ("Richard Arcara of Buffalo", "PERSON")),
         article("a2", ("London", "GPE"), ("Buffalo", "GPE"), ("Serbs", "NORP")),
-        article("a3", ("Arcara", "PERSON"), ("Orthodox Serbs", "PERSON")),
+        # The recogniser's labels are kept as given ("Orthodox Serbs" a person), but a
+        # nationality does not become a surname that turns "Serbs" into a person.
+        article(
+            "a3", ("Arcara", "PERSON"), ("Orthodox Serbs", "PERSON"), ("Joan of Arc", "PERSON")
+        ),
     ]
     found = {e["name"]: (e["type"], e["count"], e["articles"]) for e in story_entities(annotations)}
     assert found == {
@@ -848,6 +863,7 @@ def test_a_story_lists_each_entity_once_under_its_fullest_written_name():
         "Buffalo": ("GPE", 1, ["a2"]),
         "Serbs": ("NORP", 1, ["a2"]),
         "Orthodox Serbs": ("PERSON", 1, ["a3"]),
+        "Joan of Arc": ("PERSON", 1, ["a3"]),  # one word before "of": a name with its place
     }
     # The names are unified on copies: the stored annotations stay as they were.
     assert [e.canonical for e in annotations[0].entities] == ["LONDON", "Richard Arcara of Buffalo"]

@@ -137,9 +137,10 @@ def _person_core(name: str) -> str:
     words = name.split()
     while len(words) > 1 and words[0].strip(".,").casefold() in TITLES:
         words.pop(0)
-    # "Richard Arcara of Buffalo": the recogniser took the place into the name.
+    # "Richard Arcara of Buffalo": the recogniser took the place into the name. A name
+    # of one word before it is a name with its place ("Joan of Arc").
     cut = next((i for i, w in enumerate(words) if w in _NOT_IN_NAMES), len(words))
-    return " ".join(words[: max(cut, 1)])
+    return " ".join(words[:cut] if cut >= 2 else words)
 
 
 def _initials(name: str) -> str:

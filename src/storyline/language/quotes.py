@@ -369,9 +369,11 @@ def _named_after(text: str, offset: int, entities: _Mentions) -> Entity | None:
     return None
 
 
-def _subject(verb: Token) -> Span | None:
+def _subject(verb: Token, joined: bool = False) -> Span | None:
+    """Who does `verb`; `joined`: asked for a verb joined to it ("Okafor was warned by
+    aides but said …": Okafor, the one warned, is who said)."""
     for child in verb.children:
-        if child.dep_ == "nsubjpass" and verb.lower_ in _TOLD:
+        if child.dep_ == "nsubjpass" and verb.lower_ in _TOLD and not joined:
             # "The office was told …": told, not telling; "… by police": police told.
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
             told_by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
@@ -383,7 +385,7 @@ def _subject(verb: Token) -> Span | None:
                 return None
             return _doc_span(child)
     if verb.dep_ == "conj":  # "Cosby shook his head and said": Cosby
-        return _subject(verb.head)
+        return _subject(verb.head, joined=True)
     if verb.dep_ in ("relcl", "acl"):
         return _subject(verb.head) if verb.head.lower_ in SPEECH_VERBS else None
     # "On Wednesday Esper said": the parser reads "Wednesday Esper" as one noun under
@@ -560,7 +562,7 @@ def _reported(
         span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
         if span is None:
             continue
-        in_sentence: list[Quote] = []  # in the order of their verbs
+        in_sentence: list[tuple[Token, Quote]] = []  # in the order of their verbs
         for token in span:
             if quoted.covers(token.idx):
                 continue  # "somebody asks" inside a quotation is the speaker's words
@@ -571,22 +573,36 @@ def _reported(
             else:
                 continue
             if quote is not None and not _overlaps(quote, sentence, text, quoted):
-                in_sentence.append(quote)
+                in_sentence.append((token, quote))
         found.extend(_without_citations(in_sentence))
     return found
 
 
-def _without_citations(quotes: list[Quote]) -> list[Quote]:
-    """`quotes` (of one sentence, in the order of their verbs) without a later one that
-    repeats an earlier one's words for another speaker: in "Esper said that X, the AP
-    reported" the words are Esper's, the agency only where they were read."""
-    return [
-        quote
-        for n, quote in enumerate(quotes)
-        if not any(
-            q.text == quote.text and q.speaker_text != quote.speaker_text for q in quotes[:n]
+def _without_citations(quotes: list[tuple[Token, Quote]]) -> list[Quote]:
+    """The quotes of one sentence ((verb, quote) in the order of their verbs) without a
+    later one that repeats an earlier one's words for another speaker through a verb
+    that governs it or that it governs: in "Esper said that X, the AP reported" the
+    words are Esper's, the agency only where they were read. "Police said X, and
+    firefighters said X" keeps both: neither verb reports the other."""
+    kept = []
+    for n, (verb, quote) in enumerate(quotes):
+        cited = any(
+            q.text == quote.text
+            and q.speaker_text != quote.speaker_text
+            and _reports(verb, earlier)
+            for earlier, q in quotes[:n]
         )
-    ]
+        if not cited:
+            kept.append(quote)
+    return kept
+
+
+def _reports(one: Token, other: Token) -> bool:
+    """Whether one verb's clause is what the other reports (either way round)."""
+    embedded = ("ccomp", "parataxis")
+    return (one.head == other and one.dep_ in embedded) or (
+        other.head == one and other.dep_ in embedded
+    )
 
 
 def _content_clause(
