@@ -55,6 +55,7 @@ def test_furniture_is_recognised(line):
         "Two years ago the same bridge was closed for repairs.",
         "The dam was built 40 years ago.",
         "One more >> sign was painted on the wall.",
+        "Media requires JavaScript to play. The fire started at 3 a.m. in the warehouse.",
     ],
 )
 def test_article_text_is_kept(line):
@@ -194,6 +195,7 @@ def test_a_refrain_repeated_in_the_body_is_kept():
         ("Breaking News Alerts Get breaking news when it happens — in your inbox.", True),
         ("You can add location information to your Tweets, such as your city.", True),
         ("The letter landed in his inbox on Monday.", False),
+        ("If a message lands in your inbox asking for a password, delete it, the FBI said.", False),
         # An embedded post is news a page quotes.
         ("The wreck is FOUND 1K m deep pic.twitter.com/tXjogmHIfH", False),
         ("The council signed up to the regional flood plan on Monday.", False),
@@ -254,8 +256,19 @@ def test_a_credit_after_the_headline_and_byline_is_dropped_too():
         ("&quot;We will stay,&quot; he said.", '"We will stay," he said.'),
         ("The word &nothing; is no escape.", "The word &nothing; is no escape."),
         ("Tom & Jerry; and AT&T stay as written.", "Tom & Jerry; and AT&T stay as written."),
+        (
+            "An invisible&InvisibleTimes;times and a&#x202e;bidi mark go.",
+            "An invisible times and a bidi mark go.",
+        ),
     ],
 )
 def test_escapes_left_in_plain_text_are_decoded(raw, clean):
     article = clean_article(Article("e1", f"{raw}\n\n{STORY[0]}"))
     assert article.text.split("\n\n")[0] == clean
+
+
+def test_every_reference_left_in_sgml_is_decoded_or_blanked():
+    from storyline.ingest.clean import decode_entities
+
+    text = "A self&hyph;interest &FOOT; of AT&amp;T &QL;"
+    assert " ".join(decode_entities(text, sgml=True).split()) == "A self interest of AT&T"

@@ -131,7 +131,8 @@ _FURNITURE = re.compile(
     # a page's clock ("2 years ago") and links onward ("Local News More>>")
     r"(?:(?:updated|posted|published)\s+)?(?:\d+|an?|one)\s+"
     r"(?:second|minute|hour|day|week|month|year)s?\s+ago|(?:[\w&'’-]+\s+){0,4}more\s*(?:>>|»)|"
-    r"(?:this\s+)?(?:media|video)\s+requires\s+javascript.*|tweet\s+with\s+a\s+location|"
+    r"(?:this\s+)?(?:media|video)\s+requires\s+javascript(?:\s+to\s+play)?\W*|"
+    r"tweet\s+with\s+a\s+location|"
     r"[\W_]+)$",
     re.I,
 )
@@ -139,7 +140,9 @@ _FURNITURE = re.compile(
 _FURNITURE_WORDS = re.compile(
     r"\b(?:newsletters?|sign(?:ing)? up (?:for|to)|mailing list|click here|privacy policy|"
     r"terms of (?:use|service)|all rights reserved|follow us|contact details|unsubscribe|"
-    r"(?:use|accept) (?:of )?cookies|(?:in|to) your inbox|location information to your tweets)\b",
+    r"(?:use|accept) (?:of )?cookies|location information to your tweets)\b"
+    # a sign-up's promise ("… when it happens — in your inbox."), not an inbox in the news
+    r"|\b(?:in|to) your inbox\W*$",
     re.IGNORECASE,
 )
 # "Reporting by Jane Doe; Editing by John Smith": only names and connectors.
@@ -183,25 +186,32 @@ _LEAD = 6  # paragraphs searched for headline, byline and date
 _ENTITY = re.compile(r"&(#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,15});")
 
 
-def decode_entities(text: str) -> str:
+def decode_entities(text: str, *, sgml: bool = False) -> str:
     """`text` with the character references plain text should not hold decoded.
 
     Scraped and archived text often keeps HTML's escapes ("AT&amp;T", "&quot;"), some
     of it escaped twice over ("AT&T;", "R&B;"), and news-wire archives keep their
-    typesetting codes (DUC's "&QL;", "&UR;"). Escapes HTML defines are decoded; an
-    unknown one glued to a word loses its semicolon ("AT&T"); a short capitalised code
-    standing alone becomes a space. Other ampersands are left alone: "&not" without a
-    semicolon is not decoded, as a browser would. Cost: one pass over the text.
+    typesetting codes (DUC's "&QL;", "&UR;"). Escapes HTML defines are decoded (to a
+    space where they stand for an invisible or control character); an unknown one glued
+    to a word loses its semicolon ("AT&T"), which costs a real semicolon after such a
+    word ("AT&T; Verizon declined") its place; a short capitalised code standing alone
+    becomes a space. With `sgml` (TREC and LDC files, where every reference is one),
+    any unknown reference becomes a space ("self&hyph;interest"). Other ampersands are
+    left alone: "&not" without a semicolon is not decoded, as a browser would not.
+    Cost: one pass over the text.
     """
     if "&" not in text:
         return text
 
     def decoded(match: re.Match[str]) -> str:
         reference, name = match.group(0), match.group(1)
-        if name.startswith("#"):
-            return html.unescape(reference)
-        if character := html5.get(name + ";"):  # the whole name, not "&not" of "&nothing;"
-            return character
+        # A named reference counts whole: "&nothing;" is not "&not" and "hing;".
+        numeric = name.startswith("#")
+        character = html.unescape(reference) if numeric else html5.get(name + ";", "")
+        if character:
+            return " " if unicodedata.category(character[0]) in ("Cc", "Cf") else character
+        if sgml:
+            return " "
         if match.start() and text[match.start() - 1].isalnum():
             return "&" + name
         return " " if name.isupper() and len(name) <= 3 else reference

@@ -101,7 +101,7 @@ def _record(sgml: str, origin: str) -> ReadItem:
     text = _PARAGRAPH_TAG.sub("\n\n", body)
     return Article(
         id=docno,
-        text=decode_entities(_ANY_TAG.sub(" ", text)),
+        text=decode_entities(_ANY_TAG.sub(" ", text), sgml=True),
         title=title or None,
         source=source,
         published=date,
@@ -111,4 +111,4 @@ def _record(sgml: str, origin: str) -> ReadItem:
 
 
 def _plain(value: str) -> str:
-    return " ".join(decode_entities(_ANY_TAG.sub(" ", value)).split())
+    return " ".join(decode_entities(_ANY_TAG.sub(" ", value), sgml=True).split())
