@@ -150,10 +150,20 @@ def _open_store(db: str, *, existing: bool = False):
                 err.print(_plain(f"error: {exc}", "red"))
                 raise typer.Exit(EXIT_STORE) from exc
     except typer.Exit as stop:
-        if made is not None and stop.exit_code == EXIT_NOTHING:
+        if made is not None and stop.exit_code == EXIT_NOTHING and _holds_nothing(db):
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(f"{made}{suffix}").unlink(missing_ok=True)
         raise
+
+
+def _holds_nothing(db: str) -> bool:
+    """Whether the store holds no article: one that another run has written to since
+    this one made it is kept."""
+    try:
+        with Store(db) as store:
+            return store.count_articles() == 0
+    except StoreError:
+        return False
 
 
 @app.command()
@@ -610,7 +620,7 @@ def _print_annotation(annotation: Annotation, label: str | None = None) -> None:
     """Who said what, and who is mentioned, for one annotated article (named in the
     table's title by `label` when several are shown)."""
     if annotation.quotes:
-        title = f"Who said what in {displayable(label)}" if label else "Who said what"
+        title = Text(f"Who said what in {displayable(label)}" if label else "Who said what")
         quotes = Table(title=title, header_style="bold", show_lines=False)
         quotes.add_column("sentence", justify="right")
         quotes.add_column("speaker", overflow="fold", max_width=28)

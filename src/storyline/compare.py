@@ -53,7 +53,7 @@ from storyline.relations import LABELS, RelationModel, pair_features, swap_pairs
 ENTAILMENT, CONTRADICTION = LABELS.index("entailment"), LABELS.index("contradiction")
 #: Part of every stored comparison's key: bump it when the method changes, and
 #: stories are compared again.
-COMPARE_VERSION = "compare-25"
+COMPARE_VERSION = "compare-26"
 _PLACES = frozenset({"GPE", "LOC"})  # entity labels of countries, cities, regions
 
 
@@ -441,7 +441,7 @@ def _conflict(a: Statement, b: Statement, finding: Finding, fact_id: str) -> Con
     who_a = a.source or f"article {a.article}"
     who_b = b.source or f"article {b.article}"
     if a.source and a.source == b.source:
-        later = (b.published or "")[:10] > (a.published or "")[:10]
+        later = bool(a.published and b.published) and b.published[:10] > a.published[:10]
         who_b = f"{'a later' if later else 'another'} {b.source} report"
     explanation = (
         f"{who_a} ({readable_date(a.published)}) {finding.says_a}; "

@@ -99,9 +99,7 @@ class Jobs:
 def _told(item: Skipped | Note, given: dict[str, str]) -> str:
     """`item` as "where: what" with an uploaded file named as the user named it, not by
     its scratch path (which says nothing to them and shows the server's folders)."""
-    where = item.origin
+    told = f"{item.origin}: {item.reason if isinstance(item, Skipped) else item.message}"
     for spec, name in given.items():
-        if where.startswith(spec):
-            where = name + where[len(spec) :]
-            break
-    return f"{where}: {item.reason if isinstance(item, Skipped) else item.message}"
+        told = told.replace(spec, name)  # the reason may name the file too ("read error: …")
+    return told
