@@ -158,7 +158,7 @@ def _store_batch(summary: IngestSummary, store: Store, batch: list[Article]) -> 
         summary.revised += result.revised
         summary.unchanged += result.unchanged
         for revision in result.revisions:
-            # Said out loud: an id repeated within one input is more often a mistake than an update.
+            # Said out loud: a repeated id is an update or a mistake, and only the user knows.
             _count(
                 Note(
                     revision.origin,
