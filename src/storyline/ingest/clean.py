@@ -424,7 +424,7 @@ def clean_article(article: Article) -> Article:
     text = decode_entities(article.text)
     paras = [p for p in paragraphs(text) if boilerplate_reason(p) is None]
     paras = _drop_repeated_captions(paras)
-    title = _clean_field(decode_entities(article.title or "")) if article.title else None
+    title = _clean_field(decode_entities(article.title)) if article.title else None
     if title:
         key = _title_key(title)
         while paras and _title_key(paras[0]) == key:

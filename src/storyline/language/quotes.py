@@ -391,11 +391,15 @@ def _subject(verb: Token, joined: bool = False) -> Span | None:
     # "On Wednesday Esper said": the parser reads "Wednesday Esper" as one noun under
     # "on" and leaves the verb no subject; the name between the day and the verb speaks.
     # (Not any name before "said": in "the death of director Tony Scott said" it is not.)
-    before = verb.i - 1
-    if before >= 0 and verb.doc[before].ent_type_ in _NAMED_SPEAKERS:
-        name = next((e for e in verb.doc.ents if e.end == verb.i and e.start <= before), None)
-        if name is not None and name.start and verb.doc[name.start - 1].ent_type_ in _WHEN:
-            return name
+    # The name is walked back token by token (not looked up among all the article's
+    # entities): this is asked of every speech verb without a subject.
+    doc, start = verb.doc, verb.i - 1
+    if start < 0 or doc[start].ent_type_ not in _NAMED_SPEAKERS or verb.ent_iob_ == "I":
+        return None
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    if start and doc[start - 1].ent_type_ in _WHEN:
+        return doc[start : verb.i]
     return None
 
 
@@ -610,32 +614,33 @@ def _content_clause(
 ) -> Quote | None:
     clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
     subject = _subject(verb)
-    if clause is None or subject is None:
-        # "…, the AP reported": the reporting verb hangs off the main clause; not "quotes
-        # *what* the executives said", where the saying is what is quoted.
-        hung = verb.dep_ in ("parataxis", "ccomp") and verb.head.i < verb.i
-        if subject is not None and hung and verb.left_edge.lower_ not in _WHAT:
-            clause = verb.head
-            if _reports_speech(clause):
-                return None  # as below: the words are the earlier speaker's
-            words = [
-                t for t in _doc_span(clause) if not (verb.left_edge.i <= t.i <= verb.right_edge.i)
-            ]
-            text = _join(words)
-        else:
-            return None
-    elif clause.i < verb.i and _reports_speech(clause):
+    if subject is None:
+        return None
+    # "…, the AP reported": the reporting verb hangs off the main clause; not "quotes
+    # *what* the executives said", where the saying is what is quoted.
+    hung = clause is None
+    if hung and not (
+        verb.dep_ in ("parataxis", "ccomp")
+        and verb.head.i < verb.i
+        and verb.left_edge.lower_ not in _WHAT
+    ):
+        return None
+    clause = verb.head if hung else clause
+    if clause.i < verb.i and _reports_speech(clause):
         # "Al-Shammari said that X, the AP reported": the words are his, and his report
         # is a quote of its own; the agency is where it was read.
         return None
+    if hung:
+        words = [t for t in _doc_span(clause) if not verb.left_edge.i <= t.i <= verb.right_edge.i]
     else:
         inner = next((c for c in clause.children if c.dep_ == "ccomp"), None)
         if clause.lower_ in SPEECH_VERBS and inner is not None and inner.i < clause.i:
             # "Esper said that X, the AP reported", parsed as said(reported(X)): X is said.
             clause = inner
-        text = _join(
-            [t for t in _doc_span(clause) if not (t.i == clause.left_edge.i and t.lower_ == "that")]
-        )
+        words = [
+            t for t in _doc_span(clause) if not (t.i == clause.left_edge.i and t.lower_ == "that")
+        ]
+    text = _join(words)
     return _reported_quote(text, _phrase(subject), sentence, entities, roles, verb.text)
 
 
