@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from storyline import engine
+from storyline.pipeline import analyze
 from storyline.store import Store
 from storyline.web import create_app
 from tests.test_web import HOSTILE
@@ -49,7 +49,7 @@ def server(analyzed_seeds, tmp_path: Path):
     hostile = tmp_path / "hostile.jsonl"
     hostile.write_text(json.dumps(HOSTILE) + "\n")
     with Store(db) as store:
-        engine.analyze(store, [str(hostile)])
+        analyze(store, [str(hostile)])
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

@@ -17,7 +17,7 @@ from storyline.language.encoders import (
     load_encoder,
 )
 from storyline.language.nlp import load_nlp
-from storyline.model import Annotation, Article, Entity, Quantity, Sentence
+from storyline.model import Annotation, Article, Entity, Quantity, Quote, Sentence
 
 
 @pytest.fixture(scope="module")
@@ -292,6 +292,25 @@ def test_pronoun_speaker_resolves_to_the_named_person(nlp):
             'envelope shows it is labelled "Actress in a Leading Role" in gold letters.',
             "Actress in a Leading Role",
             None,
+        ),
+        # The writer speaking: out of the article, "I" names no one.
+        (
+            '"This could have been my son," I told reporters after the hearing.',
+            "This could have been my son",
+            None,
+        ),
+        # One out of a group: the group says who, "one" alone would not.
+        (
+            '"We will not leave," one of the striking miners said on Tuesday.',
+            "We will not leave",
+            "one of the striking miners",
+        ),
+        # ... unless a name in apposition says who, wherever the parser hangs it.
+        (
+            "One of the founders of the Harbour Bakery Cooperative, Maria Lindqvist, said: "
+            '"The new ovens have doubled what we can bake."',
+            "The new ovens",
+            "Maria Lindqvist",
         ),
     ],
 )
@@ -867,3 +886,21 @@ def test_a_story_lists_each_entity_once_under_its_fullest_written_name():
     }
     # The names are unified on copies: the stored annotations stay as they were.
     assert [e.canonical for e in annotations[0].entities] == ["LONDON", "Richard Arcara of Buffalo"]
+
+
+def test_a_story_quotes_each_speaker_under_the_name_its_entities_got():
+    from storyline.summarize import story_quotes
+
+    def article(article_id, speaker, *names):
+        entities = [Entity(name, "PERSON", name, 0, 0, len(name)) for name in names]
+        quote = Quote("We will rebuild the bridge", speaker, speaker, 0, "direct", "said")
+        return Annotation(article_id, article_id, entities=entities, quotes=[quote])
+
+    annotations = [
+        article("a1", "Al-Shammari", "Al-Shammari"),
+        article("a2", "Najah al-Shammari", "Najah al-Shammari"),
+        article("a3", "a ministry spokesman"),  # a description stays as written
+    ]
+    speakers = [q["speaker"] for q in story_quotes(annotations)]
+    assert speakers == ["Najah al-Shammari", "Najah al-Shammari", "a ministry spokesman"]
+    assert annotations[0].quotes[0].speaker == "Al-Shammari"  # on copies, as entities are

@@ -427,9 +427,10 @@ def test_the_pipeline_gives_the_same_result_on_either_backend(
     any_store, analyzed_seeds, shared_data, tmp_path
 ):
     from storyline import engine
+    from storyline.pipeline import analyze
 
     _, expected = analyzed_seeds  # made in an SQLite store by `storyline analyze`
-    read = engine.analyze(any_store, [str(shared_data / "seeds" / "articles.jsonl")])
+    read = analyze(any_store, [str(shared_data / "seeds" / "articles.jsonl")])
     [story] = engine.write_result(any_store, read.article_ids, tmp_path / "r.json")["stories"]
     for part in ("id", "title", "articles", "summary", "facts", "conflicts", "timeline"):
         assert story[part] == expected[part], part

@@ -16,6 +16,7 @@ from storyline.dedupe import DuplicateFinder, signature
 from storyline.ingest import read_inputs
 from storyline.language import ANNOTATOR_VERSION, load_encoder
 from storyline.model import Article
+from storyline.pipeline import Pipeline, analyze
 from storyline.store import Store
 from storyline.stories import ArticleProfile, ClusterParams, StoryClusterer, profile
 
@@ -336,10 +337,10 @@ def test_copies_of_a_revised_article_are_checked_even_after_a_run_cut_short(stor
 def test_a_copy_left_an_original_by_a_revision_is_annotated_and_compared(store, tmp_path):
     copy = _article("copy-1", "(Reuters) - " + RATES, "Daily Ledger", "2023-09-14")
     first = _jsonl(tmp_path, "a.jsonl", _article("wire-1", RATES, "Reuters", "2023-09-14"), copy)
-    engine.analyze(store, [first], workers=1)
+    analyze(store, [first], Pipeline(workers=1))
     assert store.duplicate_links(["copy-1"]) == {"copy-1": "wire-1"}
     # The wire page is reused for a match report; only it is read again.
-    engine.analyze(
+    analyze(
         store, [_jsonl(tmp_path, "b.jsonl", _article("wire-1", FOOTBALL, "Reuters", "2023-09-15"))]
     )
     assert store.duplicate_links(["copy-1"]) == {}
@@ -357,12 +358,12 @@ def test_a_story_an_article_leaves_is_compared_and_summarized_without_it(store, 
         _article("storm-1", STORM, "Taipei Times", "2023-09-03"),
         _article("storm-2", STORM_OTHER_OUTLET, "Focus Taiwan", "2023-09-03"),
     )
-    engine.analyze(store, [first], workers=1)
+    analyze(store, [first], Pipeline(workers=1))
     [storm] = store.stories_of(["storm-1"])
     assert storm.articles == ["storm-1", "storm-2"]
     # The second page is reused for a match report, and only it is read again: the
     # typhoon's story, which no article of this run is in, lost it.
-    engine.analyze(
+    analyze(
         store,
         [_jsonl(tmp_path, "b.jsonl", _article("storm-2", FOOTBALL, "Focus Taiwan", "2023-09-04"))],
     )
@@ -386,14 +387,12 @@ def test_a_copy_published_first_but_read_later_becomes_the_original(store, tmp_p
         Article(id="blog", text=repost.replace("Sunday", "Sunday night"), source="Blog"),
         _article("post", repost.replace("Taiwan's", "Taiwan’s"), "Evening Post", "2023-09-05"),
     )
-    engine.analyze(store, [first], workers=1)
+    analyze(store, [first], Pipeline(workers=1))
     # Read first, the undated blog post is no original of the dated ledger.
     assert store.duplicate_links(["ledger", "blog", "post"]) == {"blog": "ledger", "post": "ledger"}
     [story] = store.stories_of(["ledger"])
     # The wire's own story, published a day before them all, is read a week later.
-    engine.analyze(
-        store, [_jsonl(tmp_path, "b.jsonl", _article("wire", STORM, "Reuters", "2023-09-03"))]
-    )
+    analyze(store, [_jsonl(tmp_path, "b.jsonl", _article("wire", STORM, "Reuters", "2023-09-03"))])
     links = store.duplicate_links(["wire", "ledger", "blog", "post"])
     assert links == {"ledger": "wire", "blog": "wire", "post": "wire"}
     [now] = store.stories_of(["wire"])

@@ -11,7 +11,6 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from storyline import engine
 from storyline.cli import app as cli
 from storyline.ingest.dates import readable_years
 from storyline.model import (
@@ -23,6 +22,7 @@ from storyline.model import (
     Summary,
     SummarySentence,
 )
+from storyline.pipeline import analyze
 from storyline.report.html import render_report
 from storyline.report.markdown import render_markdown
 from storyline.report.result_json import story_document
@@ -52,7 +52,7 @@ def site(analyzed_seeds, tmp_path: Path):
     hostile = tmp_path / "hostile.jsonl"
     hostile.write_text(json.dumps(HOSTILE) + "\n")
     with Store(db) as store:
-        engine.analyze(store, [str(hostile)])
+        analyze(store, [str(hostile)])
     with TestClient(create_app(str(db)), raise_server_exceptions=False) as client:
         yield client, story
 
@@ -195,7 +195,7 @@ def test_ids_with_slashes_open_and_their_links_resolve(analyzed_seeds, tmp_path:
     path = tmp_path / "foldered.jsonl"
     path.write_text(json.dumps(foldered) + "\n")
     with Store(db) as store:
-        engine.analyze(store, [str(path)])
+        analyze(store, [str(path)])
         story_id = store.story_of(["world/quake"])["world/quake"]
     client = TestClient(create_app(str(db)), raise_server_exceptions=False)
     for url in ("/articles/world%2Fquake", "/articles/world/quake"):

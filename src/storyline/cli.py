@@ -36,7 +36,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from storyline import __version__, engine
+from storyline import __version__, engine, pipeline
 from storyline.batching import batched
 from storyline.ingest import read_inputs
 from storyline.ingest.dates import normalize_date, readable_years
@@ -941,6 +941,81 @@ def analyze(
     )
 
 
+class _ShownPipeline(pipeline.Pipeline):
+    """`analyze`'s stages with a progress bar and a line of results each, errors as exit
+    codes, and reading and annotation on Dask when there is a `client`."""
+
+    def __init__(
+        self,
+        *,
+        encoder: str,
+        params: SummaryParams,
+        db: str,
+        quiet: bool,
+        verbose: bool,
+        fetch: bool,
+        batch_size: int,
+        max_doc_mb: float,
+        client,
+        where: str,
+    ):
+        super().__init__(encoder=encoder, params=params)
+        self.db, self.quiet, self.verbose = db, quiet, verbose
+        self.fetch, self.batch_size, self.max_doc_mb = fetch, batch_size, max_doc_mb
+        self.client, self.where = client, where
+
+    def read(self, store: Store, specs: list[str]) -> engine.IngestSummary:
+        reader = read_inputs
+        if self.client is not None:
+            from storyline.distributed import read_on
+
+            reader = partial(read_on, self.client)
+        summary = _run_ingest(
+            specs,
+            store,
+            self.fetch,
+            self.batch_size,
+            self.max_doc_mb,
+            self.quiet,
+            self.verbose,
+            collect_ids=True,
+            reader=reader,
+        )
+        if summary.read == 0:
+            err.print(_plain("error: no article could be read from the input", "red"))
+            raise typer.Exit(EXIT_NOTHING)
+        if not self.quiet:
+            _print_summary(summary, self.db)
+        return summary
+
+    def find_copies(self, store: Store, ids: list[str] | None) -> engine.DedupeSummary:
+        return _run_dedupe(store, ids, self.quiet)
+
+    def annotate(self, store: Store, ids: list[str] | None) -> engine.LanguageSummary:
+        if self.client is None:
+            return _run_language(store, ids, None, self.encoder, self.quiet)
+        originals = ids if ids is not None else engine.without_copies(store, None)
+        return _run_language_on_dask(
+            store, originals, self.client, self.where, self.encoder, self.quiet
+        )
+
+    def place(
+        self, store: Store, ids: list[str] | None, encoder: str | None
+    ) -> engine.StorySummary:
+        return _run_stories(store, ids, encoder, self.quiet)
+
+    def compare(
+        self, store: Store, ids: list[str] | None, changed: list[str], encoder: str | None
+    ) -> engine.CompareSummary:
+        chosen = self.encoder != "auto"
+        return _run_compare(store, ids, changed, encoder, self.quiet, chosen=chosen)
+
+    def summarize(
+        self, store: Store, ids: list[str] | None, changed: list[str], encoder: str | None
+    ) -> engine.SummariesSummary:
+        return _run_summaries(store, ids, changed, encoder, self.params.words, self.quiet)
+
+
 def _analyze(
     inputs: list[str],
     db: str,
@@ -958,43 +1033,20 @@ def _analyze(
     verbose: bool = False,
 ) -> dict:
     with _open_store(db) as store, _cluster(scheduler, workers) as client:
-        summary = None
-        if inputs:
-            reader = read_inputs
-            if client is not None:
-                from storyline.distributed import read_on
-
-                reader = partial(read_on, client)
-            summary = _run_ingest(
-                inputs,
-                store,
-                fetch,
-                batch_size,
-                max_doc_mb,
-                quiet,
-                verbose,
-                collect_ids=True,
-                reader=reader,
-            )
-            if summary.read == 0:
-                err.print(_plain("error: no article could be read from the input", "red"))
-                raise typer.Exit(EXIT_NOTHING)
-            if not quiet:
-                _print_summary(summary, db)
-        ids = summary.article_ids if summary else None
-        dedupe = _run_dedupe(store, ids, quiet)
-        # Copies of revised articles were checked again: the later stages take them too.
-        work = ids + dedupe.followers if ids is not None else None
-        originals = engine.without_copies(store, work)
-        if client is not None:
-            language = _run_language_on_dask(
-                store, originals, client, _cluster_name(scheduler, workers), encoder, quiet
-            )
-        else:
-            language = _run_language(store, originals, None, encoder, quiet)
-        changed = _run_stories(store, work, language.encoder, quiet).changed
-        _run_compare(store, work, changed, language.encoder, quiet, chosen=encoder != "auto")
-        _run_summaries(store, work, changed, language.encoder, words, quiet)
+        shown = _ShownPipeline(
+            encoder=encoder,
+            params=SummaryParams(words=words),
+            db=db,
+            quiet=quiet,
+            verbose=verbose,
+            fetch=fetch,
+            batch_size=batch_size,
+            max_doc_mb=max_doc_mb,
+            client=client,
+            where=_cluster_name(scheduler, workers),
+        )
+        read = pipeline.analyze(store, inputs, shown)
+        ids = read.article_ids if read is not None else None
         try:
             document = engine.write_result(store, ids, out_path)
         except OSError as exc:

@@ -1,5 +1,6 @@
-"""Runs the pipeline's stages in order, in this process; `storyline.distributed` runs
-reading and the language stage on a Dask cluster with the same stage functions."""
+"""The pipeline's stages, one function each, run in this process; `storyline.pipeline`
+runs them in order, and `storyline.distributed` runs reading and the language stage on
+a Dask cluster with the same stage functions."""
 
 from __future__ import annotations
 
@@ -863,46 +864,6 @@ def write_result(store: Store, article_ids: list[str] | None, out: str | Path) -
     )
     write_json(document, out)
     return document
-
-
-def analyze(
-    store: Store,
-    specs: list[str],
-    *,
-    encoder: str = "auto",
-    workers: int | None = None,
-    params: SummaryParams | None = None,
-    on_stage: Callable[[str], None] | None = None,
-) -> IngestSummary:
-    """The whole pipeline over `specs` (files, folders, URLs): read, find copies,
-    annotate and embed, place in stories, compare and summarize. `on_stage` hears
-    each stage's name as it starts. Returns what reading found (its `article_ids`
-    are the articles read). Raises the language stage's errors when a model is missing."""
-    from storyline.language import load_encoder
-
-    def stage(name: str) -> None:
-        if on_stage:
-            on_stage(name)
-
-    stage("reading")
-    read = ingest(specs, store, collect_ids=True)
-    if read.read == 0:
-        return read
-    stage("finding copies")
-    # Copies of revised articles are checked again: the later stages take them too.
-    ids = read.article_ids + run_dedupe(store, read.article_ids).followers
-    stage("annotating and embedding")
-    loaded = None if encoder == "none" else load_encoder(encoder)
-    run_language(store, without_copies(store, ids), workers=workers, encoder=loaded)
-    name = loaded.name if loaded else None
-    stage("placing in stories")
-    changed = run_stories(store, ids, encoder=name).changed
-    stage("comparing sources")
-    run_compare(store, ids, also=changed, encoder=name)
-    stage("summarizing")
-    run_summaries(store, ids, also=changed, encoder=name, params=params)
-    stage("done")
-    return read
 
 
 def write_report(

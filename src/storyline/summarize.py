@@ -50,7 +50,7 @@ from storyline.model import Annotation, Comparison, Fact, Mention, Summary, Summ
 from storyline.relations import stem
 
 #: Part of every stored summary's key: bump it when the method changes.
-SUMMARIZE_VERSION = "summarize-4"
+SUMMARIZE_VERSION = "summarize-5"
 DEFAULT_WORDS = 100
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -378,21 +378,11 @@ def _revision_note(revises: list[Mention]) -> str | None:
 
 def story_entities(annotations: Iterable[Annotation]) -> list[dict[str, Any]]:
     """The story's entities by canonical name: the most frequent type, mention count and
-    the articles naming them, most mentioned first. Names are unified across the articles
-    ("Al-Shammari" in one report is "Najah al-Shammari" of another) on copies: the
-    annotations given are not changed. Cost: linear in the mentions."""
-    pooled = [
-        Annotation(
-            a.article_id,
-            a.content_hash,
-            entities=[replace(e) for e in a.entities],
-            headline_entities=[replace(e) for e in a.headline_entities],
-        )
-        for a in annotations
-    ]
-    unify_entities(pooled)
+    the articles naming them, most mentioned first. Names are unified across the
+    articles (see `_with_story_names`); the annotations given are not changed. Cost:
+    linear in the mentions."""
     found: dict[str, dict[str, Any]] = {}
-    for annotation in pooled:
+    for annotation in _with_story_names(annotations):
         for entity in annotation.entities:
             entry = found.setdefault(
                 entity.canonical, {"types": Counter(), "count": 0, "articles": []}
@@ -416,10 +406,45 @@ def story_entities(annotations: Iterable[Annotation]) -> list[dict[str, Any]]:
 def story_quotes(
     annotations: Iterable[Annotation], direct_only: bool = False
 ) -> list[dict[str, Any]]:
-    """Who said what across the story: {speaker, text, article, sentence} in article order."""
+    """Who said what across the story: {speaker, text, article, sentence} in article
+    order, each speaker under the story's name for them (as `story_entities` lists
+    them). Cost: linear in the mentions and quotes."""
     return [
         {"speaker": q.speaker, "text": q.text, "article": a.article_id, "sentence": q.sentence}
-        for a in annotations
+        for a in _with_story_names(annotations)
         for q in a.quotes
         if q.kind == "direct" or not direct_only
     ]
+
+
+def _with_story_names(annotations: Iterable[Annotation]) -> list[Annotation]:
+    """Copies of `annotations` whose entities and quote speakers carry names unified
+    across the story ("Al-Shammari" in one report is "Najah al-Shammari" of another).
+
+    A speaker is an article's canonical name of an entity, or a description ("a
+    spokesman"); a name takes the story's name its entities of that name got, a
+    description stays as written."""
+    pooled = [
+        Annotation(
+            a.article_id,
+            a.content_hash,
+            entities=[replace(e) for e in a.entities],
+            headline_entities=[replace(e) for e in a.headline_entities],
+            quotes=list(a.quotes),
+        )
+        for a in annotations
+    ]
+    before = [[e.canonical for e in a.entities] for a in pooled]
+    unify_entities(pooled)
+    for annotation, names in zip(pooled, before, strict=True):
+        renamed = Counter(
+            (old, e.canonical) for old, e in zip(names, annotation.entities, strict=True)
+        )
+        story_name: dict[str, str] = {}
+        for (old, new), _ in renamed.most_common():
+            story_name.setdefault(old, new)
+        annotation.quotes = [
+            replace(q, speaker=story_name[q.speaker]) if q.speaker in story_name else q
+            for q in annotation.quotes
+        ]
+    return pooled

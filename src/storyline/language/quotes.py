@@ -74,6 +74,10 @@ SPEECH_VERBS = {
 }
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "it", "we"}
+# The writer or the one addressed: out of its article, "I said" names no one.
+_UNNAMED_PRONOUNS = {"i", "me", "you", "one"}
+# Heads that count out of a group ("one of the officials"): the group is the speaker.
+_PARTITIVES = {"one", "some", "many", "several", "few", "two", "three", "each", "both", "none"}
 SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 ROLE_ABBREVIATIONS = {
     "gov": "governor",
@@ -424,25 +428,34 @@ def _doc_span(token: Token) -> Span:
 
 
 def _phrase(span: Span) -> Span:
-    """The noun phrase up to its head, without a leading determiner or trailing clause."""
+    """The noun phrase up to its head, without a leading determiner or trailing clause;
+    a head that counts out of a group keeps the group ("one of the officials")."""
     head = span.root
     start = span.start
     while start < head.i and span.doc[start].lower_ in _DETERMINERS:
         start += 1
-    return span.doc[start : head.i + 1]
+    end = head.i + 1
+    if head.lower_ in _PARTITIVES:
+        of = next((c for c in head.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
+        if of is not None:
+            end = of.right_edge.i + 1
+    return span.doc[start:end]
 
 
 def _resolve(phrase: Span, sentence: int, entities: _Mentions, roles: Roles) -> str | None:
     """A speaker phrase as a canonical entity name, a description, or None."""
     head = phrase.root
     words = phrase.text.lower().split()
+    if len(words) == 1 and words[0] in _UNNAMED_PRONOUNS:
+        return None
     if len(words) == 1 and words[0] in PERSON_PRONOUNS | GROUP_PRONOUNS:
         labels = {"PERSON"} if words[0] in PERSON_PRONOUNS else {"ORG", "GPE", "NORP"}
         offset = phrase.start_char
         subject = _subject_before(phrase.doc, entities, offset, sentence, labels)
         return subject or _nearest_before(entities, offset, sentence, labels)
-    # "the mayor, Anna Berg, said": the name in apposition names the speaker.
-    for token in [head, *(c for c in head.children if c.dep_ == "appos")]:
+    # "the mayor, Anna Berg, said": the name in apposition names the speaker; the parser
+    # may hang it on the group of "one of the founders of the firm, Ann Berg,".
+    for token in [head, *(t for t in phrase if t.dep_ == "appos")]:
         for entity in entities.at(token.idx):
             if entity.label in SPEAKER_LABELS:
                 return entity.canonical
@@ -457,7 +470,9 @@ def _resolve(phrase: Span, sentence: int, entities: _Mentions, roles: Roles) -> 
             named = _nearest_before(entities, phrase.start_char, sentence, {"PERSON"}, compatible)
             if named:
                 return named
-    return phrase.text
+    # "one of the founders of the firm, who …": the group, without what follows it.
+    end = next((t.i for t in phrase if t.is_punct and t.i > head.i), phrase.end)
+    return phrase.doc[phrase.start : end].text
 
 
 def _singular_role(word: str) -> str:

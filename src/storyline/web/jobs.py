@@ -9,8 +9,9 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from storyline import engine
+from storyline.engine import IngestSummary
 from storyline.model import Note, Skipped
+from storyline.pipeline import Pipeline, analyze
 from storyline.store import Store
 
 SHOWN_PER_KIND = 20  # skipped items and notes listed on a job's page; the rest are counted
@@ -75,9 +76,9 @@ class Jobs:
                 def on_stage(name: str) -> None:
                     job.stage = name
 
-                read = engine.analyze(
-                    self.store, list(given), encoder=self.encoder, on_stage=on_stage
-                )
+                pipeline = Pipeline(encoder=self.encoder)
+                read = analyze(self.store, list(given), pipeline, on_stage=on_stage)
+                read = read or IngestSummary()  # no inputs: nothing was read
                 job.articles, job.skipped = read.read, read.skipped
                 job.problems = [_told(p, given) for p in read.problems[:SHOWN_PER_KIND]]
                 job.notes = [_told(n, given) for n in read.notes[:SHOWN_PER_KIND]]
