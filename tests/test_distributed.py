@@ -87,3 +87,15 @@ def test_an_unreachable_scheduler_is_a_clear_error(shared_data: Path, tmp_path: 
     )
     assert result.exit_code == 2
     assert "cannot use the Dask cluster at tcp://127.0.0.1:9" in result.output
+
+
+def test_a_worker_whose_encoder_is_not_the_drivers_refuses_the_work():
+    from storyline.distributed import annotate_on_worker
+    from storyline.language import EncoderUnavailable
+    from storyline.model import Article
+
+    article = Article("a1", "The council met on Monday.")
+    with pytest.raises(EncoderUnavailable, match="install the same encoder package"):
+        annotate_on_worker([article], "lexical", "all-MiniLM-L6-v2-onnx-int8-dynamic")
+    [(annotation, vectors)] = annotate_on_worker([article], None, None)  # annotation only
+    assert annotation.article_id == "a1" and vectors is None

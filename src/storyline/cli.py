@@ -742,18 +742,24 @@ def _cluster_name(scheduler: str | None, workers: int | None) -> str:
 def _run_language_on_dask(
     store: Store, ids: list[str], client, where: str, encoder_name: str, quiet: bool
 ) -> engine.LanguageSummary:
-    from storyline.distributed import run_language_on
+    from storyline.distributed import DaskAnnotator
 
     try:
+        # Loaded here too: it names the vectors, embeds what was annotated before, and
+        # says early when it is missing.
+        encoder = None if encoder_name == "none" else load_encoder(encoder_name)
+        spec = None if encoder is None else encoder_name
+        annotator = DaskAnnotator(client, spec, encoder.name if encoder else None)
         with _progress(quiet, len(set(ids)), "Annotating on Dask", unit="articles") as (
             advance,
             _,
         ):
-            summary = run_language_on(
-                client,
+            summary = engine.run_language(
                 store,
                 ids,
-                encoder=None if encoder_name == "none" else encoder_name,
+                encoder=encoder,
+                annotator=annotator,
+                window=annotator.window,
                 on_article=advance,
             )
     except (ModelUnavailable, EncoderUnavailable) as exc:

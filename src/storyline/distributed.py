@@ -8,23 +8,23 @@ Standard input, URLs and files over `WHOLE_FILE_BYTES` that cannot be cut are
 read on the driver. Workers open the files by absolute path, so a remote cluster
 must see them at the same paths.
 
-The language stage (`run_language_on`): the driver reads articles from the
-store in windows, sends those whose annotation or vectors are missing to the
-workers, and stores what comes back; clustering, comparison and summaries stay
-on the driver. Each worker process loads the spaCy pipeline and the encoder once
-(the first task it runs) and keeps them.
+The language stage: `engine.run_language` with a `DaskAnnotator`. The driver
+reads articles from the store in windows, as in process, and sends those whose
+annotation is missing to the workers in tasks of a few articles; clustering,
+comparison and summaries stay on the driver. Each worker process loads the spaCy
+pipeline and the encoder once (the first task it runs) and keeps them.
 
-At most two tasks per worker are in flight, so the driver's memory does not grow
-with the corpus. Reading, annotation and encoding are the same functions as in
-process, so the results are the same.
+Reading holds at most two tasks per worker in flight, the language stage two
+windows, so the driver's memory does not grow with the corpus. Reading,
+annotation and encoding are the same functions as in process, so the results
+are the same.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -35,7 +35,12 @@ from storyline.batching import batched
 from storyline.ingest import Input, expand_inputs, read_entry, read_input, split_input
 from storyline.ingest.base import DEFAULT_MAX_DOCUMENT_BYTES
 from storyline.ingest.fetch import Fetcher
-from storyline.language import ANNOTATOR_VERSION, annotate_batch, embed_annotations, load_encoder
+from storyline.language import (
+    ANNOTATE_BATCH,
+    EncoderUnavailable,
+    annotate_and_embed,
+    load_encoder,
+)
 from storyline.language.encoders import Encoder
 from storyline.language.nlp import load_nlp
 from storyline.model import Annotation, Article, ReadItem, Skipped
@@ -43,8 +48,6 @@ from storyline.model import Annotation, Article, ReadItem, Skipped
 if TYPE_CHECKING:
     from dask.distributed import Client
 
-    from storyline.engine import LanguageSummary
-    from storyline.store import Store
 
 #: How long to try reaching a scheduler before saying it cannot be reached.
 CONNECT_SECONDS = 10
@@ -177,85 +180,56 @@ def _worker_encoder(spec: str) -> Encoder:
     return load_encoder(spec, threads=1)
 
 
-def process_articles(
-    articles: list[Article], encoder: str | None
-) -> tuple[list[Annotation], dict[str, np.ndarray], str | None]:
-    """Runs on a worker: the articles' annotations and, with `encoder` (a spec such
-    as ``auto`` or ``onnx``), their sentence vectors by content hash, and the
-    encoder's name."""
-    annotations = annotate_batch(_worker_nlp(), articles)
-    if encoder is None:
-        return annotations, {}, None
-    loaded = _worker_encoder(encoder)
-    vectors = embed_annotations({a.content_hash: a for a in annotations}, loaded)
-    return annotations, vectors, loaded.name
-
-
-def run_language_on(
-    client: Client,
-    store: Store,
-    ids: list[str] | None,
-    *,
-    encoder: str | None = "auto",
-    window: int = 32,
-    on_article: Callable[[int], None] | None = None,
-) -> LanguageSummary:
-    """`engine.run_language` with the work on the cluster behind `client`: annotate and
-    embed what the store lacks for `ids` (all current articles when None). Returns
-    the same `LanguageSummary`."""
-    from dask.distributed import as_completed
-
-    from storyline.engine import LanguageSummary, vectors_key
-
-    # The encoder's name keys its vectors; loading it here also says early when it is missing.
-    name = load_encoder(encoder).name if encoder is not None else None
-    key = vectors_key(name) if name else None
-    summary = LanguageSummary(encoder=name)
-    started = time.perf_counter()
-    ahead = _ahead(client)
-    pending = as_completed()
-    sizes: dict[str, int] = {}
-
-    def collect(future) -> None:
-        annotations, vectors, _ = future.result()
-        have = store.annotated([a.content_hash for a in annotations], ANNOTATOR_VERSION)
-        fresh = [a for a in annotations if a.content_hash not in have]
-        if fresh:
-            store.put_annotations(fresh, ANNOTATOR_VERSION)
-            summary.annotated += len(fresh)
-        if key is not None:
-            present = store.embedded(list(vectors), key)
-            missing = [(h, m) for h, m in vectors.items() if h not in present]
-            if missing:
-                store.put_vectors(missing, key)
-                summary.embedded += len(missing)
-                summary.sentences_embedded += sum(m.shape[0] for _, m in missing)
-        if on_article:
-            on_article(sizes.pop(future.key))
-
-    ids = list(dict.fromkeys(ids)) if ids is not None else None
-    for chunk in batched(store.iter_articles(ids), window):
-        summary.articles += len(chunk)
-        hashes = [a.content_hash for a in chunk]
-        done = store.annotated(hashes, ANNOTATOR_VERSION)
-        embedded = store.embedded(hashes, key) if key else set()
-        todo = list(
-            {
-                a.content_hash: a
-                for a in chunk
-                if a.content_hash not in done or (key and a.content_hash not in embedded)
-            }.values()
+def annotate_on_worker(
+    articles: list[Article], encoder: str | None, name: str | None
+) -> list[tuple[Annotation, np.ndarray | None]]:
+    """Runs on a worker: `language.annotate_and_embed` with the worker's own model and,
+    given `encoder` (a spec such as ``auto``), its encoder, which must be the driver's
+    (`name`): vectors of two encoders in one store would not compare."""
+    loaded = _worker_encoder(encoder) if encoder is not None else None
+    if loaded is not None and loaded.name != name:
+        raise EncoderUnavailable(
+            f"this worker's encoder is {loaded.name}, the driver's {name}: install the same "
+            "encoder package on every machine of the cluster"
         )
-        if not todo:
-            if on_article:
-                on_article(len(chunk))
-            continue
-        future = client.submit(process_articles, todo, encoder, pure=False)
-        sizes[future.key] = len(chunk)
-        pending.add(future)
-        while pending.count() >= ahead:
-            collect(next(pending))
-    for future in pending:
-        collect(future)
-    summary.seconds = time.perf_counter() - started
-    return summary
+    return annotate_and_embed(_worker_nlp(), loaded, articles)
+
+
+class DaskAnnotator:
+    """`language.Annotator`'s interface with the work on the cluster behind `client`,
+    for `engine.run_language`: each batch of `batch_size` articles is a task.
+
+    encoder: the encoder spec workers load (None: annotate only); name: the name of
+        the encoder the driver loaded from it, which a worker's must match.
+    `window` is how many articles `run_language` should read at a time to keep every
+    worker busy: two batches per worker, at least 256.
+    """
+
+    def __init__(
+        self,
+        client: Any,
+        encoder: str | None,
+        name: str | None,
+        *,
+        batch_size: int = ANNOTATE_BATCH,
+    ):
+        self.client, self.encoder, self.name = client, encoder, name
+        self.batch_size = batch_size
+        self.window = max(256, batch_size * _ahead(client))
+
+    def __enter__(self) -> DaskAnnotator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def submit(
+        self, articles: Iterable[Article]
+    ) -> Callable[[], list[tuple[Annotation, np.ndarray | None]]]:
+        """Start the articles' tasks; the returned function waits for their results, in
+        order (see `language.Annotator.submit`)."""
+        futures = [
+            self.client.submit(annotate_on_worker, batch, self.encoder, self.name, pure=False)
+            for batch in batched(articles, self.batch_size)
+        ]
+        return lambda: [pair for future in futures for pair in future.result()]

@@ -29,7 +29,7 @@ from storyline.ingest import read_inputs
 from storyline.ingest.base import DEFAULT_MAX_DOCUMENT_BYTES
 from storyline.ingest.dates import day_number
 from storyline.ingest.fetch import Fetcher
-from storyline.language import ANNOTATOR_VERSION, Encoder, embed_annotations
+from storyline.language import ANNOTATOR_VERSION, AnnotationWorkers, Encoder, embed_annotations
 from storyline.model import Annotation, Article, Note, ReadItem, Skipped, Story, Summary
 from storyline.relations import ModelMismatch, RelationModel
 from storyline.report.result_json import result_document, write_atomic, write_json
@@ -210,6 +210,7 @@ def run_language(
     *,
     workers: int | None = None,
     encoder: Encoder | None = None,
+    annotator: AnnotationWorkers | None = None,
     window: int = 256,
     on_article: Callable[[int], None] | None = None,
 ) -> LanguageSummary:
@@ -221,6 +222,10 @@ def run_language(
     article that needs annotating is embedded by the same worker; one annotated
     before but lacking this encoder's vectors is embedded here from its stored
     annotation. `on_article` is called with the number of articles done.
+
+    The work goes to `annotator`, a context manager with `language.Annotator`'s
+    `submit` (`distributed.DaskAnnotator` puts it on a cluster); by default an
+    `Annotator` of `workers` processes embedding with `encoder`.
     """
     summary = LanguageSummary(encoder=encoder.name if encoder else None)
     key = vectors_key(encoder.name) if encoder else None
@@ -251,9 +256,11 @@ def run_language(
         if on_article:
             on_article(count)
 
-    from storyline.language.annotate import Annotator  # loads spaCy: only when parsing
+    if annotator is None:
+        from storyline.language.annotate import Annotator  # loads spaCy: only when parsing
 
-    with Annotator(workers, encoder=encoder) as annotator:
+        annotator = Annotator(workers, encoder=encoder)
+    with annotator:
         waiting = None
         for chunk in batched(store.iter_articles(ids), window):
             summary.articles += len(chunk)

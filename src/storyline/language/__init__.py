@@ -13,7 +13,8 @@ first asked for.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from storyline.language.encoders import (
     Encoder,
@@ -23,13 +24,20 @@ from storyline.language.encoders import (
 )
 from storyline.language.nlp import ModelUnavailable, without_dateline
 
+if TYPE_CHECKING:
+    import numpy as np
+
+    from storyline.model import Annotation, Article
+
 __all__ = [
     "ANNOTATE_BATCH",
     "ANNOTATOR_VERSION",
+    "AnnotationWorkers",
     "Annotator",
     "Encoder",
     "EncoderUnavailable",
     "ModelUnavailable",
+    "annotate_and_embed",
     "annotate_batch",
     "annotate_doc",
     "embed_annotations",
@@ -43,7 +51,23 @@ ANNOTATOR_VERSION = "16"
 #: multinews-val (2 processes), and larger batches no faster (BENCHMARKS.md).
 ANNOTATE_BATCH = 16
 
-_PARSING = {"Annotator", "annotate_batch", "annotate_doc"}
+
+class AnnotationWorkers(Protocol):
+    """What annotates and embeds articles for `engine.run_language`: `Annotator` in
+    processes of this machine, `distributed.DaskAnnotator` on a cluster. A context
+    manager; `submit` starts the work and returns a function that waits for each
+    article's annotation and vectors (None without an encoder), in order."""
+
+    def __enter__(self) -> Any: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def submit(
+        self, articles: Iterable[Article]
+    ) -> Callable[[], list[tuple[Annotation, np.ndarray | None]]]: ...
+
+
+_PARSING = {"Annotator", "annotate_and_embed", "annotate_batch", "annotate_doc"}
 
 
 def __getattr__(name: str) -> Any:

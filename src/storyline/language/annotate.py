@@ -119,7 +119,7 @@ class Annotator:
         batches = list(batched(articles, self.batch_size))
         if self._pool is None:
             encoder = self.encoder if embed else None
-            done = [pair for batch in batches for pair in _annotate_and_embed(nlp, encoder, batch)]
+            done = [pair for batch in batches for pair in annotate_and_embed(nlp, encoder, batch)]
             return lambda: done
         pool = self._pool
         handles = [pool.apply_async(_worker_batch, ((batch, embed),)) for batch in batches]
@@ -174,9 +174,11 @@ def _pieces(text: str) -> list[str]:
     return pieces
 
 
-def _annotate_and_embed(
+def annotate_and_embed(
     nlp: Language, encoder: Encoder | None, batch: list[Article]
 ) -> list[tuple[Annotation, np.ndarray | None]]:
+    """Each article's annotation with its sentence vectors (None without `encoder`), in
+    order: what one worker does with one batch, in a process pool or on Dask."""
     annotations = annotate_batch(nlp, batch)
     if encoder is None:
         return [(a, None) for a in annotations]
@@ -199,4 +201,4 @@ def _worker_batch(task: tuple[list[Article], bool]) -> list[tuple[Annotation, np
         assert _WORKER_ENCODER_TYPE is not None
         # One thread: the pool already keeps every core busy.
         _WORKER_ENCODER = _WORKER_ENCODER_TYPE(threads=1)
-    return _annotate_and_embed(_WORKER_NLP, _WORKER_ENCODER if embed else None, batch)
+    return annotate_and_embed(_WORKER_NLP, _WORKER_ENCODER if embed else None, batch)
