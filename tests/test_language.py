@@ -305,6 +305,13 @@ def test_pronoun_speaker_resolves_to_the_named_person(nlp):
             "We will not leave",
             "one of the striking miners",
         ),
+        # A title with the name in apposition after it: the name.
+        (
+            "The ministry's chief spokesman, Karim Haddad, said the border would reopen "
+            "on Friday.",
+            "the border would reopen",
+            "Karim Haddad",
+        ),
         # ... unless a name in apposition says who, wherever the parser hangs it.
         (
             "One of the founders of the Harbour Bakery Cooperative, Maria Lindqvist, said: "

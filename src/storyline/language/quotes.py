@@ -455,7 +455,9 @@ def _resolve(phrase: Span, sentence: int, entities: _Mentions, roles: Roles) -> 
         return subject or _nearest_before(entities, offset, sentence, labels)
     # "the mayor, Anna Berg, said": the name in apposition names the speaker; the parser
     # may hang it on the group of "one of the founders of the firm, Ann Berg,".
-    for token in [head, *(t for t in phrase if t.dep_ == "appos")]:
+    appositions = [c for c in head.children if c.dep_ == "appos"]
+    appositions += [t for t in phrase if t.i > head.i and t.dep_ == "appos"]
+    for token in [head, *appositions]:
         for entity in entities.at(token.idx):
             if entity.label in SPEAKER_LABELS:
                 return entity.canonical
