@@ -305,10 +305,34 @@ def test_pronoun_speaker_resolves_to_the_named_person(nlp):
             "We will not leave",
             "one of the striking miners",
         ),
+        # A surname the recogniser missed, of a person named just before; and a pronoun
+        # of a clause joined to it.
+        (
+            '"We will finish the audit," said Rep. Dana Whitcombe, chair of the oversight '
+            "panel. Budget director Paul Ferrante met the panel on Tuesday and would not say what "
+            "they discussed. Whitcombe insisted the budget did not come up, but she told "
+            "reporters that she intends to call the treasurer.",
+            "she intends",
+            "Dana Whitcombe",
+        ),
+        (
+            '"We will finish the audit," said Rep. Dana Whitcombe. Whitcombe insisted the '
+            "budget did not come up.",
+            "the budget did not come up",
+            "Dana Whitcombe",
+        ),
+        # A title word before another verb's object is not that person's title: "the
+        # governor told Ms. Keane" does not make Keane a governor.
+        (
+            "Governor Alan Brisco asked the state auditor, Maria Keane, to stop the review "
+            'in March, according to notes Ms. Keane kept. "I hope you can drop this," the '
+            "governor told Ms. Keane, according to the notes.",
+            "I hope you can drop this",
+            "Alan Brisco",
+        ),
         # A title with the name in apposition after it: the name.
         (
-            "The ministry's chief spokesman, Karim Haddad, said the border would reopen "
-            "on Friday.",
+            "The ministry's chief spokesman, Karim Haddad, said the border would reopen on Friday.",
             "the border would reopen",
             "Karim Haddad",
         ),

@@ -450,6 +450,10 @@ def _resolve(phrase: Span, sentence: int, entities: _Mentions, roles: Roles) -> 
         return None
     if len(words) == 1 and words[0] in PERSON_PRONOUNS | GROUP_PRONOUNS:
         labels = {"PERSON"} if words[0] in PERSON_PRONOUNS else {"ORG", "GPE", "NORP"}
+        if words[0] in PERSON_PRONOUNS and (
+            missed := _unrecognised_subject(phrase, sentence, entities)
+        ):
+            return missed
         offset = phrase.start_char
         subject = _subject_before(phrase.doc, entities, offset, sentence, labels)
         return subject or _nearest_before(entities, offset, sentence, labels)
@@ -461,6 +465,10 @@ def _resolve(phrase: Span, sentence: int, entities: _Mentions, roles: Roles) -> 
         for entity in entities.at(token.idx):
             if entity.label in SPEAKER_LABELS:
                 return entity.canonical
+    # A surname the recogniser missed, of a person named shortly before.
+    missed = head.text[:1].isupper() and not entities.covers(head.idx)
+    if missed and (named := _by_surname(head, sentence, entities)):
+        return named
     role = _singular_role(head.lower_)
     if role in ROLES and all(not t.text[:1].isupper() for t in phrase):
         # "the minister": the nearest person the text calls a minister, else the nearest
@@ -519,6 +527,27 @@ def _subject_before(
     return min(subjects, key=lambda found: (found[0], found[1].start))[1].canonical
 
 
+def _unrecognised_subject(pronoun: Span, sentence: int, entities: _Mentions) -> str | None:
+    """The person a pronoun stands for when it opens a clause joined to one whose subject
+    is a surname the recogniser missed ("said Rep. Mark Meadows. … *Meadows* insisted
+    the matter did not come up, but he told reporters": Mark Meadows); None otherwise."""
+    verb = pronoun.root.head
+    if pronoun.root.dep_ != "nsubj" or verb.dep_ != "conj":
+        return None
+    subject = next((t for t in verb.head.lefts if t.dep_ == "nsubj"), None)
+    if subject is None or not subject.text[:1].isupper() or entities.covers(subject.idx):
+        return None
+    return _by_surname(subject, sentence, entities)
+
+
+def _by_surname(word: Token, sentence: int, entities: _Mentions) -> str | None:
+    """The canonical name of the person mentioned last before `word`, within
+    `_nearest_before`'s reach, whose name ends in it; None when there is none."""
+    return _nearest_before(
+        entities, word.idx, sentence, {"PERSON"}, lambda name: name.split()[-1] == word.text
+    )
+
+
 def _subject_role(doc: Doc, entity: Entity) -> int | None:
     """0 when `entity` is the subject of its sentence's main verb ("*Castro* had just
     finished breakfast"), 1 when it is another verb's subject, None when it is no subject.
@@ -548,11 +577,18 @@ def _roles(doc: Doc, text: str, entities: list[Entity]) -> Roles:
     roles: Roles = {}
     persons = [e for e in entities if e.label == "PERSON"]
     for entity in persons:
-        # Title words just before the name, or opening the mention itself ("Mayor Bob Roe").
+        # Title words just before the name, or opening the mention itself ("Mayor Bob Roe");
+        # a title ends at the first word that is neither a role nor capitalised: in "the
+        # president told Mr. Comey", "president" is someone else.
         before = re.findall(r"[A-Za-z]+", text[max(0, entity.start - 40) : entity.start])
         before += [w for w in re.findall(r"[A-Za-z]+", entity.text)[:-1]]
+        title = []
+        for word in reversed(before):
+            if len(title) == 3 or not (word.lower() in ROLES or word[:1].isupper()):
+                break
+            title.append(word.lower())
         roles.setdefault(entity.canonical, set()).update(
-            ROLE_ABBREVIATIONS.get(w.lower(), w.lower()) for w in before[-3:] if w.lower() in ROLES
+            ROLE_ABBREVIATIONS.get(w, w) for w in title if w in ROLES
         )
     by_offset = _Mentions(persons)
     for token in doc:
