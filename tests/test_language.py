@@ -330,6 +330,13 @@ def test_pronoun_speaker_resolves_to_the_named_person(nlp):
             "I hope you can drop this",
             "Alan Brisco",
         ),
+        # One who speaks for someone is not that someone, nor the last person named.
+        (
+            "Senator Ann Holt toured the plant with its owner, Victor Lund. "
+            '"The jobs will stay," a spokeswoman for the senator said on Friday.',
+            "The jobs will stay",
+            "spokeswoman for the senator",
+        ),
         # A title with the name in apposition after it: the name.
         (
             "The ministry's chief spokesman, Karim Haddad, said the border would reopen on Friday.",

@@ -77,6 +77,7 @@ GROUP_PRONOUNS = {"they", "it", "we"}
 # The writer or the one addressed: out of its article, "I said" names no one.
 _UNNAMED_PRONOUNS = {"i", "me", "you", "one"}
 # Heads that count out of a group ("one of the officials"): the group is the speaker.
+_OF_GROUP, _FOR_SOMEONE = "of", "for"
 _PARTITIVES = {"one", "some", "many", "several", "few", "two", "three", "each", "both", "none"}
 SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 ROLE_ABBREVIATIONS = {
@@ -429,17 +430,23 @@ def _doc_span(token: Token) -> Span:
 
 def _phrase(span: Span) -> Span:
     """The noun phrase up to its head, without a leading determiner or trailing clause;
-    a head that counts out of a group keeps the group ("one of the officials")."""
+    a head that counts out of a group keeps the group ("one of the officials"), and one
+    who speaks for someone keeps whom ("a spokesman for the senator")."""
     head = span.root
     start = span.start
     while start < head.i and span.doc[start].lower_ in _DETERMINERS:
         start += 1
     end = head.i + 1
-    if head.lower_ in _PARTITIVES:
-        of = next((c for c in head.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
-        if of is not None:
-            end = of.right_edge.i + 1
+    kept = _OF_GROUP if head.lower_ in _PARTITIVES else _FOR_SOMEONE
+    prep = next((c for c in head.rights if c.dep_ == "prep" and c.lower_ == kept), None)
+    if prep is not None:
+        end = prep.right_edge.i + 1
     return span.doc[start:end]
+
+
+def _speaks_for_someone(phrase: Span) -> bool:
+    """ "a spokesman for the senator": the speaker is not the one named after "for"."""
+    return any(c.dep_ == "prep" and c.lower_ == _FOR_SOMEONE for c in phrase.root.rights)
 
 
 def _resolve(phrase: Span, sentence: int, entities: _Mentions, roles: Roles) -> str | None:
@@ -470,7 +477,12 @@ def _resolve(phrase: Span, sentence: int, entities: _Mentions, roles: Roles) -> 
     if missed and (named := _by_surname(head, sentence, entities)):
         return named
     role = _singular_role(head.lower_)
-    if role in ROLES and all(not t.text[:1].isupper() for t in phrase):
+    own = [t for t in phrase if t.i <= head.i]
+    if (
+        role in ROLES
+        and all(not t.text[:1].isupper() for t in own)
+        and not _speaks_for_someone(phrase)
+    ):
         # "the minister": the nearest person the text calls a minister, else the nearest
         # person whose role it does not say. "The agency" is no person and stays as it is.
         for compatible in (
