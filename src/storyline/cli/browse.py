@@ -60,12 +60,7 @@ def _story_json(store: Store, story: Story) -> dict:
     entities, quotes; the web API's document too), its articles given in full."""
     from storyline.report.views import stored_story_document
 
-    document = stored_story_document(store, story)
-    document["articles"] = [
-        a.summary_dict() | {"duplicate_of": story.duplicates.get(a.id)}
-        for a in store.iter_articles(story.articles)
-    ]
-    return document
+    return stored_story_document(store, story, articles_in_full=True)
 
 
 def _date_option(value: str | None, name: str) -> str | None:

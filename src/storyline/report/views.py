@@ -125,13 +125,21 @@ def story_view(store: Store, story: Story, *, with_texts: bool = False) -> Story
     )
 
 
-def stored_story_document(store: Store, story: Story) -> dict[str, Any]:
+def stored_story_document(
+    store: Store, story: Story, *, articles_in_full: bool = False
+) -> dict[str, Any]:
     """`story`'s entry of the result JSON, built from what the store holds (the web API's
-    document, and `show --json`). Cost: `story_view` with the texts."""
+    document, and `show --json`); `articles_in_full` lists each article's metadata and
+    `duplicate_of` where the result JSON lists ids. Cost: `story_view` with the texts."""
     view = story_view(store, story, with_texts=True)
-    return story_document(
+    document = story_document(
         view.story, view.annotations, view.comparison, view.summary, view.articles
     )
+    if articles_in_full:
+        document["articles"] = [
+            a.summary_dict() | {"duplicate_of": story.duplicates.get(a.id)} for a in view.articles
+        ]
+    return document
 
 
 def coverage(published: Iterable[str | None]) -> list[tuple[str, int]]:
