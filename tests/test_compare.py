@@ -1235,6 +1235,46 @@ def test_relate_command_classifies_and_skips_bad_lines(tmp_path: Path):
     assert "pairs.jsonl:3: b must be non-empty text" in result.stderr
 
 
+def test_relate_checks_figures_and_permission_as_the_comparison_does(tmp_path: Path):
+    pairs = tmp_path / "pairs.jsonl"
+    rows = [
+        {
+            "id": "figures",
+            "a": "The explosion injured 21 people at the market, police said.",
+            "b": "The explosion injured 24 people at the market, police said.",
+        },
+        {
+            "id": "permission",
+            "a": "The ministry granted permission for the convoy to cross the border.",
+            "b": "There is no permission for the convoy to cross the border.",
+        },
+        {
+            "id": "agree",
+            "a": "More than 5,000 US troops are stationed in Iraq.",
+            "b": "Around 5,000 US troops are stationed in Iraq.",
+        },
+    ]
+    pairs.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+
+    def related(*options: str) -> dict[str, dict]:
+        out = tmp_path / "out.jsonl"
+        result = CliRunner().invoke(app, ["relate", str(pairs), "--out", str(out), *options])
+        assert result.exit_code == 0, result.output
+        return {line["id"]: line for line in map(json.loads, out.read_text().splitlines())}
+
+    checked, alone = related(), related("--no-checks")
+    # The classifier alone reads two counts of one thing as agreeing.
+    assert alone["figures"]["relation"] != "contradiction" and "check" not in alone["figures"]
+    assert checked["figures"]["relation"] == "contradiction"
+    assert checked["figures"]["check"] == "quantity"
+    assert "21" in checked["figures"]["explanation"] and "24" in checked["figures"]["explanation"]
+    assert checked["figures"]["scores"] == alone["figures"]["scores"]  # the classifier's
+    assert checked["permission"]["check"] == "polarity"
+    # "more than 5,000" and "around 5,000" troops agree: no check fires.
+    assert "check" not in checked["agree"]
+    assert checked["agree"]["relation"] == alone["agree"]["relation"]
+
+
 def test_relate_reports_undecodable_lines_and_keeps_every_good_pair(tmp_path: Path):
     good = {"id": "g", "a": "The dog is running", "b": "The dog is not running"}
     pairs = tmp_path / "pairs.jsonl"

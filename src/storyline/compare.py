@@ -26,8 +26,9 @@ about 0.3 s for a 50-article story beyond loading it (BENCHMARKS.md).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -48,7 +49,18 @@ from storyline.ingest.clean import mentions_furniture
 from storyline.ingest.dates import readable_date
 from storyline.model import Annotation, Article, Comparison, Conflict, Fact, Mention
 from storyline.neighbours import candidate_pairs
-from storyline.relations import LABELS, RelationModel, pair_features, swap_pairs
+from storyline.relations import (
+    LABELS,
+    Relation,
+    RelationModel,
+    pair_features,
+    pair_vectors,
+    relations,
+    swap_pairs,
+)
+
+if TYPE_CHECKING:
+    from storyline.language import Encoder
 
 ENTAILMENT, CONTRADICTION = LABELS.index("entailment"), LABELS.index("contradiction")
 #: Part of every stored comparison's key: bump it when the method changes, and
@@ -129,6 +141,59 @@ def statements(article: Article, annotation: Annotation) -> list[Statement]:
     ]
 
 
+def relate_pairs(
+    a: Sequence[str],
+    b: Sequence[str],
+    encoder: Encoder,
+    model: RelationModel,
+    annotations: Mapping[str, Annotation] | None = None,
+    params: CompareParams | None = None,
+) -> list[tuple[Relation, Finding | None]]:
+    """The relation classifier's verdict on each pair (a[i], b[i]) and, given the
+    statements' `annotations` (by text), the disagreement the comparison's checks find
+    between them, as a story's comparison would judge two of its sentences: different
+    figures for one thing, dates, polarity, speakers. None where there is none.
+
+    Raises ModelMismatch when `encoder` is not the model's. Cost: `relations.classify`'s,
+    plus microseconds a pair for the checks.
+    """
+    model.check_encoder(encoder.name)
+    if not a:
+        return []
+    params = params or CompareParams()
+    va, vb = pair_vectors(a, b, encoder)
+    features = pair_features(a, b, va, vb)
+    forward = model.predict_proba(features)
+    found = relations(forward)
+    if annotations is None:
+        return [(relation, None) for relation in found]
+    backward = model.predict_proba(swap_pairs(features))
+    made = {text: whole_statement(text, annotations[text]) for text in {*a, *b}}
+    cosines = (va * vb).sum(axis=1)
+    return [
+        (
+            relation,
+            clash(made[x], made[y], float(cosine), max(f[CONTRADICTION], r[CONTRADICTION]), params),
+        )
+        for relation, x, y, cosine, f, r in zip(
+            found, a, b, cosines, forward, backward, strict=True
+        )
+    ]
+
+
+def whole_statement(text: str, annotation: Annotation) -> Statement:
+    """One statement of all of `text`, however many sentences the language stage found."""
+    return Statement.of(
+        annotation.article_id,
+        0,
+        text,
+        quantities=annotation.quantities,
+        times=annotation.times,
+        quotes=annotation.quotes,
+        places=[e.text for e in annotation.entities if e.label in _PLACES],
+    )
+
+
 def compare_story(
     story_id: str,
     articles: Sequence[StoryArticle],
@@ -183,7 +248,7 @@ def _judge(
         backward = model.predict_proba(swap_pairs(features))
     for (i, j, cosine), ahead, back in zip(pairs, forward, backward, strict=True):
         a, b = statements[i], statements[j]
-        finding = _clash(a, b, cosine, max(ahead[CONTRADICTION], back[CONTRADICTION]), params)
+        finding = clash(a, b, cosine, max(ahead[CONTRADICTION], back[CONTRADICTION]), params)
         if finding is not None:
             links.clashes.append((i, j, finding, cosine))
             continue
@@ -235,10 +300,17 @@ def _shared_figures(
     return [(i, j, float(vectors[i] @ vectors[j]), found[i, j]) for i, j in sorted(found)]
 
 
-def _clash(
-    a: Statement, b: Statement, cosine: float, contradiction: float, params: CompareParams
+def clash(
+    a: Statement,
+    b: Statement,
+    cosine: float,
+    contradiction: float,
+    params: CompareParams | None = None,
 ) -> Finding | None:
-    """The first disagreement found, most specific first."""
+    """The first disagreement the comparison's checks find between two statements whose
+    vectors have `cosine`, most specific first (dates, figures, speakers, polarity, then
+    the classifier's `contradiction` probability); None when they find none."""
+    params = params or CompareParams()
     # Statements dated apart, or one dated far from the other's report, likely speak of
     # different moments: their figures, polarity or claims may differ without conflict,
     # but their dates may clash and their quotes still belong to one speaker.

@@ -213,9 +213,15 @@ def classify(
     model.check_encoder(encoder.name)
     if not a:
         return []
+    va, vb = pair_vectors(a, b, encoder)
+    return relations(model.predict_proba(pair_features(a, b, va, vb)))
+
+
+def pair_vectors(
+    a: Sequence[str], b: Sequence[str], encoder: Encoder
+) -> tuple[np.ndarray, np.ndarray]:
+    """The unit vectors of a[i] and of b[i], each distinct statement encoded once."""
     texts = list(dict.fromkeys([*a, *b]))
     row = {text: i for i, text in enumerate(texts)}
     vectors = encoder.encode(texts)
-    va = vectors[[row[t] for t in a]]
-    vb = vectors[[row[t] for t in b]]
-    return relations(model.predict_proba(pair_features(a, b, va, vb)))
+    return vectors[[row[t] for t in a]], vectors[[row[t] for t in b]]

@@ -26,9 +26,11 @@ from storyline.cli.output import (
     _plain,
     err,
 )
+from storyline.compare import relate_pairs
 from storyline.ingest.jsonl import NotJSON, parse_json
-from storyline.language import EncoderUnavailable, load_encoder
-from storyline.relations import ModelMismatch, RelationModel, classify
+from storyline.language import EncoderUnavailable, ModelUnavailable, load_encoder
+from storyline.model import Annotation, Article
+from storyline.relations import ModelMismatch, RelationModel
 from storyline.report.words import counted
 from storyline.untrusted import UNSAFE
 
@@ -43,12 +45,22 @@ def relate(
     ] = None,
     encoder: EncoderOption = "auto",
     batch_size: Annotated[int, typer.Option(min=1, help="Pairs classified at a time.")] = 512,
+    checks: Annotated[
+        bool,
+        typer.Option(
+            help="Also compare the statements' figures, dates, polarity and speakers as "
+            "stories' sources are compared (parses them with spaCy); a disagreement found "
+            "makes the pair a contradiction, with a check and an explanation."
+        ),
+    ] = True,
     quiet: QuietOption = False,
 ) -> None:
     """Classify statement pairs as entailment, contradiction or neutral with storyline's
-    own relation classifier. Writes {"id", "relation", "scores"} lines in input order;
-    bad lines are reported and skipped; a pair without an id is named by its line
-    number, and it and a repeated id are warned about."""
+    own relation classifier and the comparison's checks. Writes {"id", "relation",
+    "scores"} lines in input order (the scores are the classifier's; a pair the checks
+    find at odds adds "check" and "explanation"); bad lines are reported and skipped; a
+    pair without an id is named by its line number, and it and a repeated id are warned
+    about."""
     try:
         loaded = load_encoder(encoder)
         model = RelationModel.load()
@@ -68,7 +80,13 @@ def relate(
     except OSError as exc:
         err.print(_plain(f"error: cannot write {out_path}: {exc.strerror or exc}", "red"))
         raise typer.Exit(EXIT_STORE) from exc
-    with source, sink if out_path else nullcontext(sink) as handle:
+    if checks:
+        from storyline.language.annotate import Annotator  # spaCy: only with the checks
+
+        annotator = Annotator()
+    else:
+        annotator = nullcontext()
+    with source, sink if out_path else nullcontext(sink) as handle, annotator:
         for batch in batched(_statement_pairs(source, pairs_path), batch_size):
             good = [p for p in batch if isinstance(p, tuple)]
             for item in batch:
@@ -80,9 +98,21 @@ def relate(
                     problems += 1
                     if not quiet and problems <= LISTED_PROBLEMS:
                         err.print(_plain(f"skipped {item}", "yellow"))
-            found = classify([a for _, a, _ in good], [b for _, _, b in good], loaded, model)
-            for (pair_id, _, _), relation in zip(good, found, strict=True):
+            a, b = [a for _, a, _ in good], [b for _, _, b in good]
+            try:
+                annotations = _annotated([*a, *b], annotator) if checks else None
+            except ModelUnavailable as exc:
+                err.print(_plain(f"error: {exc} (or leave the checks out: --no-checks)", "red"))
+                raise typer.Exit(EXIT_MODEL) from exc
+            found = relate_pairs(a, b, loaded, model, annotations)
+            for (pair_id, _, _), (relation, finding) in zip(good, found, strict=True):
                 line = {"id": pair_id, "relation": relation.label, "scores": relation.scores}
+                if finding is not None:
+                    line |= {
+                        "relation": "contradiction",
+                        "check": finding.kind,
+                        "explanation": f"a: {finding.says_a}; b: {finding.says_b}.",
+                    }
                 handle.write(json.dumps(line, ensure_ascii=False) + "\n")
                 written += 1
     if not quiet:
@@ -95,6 +125,13 @@ def relate(
         )
     if written == 0:
         raise typer.Exit(EXIT_NOTHING)
+
+
+def _annotated(texts: list[str], annotator) -> dict[str, Annotation]:
+    """Each distinct text's annotation, by text."""
+    distinct = list(dict.fromkeys(texts))
+    articles = [Article(str(i), text) for i, text in enumerate(distinct)]
+    return dict(zip(distinct, annotator.annotate(articles), strict=True))
 
 
 @dataclass(frozen=True)
