@@ -467,11 +467,15 @@ def _resolve(phrase: Span, sentence: int, entities: _Mentions, roles: Roles) -> 
     # "the mayor, Anna Berg, said": the name in apposition names the speaker; the parser
     # may hang it on the group of "one of the founders of the firm, Ann Berg,".
     appositions = [c for c in head.children if c.dep_ == "appos"]
-    appositions += [t for t in phrase if t.i > head.i and t.dep_ == "appos"]
     for token in [head, *appositions]:
         for entity in entities.at(token.idx):
             if entity.label in SPEAKER_LABELS:
                 return entity.canonical
+    if head.lower_ in _PARTITIVES:
+        for token in phrase[head.i - phrase.start + 1 :]:
+            people = [e for e in entities.at(token.idx) if e.label == "PERSON"]
+            if token.dep_ == "appos" and people:
+                return people[0].canonical
     # A surname the recogniser missed, of a person named shortly before.
     missed = head.text[:1].isupper() and not entities.covers(head.idx)
     if missed and (named := _by_surname(head, sentence, entities)):
@@ -493,7 +497,8 @@ def _resolve(phrase: Span, sentence: int, entities: _Mentions, roles: Roles) -> 
             if named:
                 return named
     # "one of the founders of the firm, who …": the group, without what follows it.
-    end = next((t.i for t in phrase if t.is_punct and t.i > head.i), phrase.end)
+    ends = (t.i for t in phrase if t.i > head.i and (t.is_punct or t.dep_ == "cc"))
+    end = next(ends, phrase.end)
     return phrase.doc[phrase.start : end].text
 
 
