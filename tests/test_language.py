@@ -337,6 +337,33 @@ def test_pronoun_speaker_resolves_to_the_named_person(nlp):
             "The jobs will stay",
             "spokeswoman for the senator",
         ),
+        # Titles before names of any script, and a hyphenated title, are still titles.
+        (
+            "President François Hollande met Jill Smith on Monday. "
+            '"We will work together," the president said.',
+            "We will work together",
+            "François Hollande",
+        ),
+        (
+            "President-elect Joe Biden called Jill Smith on Monday. "
+            '"We will work together," the president said.',
+            "We will work together",
+            "Joe Biden",
+        ),
+        # "for" after a title that speaks for no one: the title holder.
+        (
+            'Dr. Ann Lee, the health minister, spoke on Monday. "We will act," the minister '
+            "for health said.",
+            "We will act",
+            "Ann Lee",
+        ),
+        # A description keeps a name with "and" in it whole.
+        (
+            "A spokesman for the Health and Human Services Department said the rule would "
+            "be withdrawn.",
+            "the rule would be withdrawn",
+            "spokesman for the Health and Human Services Department",
+        ),
         # A title with the name in apposition after it: the name.
         (
             "The ministry's chief spokesman, Karim Haddad, said the border would reopen on Friday.",

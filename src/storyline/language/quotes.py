@@ -78,6 +78,13 @@ GROUP_PRONOUNS = {"they", "it", "we"}
 _UNNAMED_PRONOUNS = {"i", "me", "you", "one"}
 # Heads that count out of a group ("one of the officials"): the group is the speaker.
 _OF_GROUP, _FOR_SOMEONE = "of", "for"
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+# Roles that speak on someone's behalf: "a spokesman for the senator" is not the senator.
+_ON_BEHALF = frozenset(
+    "spokesman spokeswoman spokesperson spokespeople lawyer lawyers attorney attorneys "
+    "representative aide adviser advisor publicist agent".split()
+)
+_ASIDE = frozenset(",;:(—–")  # marks that end a description: what follows is an aside
 _PARTITIVES = {"one", "some", "many", "several", "few", "two", "three", "each", "both", "none"}
 SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 ROLE_ABBREVIATIONS = {
@@ -444,9 +451,20 @@ def _phrase(span: Span) -> Span:
     return span.doc[start:end]
 
 
-def _speaks_for_someone(phrase: Span) -> bool:
-    """ "a spokesman for the senator": the speaker is not the one named after "for"."""
-    return any(c.dep_ == "prep" and c.lower_ == _FOR_SOMEONE for c in phrase.root.rights)
+def _speaks_for_someone(phrase: Span, entities: _Mentions) -> bool:
+    """ "a spokesman for the senator", "a lawyer for the family": one whose role is to
+    speak on someone's behalf, and who is not them. A place after "for" is a
+    jurisdiction ("the U.S. attorney for Manhattan"), and other roles with "for" hold a
+    title ("the minister for health")."""
+    head = phrase.root
+    if head.lower_ not in _ON_BEHALF:
+        return False
+    for prep in head.rights:
+        if prep.dep_ == "prep" and prep.lower_ == _FOR_SOMEONE:
+            whom = [c for c in prep.children if c.dep_ == "pobj"]
+            places = {e.label for w in whom for e in entities.at(w.idx)} & {"GPE", "LOC"}
+            return bool(whom) and not places
+    return False
 
 
 def _resolve(phrase: Span, sentence: int, entities: _Mentions, roles: Roles) -> str | None:
@@ -485,7 +503,7 @@ def _resolve(phrase: Span, sentence: int, entities: _Mentions, roles: Roles) -> 
     if (
         role in ROLES
         and all(not t.text[:1].isupper() for t in own)
-        and not _speaks_for_someone(phrase)
+        and not _speaks_for_someone(phrase, entities)
     ):
         # "the minister": the nearest person the text calls a minister, else the nearest
         # person whose role it does not say. "The agency" is no person and stays as it is.
@@ -497,7 +515,13 @@ def _resolve(phrase: Span, sentence: int, entities: _Mentions, roles: Roles) -> 
             if named:
                 return named
     # "one of the founders of the firm, who …": the group, without what follows it.
-    ends = (t.i for t in phrase if t.i > head.i and (t.is_punct or t.dep_ == "cc"))
+    ends = (
+        t.i
+        for t in phrase
+        if t.i > head.i
+        and not entities.covers(t.idx)
+        and (t.text in _ASIDE or (t.dep_ == "cc" and t.head.i == head.i))
+    )
     end = next(ends, phrase.end)
     return phrase.doc[phrase.start : end].text
 
@@ -597,13 +621,15 @@ def _roles(doc: Doc, text: str, entities: list[Entity]) -> Roles:
         # Title words just before the name, or opening the mention itself ("Mayor Bob Roe");
         # a title ends at the first word that is neither a role nor capitalised: in "the
         # president told Mr. Comey", "president" is someone else.
-        before = re.findall(r"[A-Za-z]+", text[max(0, entity.start - 40) : entity.start])
-        before += [w for w in re.findall(r"[A-Za-z]+", entity.text)[:-1]]
+        # Words of any script, a hyphenated one whole: "President-elect François Hollande".
+        before = _WORD.findall(text[max(0, entity.start - 40) : entity.start])
+        before += _WORD.findall(entity.text)[:-1]
         title = []
         for word in reversed(before):
-            if len(title) == 3 or not (word.lower() in ROLES or word[:1].isupper()):
+            first = word.split("-")[0].lower()
+            if len(title) == 3 or not (first in ROLES or word[:1].isupper()):
                 break
-            title.append(word.lower())
+            title.append(first)
         roles.setdefault(entity.canonical, set()).update(
             ROLE_ABBREVIATIONS.get(w, w) for w in title if w in ROLES
         )
