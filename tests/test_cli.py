@@ -379,3 +379,14 @@ def test_relate_skips_a_line_python_cannot_read_as_json_and_goes_on(tmp_path):
     result = invoke("relate", str(tmp_path / "pairs.jsonl"), "--out", str(out))
     assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["p1", "p3"]
     assert "pairs.jsonl:2: not JSON (a number too long)" in result.stderr
+
+
+def test_analyze_without_inputs_goes_over_the_whole_store_again(analyzed_seeds, tmp_path):
+    db, story = analyzed_seeds
+    out = tmp_path / "again.json"
+    result = invoke("analyze", "--db", str(db), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    # Nothing was read, and nothing needed doing again: the same story comes out.
+    assert "Annotated 0 articles" in result.stderr and "Read" not in result.stderr
+    [again] = json.loads(out.read_text())["stories"]
+    assert again == story

@@ -64,7 +64,7 @@ class Pipeline:
         """Mark which of `ids` (every article when None) copy an earlier text."""
         return engine.run_dedupe(store, ids)
 
-    def annotate(self, store: Store, ids: list[str] | None) -> LanguageSummary:
+    def annotate(self, store: Store, ids: list[str]) -> LanguageSummary:
         """Annotate and embed `ids`, the originals. Raises the language stage's errors
         (`ModelUnavailable`, `EncoderUnavailable`) when a model is missing."""
         from storyline.language import load_encoder

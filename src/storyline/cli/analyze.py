@@ -171,13 +171,10 @@ class _ShownPipeline(pipeline.Pipeline):
     def find_copies(self, store: Store, ids: list[str] | None) -> engine.DedupeSummary:
         return _run_dedupe(store, ids, self.quiet)
 
-    def annotate(self, store: Store, ids: list[str] | None) -> engine.LanguageSummary:
+    def annotate(self, store: Store, ids: list[str]) -> engine.LanguageSummary:
         if self.client is None:
             return _run_language(store, ids, None, self.encoder, self.quiet)
-        originals = ids if ids is not None else engine.without_copies(store, None)
-        return _run_language_on_dask(
-            store, originals, self.client, self.where, self.encoder, self.quiet
-        )
+        return _run_language_on_dask(store, ids, self.client, self.where, self.encoder, self.quiet)
 
     def place(
         self, store: Store, ids: list[str] | None, encoder: str | None

@@ -61,7 +61,10 @@ class Jobs:
 
     def start(self, specs: list[str], names: list[str], scratch: Path | None = None) -> Job:
         """Start the pipeline over `specs` (paths or URLs); `scratch` (uploaded files)
-        is removed when the job ends."""
+        is removed when the job ends. Raises ValueError without specs: a job with no
+        input would analyse the whole store again."""
+        if not specs:
+            raise ValueError("a job needs at least one file or URL")
         job = Job(id=uuid.uuid4().hex[:12], inputs=names)
         self._jobs[job.id] = job
         given = dict(zip(specs, names, strict=True))
