@@ -99,3 +99,11 @@ def test_a_worker_whose_encoder_is_not_the_drivers_refuses_the_work():
         annotate_on_worker([article], "lexical", "all-MiniLM-L6-v2-onnx-int8-dynamic")
     [(annotation, vectors)] = annotate_on_worker([article], None, None)  # annotation only
     assert annotation.article_id == "a1" and vectors is None
+
+
+def test_workers_are_asked_for_the_drivers_kind_of_encoder_not_any():
+    from storyline.distributed import _kind_of
+    from storyline.language import load_encoder
+
+    assert _kind_of(load_encoder("lexical")) == "lexical"
+    assert _kind_of(load_encoder()) in {"onnx", "torch", "lexical"}  # whatever auto found

@@ -41,7 +41,7 @@ from storyline.language import (
     annotate_and_embed,
     load_encoder,
 )
-from storyline.language.encoders import Encoder
+from storyline.language.encoders import ENCODERS, Encoder
 from storyline.language.nlp import load_nlp
 from storyline.model import Annotation, Article, ReadItem, Skipped
 
@@ -195,25 +195,26 @@ def annotate_on_worker(
     return annotate_and_embed(_worker_nlp(), loaded, articles)
 
 
+def _kind_of(encoder: Encoder) -> str:
+    """The name `load_encoder` takes to make an encoder of `encoder`'s kind."""
+    return next((kind for kind, made in ENCODERS.items() if isinstance(encoder, made)), "auto")
+
+
 class DaskAnnotator:
     """`language.Annotator`'s interface with the work on the cluster behind `client`,
     for `engine.run_language`: each batch of `batch_size` articles is a task.
 
-    encoder: the encoder spec workers load (None: annotate only); name: the name of
-        the encoder the driver loaded from it, which a worker's must match.
+    encoder: the encoder the driver loaded (None: annotate only); each worker loads
+        one of the same kind, and refuses the work if its name differs.
     `window` is how many articles `run_language` should read at a time to keep every
     worker busy: two batches per worker, at least 256.
     """
 
-    def __init__(
-        self,
-        client: Any,
-        encoder: str | None,
-        name: str | None,
-        *,
-        batch_size: int = ANNOTATE_BATCH,
-    ):
-        self.client, self.encoder, self.name = client, encoder, name
+    def __init__(self, client: Any, encoder: Encoder | None, *, batch_size: int = ANNOTATE_BATCH):
+        self.client = client
+        # The kind, not "auto": a worker with other packages must not pick another model.
+        self.spec = _kind_of(encoder) if encoder is not None else None
+        self.name = encoder.name if encoder is not None else None
         self.batch_size = batch_size
         self.window = max(256, batch_size * _ahead(client))
 
@@ -229,7 +230,7 @@ class DaskAnnotator:
         """Start the articles' tasks; the returned function waits for their results, in
         order (see `language.Annotator.submit`)."""
         futures = [
-            self.client.submit(annotate_on_worker, batch, self.encoder, self.name, pure=False)
+            self.client.submit(annotate_on_worker, batch, self.spec, self.name, pure=False)
             for batch in batched(articles, self.batch_size)
         ]
         return lambda: [pair for future in futures for pair in future.result()]

@@ -79,8 +79,7 @@ def _run_language_on_dask(
         # Loaded here too: it names the vectors, embeds what was annotated before, and
         # says early when it is missing.
         encoder = None if encoder_name == "none" else load_encoder(encoder_name)
-        spec = None if encoder is None else encoder_name
-        annotator = DaskAnnotator(client, spec, encoder.name if encoder else None)
+        annotator = DaskAnnotator(client, encoder)
         with _progress(quiet, len(set(ids)), "Annotating on Dask", unit="articles") as (
             advance,
             _,
