@@ -104,21 +104,17 @@ def analyze(
     """Run the pipeline and write the result JSON: read, find copies, annotate, embed,
     cluster into stories (extending the stories already in the store), compare
     their sources and summarize them."""
-    _analyze(
-        inputs or [],
+    shown = _ShownPipeline(
         db,
-        out_path,
+        encoder=encoder,
+        params=SummaryParams(words=words),
+        quiet=quiet,
+        verbose=verbose,
         fetch=fetch,
         batch_size=batch_size,
         max_doc_mb=max_doc_mb,
-        workers=workers,
-        scheduler=scheduler,
-        encoder=encoder,
-        words=words,
-        report_path=report_path,
-        quiet=quiet,
-        verbose=verbose,
     )
+    _analyze(inputs or [], out_path, shown, workers, scheduler, report_path)
 
 
 class _ShownPipeline(pipeline.Pipeline):
@@ -127,22 +123,21 @@ class _ShownPipeline(pipeline.Pipeline):
 
     def __init__(
         self,
-        *,
-        encoder: str,
-        params: SummaryParams,
         db: str,
-        quiet: bool,
-        verbose: bool,
-        fetch: bool,
-        batch_size: int,
-        max_doc_mb: float,
-        client,
-        where: str,
+        *,
+        encoder: str = "auto",
+        params: SummaryParams | None = None,
+        quiet: bool = False,
+        verbose: bool = False,
+        fetch: bool = False,
+        batch_size: int = engine.DEFAULT_BATCH_SIZE,
+        max_doc_mb: float = 10.0,
     ):
         super().__init__(encoder=encoder, params=params)
         self.db, self.quiet, self.verbose = db, quiet, verbose
         self.fetch, self.batch_size, self.max_doc_mb = fetch, batch_size, max_doc_mb
-        self.client, self.where = client, where
+        # The Dask cluster, when `_analyze` runs on one.
+        self.client, self.where = None, "this process"
 
     def read(self, store: Store, specs: list[str]) -> engine.IngestSummary:
         reader = read_inputs
@@ -195,33 +190,17 @@ class _ShownPipeline(pipeline.Pipeline):
 
 def _analyze(
     inputs: list[str],
-    db: str,
     out_path: Path,
-    *,
-    fetch: bool = False,
-    batch_size: int = engine.DEFAULT_BATCH_SIZE,
-    max_doc_mb: float = 10.0,
+    shown: _ShownPipeline,
     workers: int | None = None,
     scheduler: str | None = None,
-    encoder: str = "auto",
-    words: int = DEFAULT_WORDS,
     report_path: Path | None = None,
-    quiet: bool = False,
-    verbose: bool = False,
 ) -> dict:
-    with _open_store(db) as store, _cluster(scheduler, workers) as client:
-        shown = _ShownPipeline(
-            encoder=encoder,
-            params=SummaryParams(words=words),
-            db=db,
-            quiet=quiet,
-            verbose=verbose,
-            fetch=fetch,
-            batch_size=batch_size,
-            max_doc_mb=max_doc_mb,
-            client=client,
-            where=_cluster_name(scheduler, workers),
-        )
+    """Run `shown` over `inputs` (on Dask with `workers` or a `scheduler`) and write the
+    result JSON to `out_path`, and the report to `report_path` when given."""
+    quiet = shown.quiet
+    with _open_store(shown.db) as store, _cluster(scheduler, workers) as client:
+        shown.client, shown.where = client, _cluster_name(scheduler, workers)
         read = pipeline.analyze(store, inputs, shown)
         ids = read.article_ids if read is not None else None
         try:

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from storyline.cli.analyze import _analyze
+from storyline.cli.analyze import _analyze, _ShownPipeline
 from storyline.cli.application import app
 from storyline.cli.output import _plain, out
 from storyline.cli.printing import _print_annotation, _print_comparison, _print_story_summary
@@ -29,7 +29,8 @@ def demo(
     """Run the whole pipeline on the bundled example: two reports of one story."""
     example = resources.files("storyline") / "example" / "seeds.jsonl"
     with resources.as_file(example) as path:
-        document = _analyze([str(path)], str(directory / "storyline.db"), directory / "result.json")
+        shown = _ShownPipeline(str(directory / "storyline.db"))
+        document = _analyze([str(path)], directory / "result.json", shown)
     table = Table(title="The bundled example", header_style="bold")
     for name in ("published", "source", "title"):
         table.add_column(name, overflow="fold")
