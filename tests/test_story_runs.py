@@ -40,7 +40,7 @@ def word_profiles(monkeypatch):
             for a in articles
         ]
 
-    monkeypatch.setattr(engine, "article_profiles", profiles)
+    monkeypatch.setattr(engine.placing, "article_profiles", profiles)  # where run_stories finds it
 
 
 def _article(article_id: str, words: str, day: int | None, source: str = "Wire") -> Article:
