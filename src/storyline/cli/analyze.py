@@ -27,9 +27,9 @@ from storyline.cli.output import (
     VerboseOption,
     WordsOption,
     WorkersOption,
-    _plain,
     err,
     out,
+    plain,
 )
 from storyline.cli.reading import _print_summary, _run_ingest
 from storyline.cli.stages import (
@@ -157,7 +157,7 @@ class _ShownPipeline(pipeline.Pipeline):
             reader=reader,
         )
         if summary.read == 0:
-            err.print(_plain("error: no article could be read from the input", "red"))
+            err.print(plain("error: no article could be read from the input", "red"))
             raise typer.Exit(EXIT_NOTHING)
         if not self.quiet:
             _print_summary(summary, self.db)
@@ -206,13 +206,13 @@ def _analyze(
         try:
             document = engine.write_result(store, ids, out_path)
         except OSError as exc:
-            err.print(_plain(f"error: cannot write {out_path}: {exc.strerror or exc}", "red"))
+            err.print(plain(f"error: cannot write {out_path}: {exc.strerror or exc}", "red"))
             raise typer.Exit(EXIT_STORE) from exc
         if report_path is not None:
             _write_report(store, ids, report_path, quiet)
     if not quiet:
         err.print(
-            _plain(
+            plain(
                 f"Result: {out_path} ({counted(len(document['articles']), 'article')}, "
                 f"{counted(len(document['stories']), 'story', 'stories')})"
             )

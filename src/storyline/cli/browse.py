@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from storyline.cli.application import app
-from storyline.cli.output import EXIT_NOTHING, DbOption, JsonOption, _heading, _plain, err, out
+from storyline.cli.output import EXIT_NOTHING, DbOption, JsonOption, err, heading, out, plain
 from storyline.cli.printing import _print_annotation, _show_story
 from storyline.cli.stores import _open_store
 from storyline.ingest.dates import normalize_date, readable_years
@@ -49,7 +49,7 @@ def list_articles(
     table.add_column("source", overflow="ellipsis", max_width=24)
     table.add_column("title", overflow="fold", ratio=1)
     for article in found:
-        table.add_row(*map(_plain, (article.id, article.published, article.source, article.title)))
+        table.add_row(*map(plain, (article.id, article.published, article.source, article.title)))
     out.print(table)
     shown = f"{offset + 1}–{offset + len(found)}" if found else "none"
     err.print(f"{shown} of {counted(total, 'article')}")
@@ -105,7 +105,7 @@ def list_stories(
         sources = ", ".join(story["sources"][:3]) + (" …" if len(story["sources"]) > 3 else "")
         table.add_row(
             *map(
-                _plain,
+                plain,
                 (
                     story["id"],
                     story["articles"],
@@ -141,7 +141,7 @@ def show(
             now = store.leads_to(item_id)
             story = store.get_story(now) if now else None
             if story is not None:
-                err.print(_plain(f"note: story {item_id} is now part of {story.id}, shown here"))
+                err.print(plain(f"note: story {item_id} is now part of {story.id}, shown here"))
         if stored is None and story is not None and as_json:
             out.print_json(data=_story_json(store, story))
             return
@@ -159,7 +159,7 @@ def show(
         current = store.get_article(item_id) if stored is None and revision is not None else None
     if current is not None:
         err.print(
-            _plain(
+            plain(
                 f"error: article {item_id!r} has no revision {revision}: its revisions are "
                 f"{_revisions(current.revisions)}; pass one of them to --revision",
                 "red",
@@ -168,10 +168,10 @@ def show(
         raise typer.Exit(EXIT_NOTHING)
     if stored is None:
         what = "story" if story_only else "article or story"
-        err.print(_plain(f"error: no {what} with id {item_id!r} in {db}", "red"))
+        err.print(plain(f"error: no {what} with id {item_id!r} in {db}", "red"))
         raise typer.Exit(EXIT_NOTHING)
     if story is not None:
-        err.print(_plain(f"note: a story has this id too; `show {item_id} --story` shows it"))
+        err.print(plain(f"note: a story has this id too; `show {item_id} --story` shows it"))
     article = stored.article
     if as_json:
         data = article.summary_dict() | {
@@ -197,9 +197,9 @@ def show(
         ("from", article.origin),
     ):
         if value:
-            facts.add_row(Text(name, style="dim"), _plain(value))
-    out.print(Panel(facts, title=_heading(article.title or "(untitled)"), title_align="left"))
-    out.print(_plain(article.text))
+            facts.add_row(Text(name, style="dim"), plain(value))
+    out.print(Panel(facts, title=heading(article.title or "(untitled)"), title_align="left"))
+    out.print(plain(article.text))
     annotation = store_annotation
     if annotation is not None:
         _print_annotation(annotation)

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from storyline.cli.analyze import _analyze, _ShownPipeline
 from storyline.cli.application import app
-from storyline.cli.output import _plain, out
+from storyline.cli.output import out, plain
 from storyline.cli.printing import _print_annotation, _print_comparison, _print_story_summary
 from storyline.cli.stages import _write_report
 from storyline.cli.stores import _open_store
@@ -36,7 +36,7 @@ def demo(
         table.add_column(name, overflow="fold")
     for article in document["articles"]:
         table.add_row(
-            *map(_plain, (article["published"], article["source"], article["title"])),
+            *map(plain, (article["published"], article["source"], article["title"])),
         )
     out.print(table)
     with _open_store(str(directory / "storyline.db")) as store:
@@ -47,7 +47,7 @@ def demo(
         _print_annotation(annotation, names.get(content_hash))
     for story in document["stories"]:
         out.print(
-            _plain(
+            plain(
                 f"Story {story['id']}: {story['title']} "
                 f"({counted(len(story['articles']), 'article')}; {', '.join(story['sources'])})",
                 "bold",

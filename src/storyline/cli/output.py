@@ -60,18 +60,18 @@ InputsArgument = Annotated[
 ]
 
 
-def _plain(value: object, style: str = "") -> Text:
+def plain(value: object, style: str = "") -> Text:
     """Untrusted text for the terminal: never markup, never escape sequences."""
     return Text(displayable(value), style=style)
 
 
-def _heading(value: object) -> Text:
+def heading(value: object) -> Text:
     """A panel's title from untrusted text, cut with an ellipsis where the panel ends."""
     return Text(displayable(value), style="bold", overflow="ellipsis")
 
 
 @contextmanager
-def _progress(quiet: bool, total: int | None, description: str = "Reading", unit: str = "bytes"):
+def progress(quiet: bool, total: int | None, description: str = "Reading", unit: str = "bytes"):
     """(advance, on_item) callbacks driving a progress bar on a terminal, or no-ops."""
     if quiet or not err.is_terminal:
         yield (lambda _n: None), (lambda _item: None)
@@ -82,17 +82,17 @@ def _progress(quiet: bool, total: int | None, description: str = "Reading", unit
     else:
         columns += [MofNCompleteColumn(), TextColumn(unit)]
     columns.append(TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True) as progress:
-        task = progress.add_task(description, total=total, articles=counted(0, "article"))
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(description, total=total, articles=counted(0, "article"))
         count = 0
 
         def on_item(item: ReadItem) -> None:
             nonlocal count
             if not isinstance(item, Skipped):
                 count += 1
-                progress.update(task, articles=counted(count, "article"))
+                bar.update(task, articles=counted(count, "article"))
 
-        yield (lambda n: progress.advance(task, n)), on_item
+        yield (lambda n: bar.advance(task, n)), on_item
 
 
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Where to write the result JSON.")]

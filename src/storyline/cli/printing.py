@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from storyline.cli.output import _heading, _plain, out
+from storyline.cli.output import heading, out, plain
 from storyline.model import Annotation, Article, Comparison, Story, Summary
 from storyline.report.words import counted
 from storyline.untrusted import displayable
@@ -32,8 +32,8 @@ def _show_story(
         ("sources", ", ".join(story.sources)),
     ):
         if value:
-            facts.add_row(Text(name, style="dim"), _plain(value))
-    out.print(Panel(facts, title=_heading(story.title), title_align="left"))
+            facts.add_row(Text(name, style="dim"), plain(value))
+    out.print(Panel(facts, title=heading(story.title), title_align="left"))
     if summary is not None:
         _print_story_summary(summary)
     table = Table(header_style="bold")
@@ -46,10 +46,10 @@ def _show_story(
         original = story.duplicates.get(article_id)
         title = article.title or "(untitled)"
         table.add_row(
-            _plain(article.published),
-            _plain(article.source),
-            _plain(article.id),
-            _plain(f"{title}  [copy of {original}]" if original else title),
+            plain(article.published),
+            plain(article.source),
+            plain(article.id),
+            plain(f"{title}  [copy of {original}]" if original else title),
         )
     out.print(table)
     if comparison is not None:
@@ -67,11 +67,11 @@ def _print_story_quotes(quotes: list[dict], members: dict[str, Article]) -> None
     for quote in quotes[:SHOWN_QUOTES]:
         article = members.get(quote["article"])
         source = (article.source if article else None) or f"article {quote['article']}"
-        table.add_row(_plain(quote["speaker"] or "?"), _plain(source), _plain(quote["text"]))
+        table.add_row(plain(quote["speaker"] or "?"), plain(source), plain(quote["text"]))
     out.print(table)
     if len(quotes) > SHOWN_QUOTES:
         more = counted(len(quotes) - SHOWN_QUOTES, "more quote")
-        out.print(_plain(f"… and {more} (--json lists them all).", "dim"))
+        out.print(plain(f"… and {more} (--json lists them all).", "dim"))
 
 
 def _print_story_summary(summary: Summary) -> None:
@@ -85,18 +85,18 @@ def _print_story_summary(summary: Summary) -> None:
             marks.append(numbers.setdefault(key, len(numbers) + 1))
         if body:
             body.append(" ")
-        body.append_text(_plain(sentence.text))
+        body.append_text(plain(sentence.text))
         body.append("".join(f"[{n}]" for n in marks), style="cyan")
         if sentence.note:
             body.append(" ")
-            body.append_text(_plain(sentence.note, "italic yellow"))
+            body.append_text(plain(sentence.note, "italic yellow"))
     cited = Table.grid(padding=(0, 1))
     mentions = {(m.article, m.sentence): m for s in summary.sentences for m in s.citations}
     for key, number in numbers.items():
         mention = mentions[key]
         cited.add_row(
             Text(f"[{number}]", style="cyan"),
-            _plain(
+            plain(
                 f"{mention.source or 'unknown source'}, {mention.published or 'undated'}: "
                 f"article {mention.article}, sentence {mention.sentence}"
             ),
@@ -115,12 +115,12 @@ def _print_comparison(comparison: Comparison) -> None:
         grid = Table.grid(padding=(0, 2))
         for mention in (conflict.a, conflict.b):
             grid.add_row(
-                _plain(f"{mention.published or 'undated'}", "dim"),
-                _plain(mention.source or mention.article, "bold"),
-                _plain(mention.text),
+                plain(f"{mention.published or 'undated'}", "dim"),
+                plain(mention.source or mention.article, "bold"),
+                plain(mention.text),
             )
-        grid.add_row(Text(""), Text(""), _plain(conflict.explanation, "italic"))
-        title = _plain(
+        grid.add_row(Text(""), Text(""), plain(conflict.explanation, "italic"))
+        title = plain(
             f"{label} ({conflict.kind})", "bold yellow" if conflict.revision else "bold red"
         )
         out.print(Panel(grid, title=title, title_align="left"))
@@ -130,12 +130,12 @@ def _print_comparison(comparison: Comparison) -> None:
         table.add_column("sources", overflow="fold", max_width=30)
         table.add_column("fact", overflow="fold", ratio=1)
         for fact in agreed:
-            table.add_row(_plain(", ".join(fact.sources)), _plain(fact.text))
+            table.add_row(plain(", ".join(fact.sources)), plain(fact.text))
         out.print(table)
     single = sum(f.status == "single" for f in comparison.facts)
     if single:
         out.print(
-            _plain(
+            plain(
                 f"{counted(single, 'statement comes', 'statements come')} from one source only "
                 "(--json lists them).",
                 "dim",
@@ -155,7 +155,7 @@ def _print_annotation(annotation: Annotation, label: str | None = None) -> None:
         quotes.add_column("words", overflow="fold", ratio=1)
         for quote in annotation.quotes:
             quotes.add_row(
-                str(quote.sentence), _plain(quote.speaker or "?"), quote.kind, _plain(quote.text)
+                str(quote.sentence), plain(quote.speaker or "?"), quote.kind, plain(quote.text)
             )
         out.print(quotes)
     counts: dict[tuple[str, str], int] = {}
@@ -165,7 +165,5 @@ def _print_annotation(annotation: Annotation, label: str | None = None) -> None:
     if counts:
         top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
         out.print(
-            _plain(
-                "Mentioned: " + ", ".join(f"{n} ({label.lower()}) x{c}" for (n, label), c in top)
-            )
+            plain("Mentioned: " + ", ".join(f"{n} ({label.lower()}) x{c}" for (n, label), c in top))
         )

@@ -21,10 +21,10 @@ from storyline.cli.output import (
     MaxDocOption,
     QuietOption,
     VerboseOption,
-    _plain,
-    _progress,
     err,
     out,
+    plain,
+    progress,
 )
 from storyline.cli.stores import _open_store
 from storyline.ingest import read_inputs
@@ -83,7 +83,7 @@ def _run_ingest(
             listed += 1
             if verbose or listed <= LISTED_PROBLEMS:
                 suffix = " (a storyline bug: please report it)" if item.internal else ""
-                err.print(_plain(f"skipped {item}{suffix}", "yellow"))
+                err.print(plain(f"skipped {item}{suffix}", "yellow"))
 
     options = {
         "batch_size": batch_size,
@@ -92,7 +92,7 @@ def _run_ingest(
         "collect_ids": collect_ids,
         "reader": reader,
     }
-    with _progress(quiet, estimate_size(inputs)) as (on_bytes, on_item):
+    with progress(quiet, estimate_size(inputs)) as (on_bytes, on_item):
 
         def on_each(item: ReadItem) -> None:
             on_item(item)
@@ -105,7 +105,7 @@ def _run_ingest(
     if not quiet:
         shown = summary.notes if verbose else summary.notes[:LISTED_PROBLEMS]
         for note in shown:
-            err.print(_plain(f"note {note}", "cyan"))
+            err.print(plain(f"note {note}", "cyan"))
         if unshown := len(summary.notes) - len(shown) + summary.more_notes:
             hint = "" if verbose else f" (--verbose lists the first {engine.MAX_LISTED_PROBLEMS:,})"
             err.print(f"… and {counted(unshown, 'more note')}{hint}")

@@ -23,8 +23,8 @@ from storyline.cli.output import (
     LISTED_PROBLEMS,
     EncoderOption,
     QuietOption,
-    _plain,
     err,
+    plain,
 )
 from storyline.compare import relate_pairs
 from storyline.ingest.jsonl import NotJSON, parse_json
@@ -66,19 +66,19 @@ def relate(
         model = RelationModel.load()
         model.check_encoder(loaded.name)
     except (EncoderUnavailable, ModelMismatch) as exc:
-        err.print(_plain(f"error: {exc}", "red"))
+        err.print(plain(f"error: {exc}", "red"))
         raise typer.Exit(EXIT_MODEL) from exc
     problems = warnings = written = 0
     try:
         # Bytes, decoded line by line: one line that is not UTF-8 is reported, not fatal.
         source = sys.stdin.buffer if str(pairs_path) == "-" else pairs_path.open("rb")
     except OSError as exc:
-        err.print(_plain(f"error: cannot read {pairs_path}: {exc.strerror or exc}", "red"))
+        err.print(plain(f"error: cannot read {pairs_path}: {exc.strerror or exc}", "red"))
         raise typer.Exit(EXIT_NOTHING) from exc
     try:
         sink = out_path.open("w", encoding="utf-8") if out_path else sys.stdout
     except OSError as exc:
-        err.print(_plain(f"error: cannot write {out_path}: {exc.strerror or exc}", "red"))
+        err.print(plain(f"error: cannot write {out_path}: {exc.strerror or exc}", "red"))
         raise typer.Exit(EXIT_STORE) from exc
     if checks:
         from storyline.language.annotate import Annotator  # spaCy: only with the checks
@@ -93,16 +93,16 @@ def relate(
                 if isinstance(item, _PairWarning):
                     warnings += 1
                     if not quiet and warnings <= LISTED_PROBLEMS:
-                        err.print(_plain(f"warning: {item.message}", "yellow"))
+                        err.print(plain(f"warning: {item.message}", "yellow"))
                 elif isinstance(item, str):
                     problems += 1
                     if not quiet and problems <= LISTED_PROBLEMS:
-                        err.print(_plain(f"skipped {item}", "yellow"))
+                        err.print(plain(f"skipped {item}", "yellow"))
             a, b = [a for _, a, _ in good], [b for _, _, b in good]
             try:
                 annotations = _annotated([*a, *b], annotator) if checks else None
             except ModelUnavailable as exc:
-                err.print(_plain(f"error: {exc} (or leave the checks out: --no-checks)", "red"))
+                err.print(plain(f"error: {exc} (or leave the checks out: --no-checks)", "red"))
                 raise typer.Exit(EXIT_MODEL) from exc
             found = relate_pairs(a, b, loaded, model, annotations)
             for (pair_id, _, _), (relation, finding) in zip(good, found, strict=True):
@@ -118,7 +118,7 @@ def relate(
     if not quiet:
         warned = f"; {counted(warnings, 'warning')}" if warnings else ""
         err.print(
-            _plain(
+            plain(
                 f"Classified {counted(written, 'pair')}; "
                 f"skipped {counted(problems, 'bad line')}{warned}."
             )

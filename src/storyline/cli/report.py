@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from storyline.cli.application import app
-from storyline.cli.output import EXIT_NOTHING, DbOption, QuietOption, _plain, err
+from storyline.cli.output import EXIT_NOTHING, DbOption, QuietOption, err, plain
 from storyline.cli.stages import _write_report
 from storyline.cli.stores import _open_store
 from storyline.store import DEFAULT_DB
@@ -27,6 +27,6 @@ def report(
     scripts, no external assets), or Markdown when --out ends in .md."""
     with _open_store(db, existing=True) as store:
         if store.count_stories() == 0:
-            err.print(_plain(f"error: no stories in {db}: run `storyline analyze` first", "red"))
+            err.print(plain(f"error: no stories in {db}: run `storyline analyze` first", "red"))
             raise typer.Exit(EXIT_NOTHING)
         _write_report(store, None, out_path, quiet, title)

