@@ -9,7 +9,13 @@ import pytest
 
 from storyline import engine
 from storyline.ingest.clean import clean_article
-from storyline.language import ANNOTATOR_VERSION, Annotator, annotate_doc, embed_annotations
+from storyline.language import (
+    ANNOTATE_BATCH,
+    ANNOTATOR_VERSION,
+    Annotator,
+    annotate_doc,
+    embed_annotations,
+)
 from storyline.language.encoders import (
     LexicalEncoder,
     OnnxMiniLM,
@@ -635,10 +641,13 @@ def test_workers_embed_what_they_annotate_and_the_driver_the_rest(store):
         "US troops began leaving Syria for Iraq on Sunday.",
         "Floods cut off northern villages. Some 300 homes were flooded.",
     ]
+    # More articles than one batch, so the pool's workers do the work.
+    texts += [f"Route {i} reopened after the floods." for i in range(ANNOTATE_BATCH)]
     store.add_articles([Article(f"a{i}", t, published="2019-10-22") for i, t in enumerate(texts)])
     encoder = OnnxMiniLM()
     first = engine.run_language(store, None, workers=2, encoder=encoder)
-    assert (first.annotated, first.embedded, first.sentences_embedded) == (3, 3, 5)
+    total = len(texts)
+    assert (first.annotated, first.embedded, first.sentences_embedded) == (total, total, total + 2)
     hashes = [a.content_hash for a in store.iter_articles()]
     annotations = store.get_annotations(hashes, ANNOTATOR_VERSION)
     from_workers = store.get_vectors(hashes, engine.vectors_key(encoder.name))
@@ -647,7 +656,18 @@ def test_workers_embed_what_they_annotate_and_the_driver_the_rest(store):
         assert np.allclose(from_workers[digest], here[digest], atol=1e-4)
     # A second encoder finds everything annotated: the driver embeds from the store.
     lexical = engine.run_language(store, None, workers=2, encoder=LexicalEncoder())
-    assert (lexical.annotated, lexical.embedded, lexical.sentences_embedded) == (0, 3, 5)
+    assert (lexical.annotated, lexical.embedded) == (0, total)
+    assert lexical.sentences_embedded == total + 2
+
+
+def test_the_pool_starts_only_when_there_is_more_than_one_batch_to_share():
+    few = [Article(f"f{i}", f"Route {i} reopened on Monday.") for i in range(3)]
+    many = [Article(f"m{i}", f"Bridge {i} reopened on Monday.") for i in range(ANNOTATE_BATCH + 1)]
+    with Annotator(workers=2) as annotator:
+        assert [len(a.sentences) for a in annotator.annotate(few)] == [1, 1, 1]
+        assert annotator._pool is None
+        assert len(annotator.annotate(many)) == len(many)
+        assert annotator._pool is not None
 
 
 def test_windows_overlap_yet_each_text_is_done_once(store):

@@ -47,10 +47,11 @@ class Annotator:
     """Annotates articles, and embeds their sentences when given an `encoder`,
     with `workers` processes (default: every core).
 
-    Use as a context manager: the model loads and the worker pool starts at the
-    first call (forked from this process, which loads the spaCy model once), and
-    the pool stops on exit. Each worker embeds the sentences it annotated with
-    its own single-threaded copy of `encoder` (a new instance of the same class),
+    Use as a context manager: the model loads at the first call and the worker
+    pool starts at the first call with more than one batch (forked from this
+    process, which loads the spaCy model once); the pool stops on exit. Each
+    worker embeds the sentences it annotated with its own single-threaded copy of
+    `encoder` (a new instance of the same class),
     which on two cores beat one two-threaded encoder by about a tenth. Results
     come in the order of the articles given. With one worker everything runs in
     this process. Cost: spaCy's parser and entity recogniser, roughly 8 news
@@ -73,18 +74,25 @@ class Annotator:
     def __enter__(self) -> Annotator:
         return self
 
-    def _start(self) -> Language:
-        """Load the model, and fork the workers, on first use (nothing to do costs nothing)."""
+    def _start(self, batches: int) -> Language:
+        """Load the model on first use, and fork the workers the first time there is
+        more than one batch to share (nothing to do costs nothing, and a few
+        sentences are parsed here sooner than a pool starts)."""
         global _WORKER_NLP, _WORKER_ENCODER_TYPE
         if self._nlp is None:
             self._nlp = load_nlp()
-            if self.workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-                # Forked workers inherit the loaded model and need no importable __main__.
-                # They must not use this process's encoder (its thread pool is not
-                # forked), so each builds its own.
-                _WORKER_NLP = self._nlp
-                _WORKER_ENCODER_TYPE = type(self.encoder) if self.encoder else None
-                self._pool = multiprocessing.get_context("fork").Pool(self.workers)
+        if (
+            self._pool is None
+            and batches > 1
+            and self.workers > 1
+            and "fork" in multiprocessing.get_all_start_methods()
+        ):
+            # Forked workers inherit the loaded model and need no importable __main__.
+            # They must not use this process's encoder (its thread pool is not
+            # forked), so each builds its own.
+            _WORKER_NLP = self._nlp
+            _WORKER_ENCODER_TYPE = type(self.encoder) if self.encoder else None
+            self._pool = multiprocessing.get_context("fork").Pool(self.workers)
         return self._nlp
 
     def __exit__(self, *exc: object) -> None:
@@ -115,8 +123,8 @@ class Annotator:
     def _submit(
         self, articles: Iterable[Article], embed: bool
     ) -> Callable[[], list[tuple[Annotation, np.ndarray | None]]]:
-        nlp = self._start()
         batches = list(batched(articles, self.batch_size))
+        nlp = self._start(len(batches))
         if self._pool is None:
             encoder = self.encoder if embed else None
             done = [pair for batch in batches for pair in annotate_and_embed(nlp, encoder, batch)]
