@@ -945,7 +945,7 @@ def test_future_weekday(nlp):
 
 
 def test_a_story_lists_each_entity_once_under_its_fullest_written_name():
-    from storyline.summarize import story_entities
+    from storyline.summarize import story_entities_and_quotes
 
     def article(article_id, *mentions):
         entities = [Entity(text, label, text, 0, 0, len(text)) for text, label in mentions]
@@ -960,7 +960,10 @@ def test_a_story_lists_each_entity_once_under_its_fullest_written_name():
             "a3", ("Arcara", "PERSON"), ("Orthodox Serbs", "PERSON"), ("Joan of Arc", "PERSON")
         ),
     ]
-    found = {e["name"]: (e["type"], e["count"], e["articles"]) for e in story_entities(annotations)}
+    found = {
+        e["name"]: (e["type"], e["count"], e["articles"])
+        for e in story_entities_and_quotes(annotations)[0]
+    }
     assert found == {
         "London": ("GPE", 2, ["a1", "a2"]),  # not the capitals of a dateline
         "Richard Arcara": ("PERSON", 2, ["a1", "a3"]),  # "of Buffalo" is where he is from
@@ -974,7 +977,7 @@ def test_a_story_lists_each_entity_once_under_its_fullest_written_name():
 
 
 def test_a_story_quotes_each_speaker_under_the_name_its_entities_got():
-    from storyline.summarize import story_quotes
+    from storyline.summarize import story_entities_and_quotes
 
     def article(article_id, speaker, *names):
         entities = [Entity(name, "PERSON", name, 0, 0, len(name)) for name in names]
@@ -986,6 +989,7 @@ def test_a_story_quotes_each_speaker_under_the_name_its_entities_got():
         article("a2", "Najah al-Shammari", "Najah al-Shammari"),
         article("a3", "a ministry spokesman"),  # a description stays as written
     ]
-    speakers = [q["speaker"] for q in story_quotes(annotations)]
+    _, quotes = story_entities_and_quotes(annotations)
+    speakers = [q["speaker"] for q in quotes]
     assert speakers == ["Najah al-Shammari", "Najah al-Shammari", "a ministry spokesman"]
     assert annotations[0].quotes[0].speaker == "Al-Shammari"  # on copies, as entities are

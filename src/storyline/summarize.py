@@ -157,13 +157,13 @@ def summarize_story(
     sentences.sort(
         key=lambda s: min((m.published or "", order[m.article], m.sentence) for m in s.citations)
     )
-    annotations = [a.annotation for a in articles]
+    entities, quotes = story_entities_and_quotes([a.annotation for a in articles], direct_only=True)
     return Summary(
         story_id=story_id,
         words=params.words,
         sentences=sentences,
-        entities=story_entities(annotations)[: params.entities],
-        quotes=story_quotes(annotations, direct_only=True),
+        entities=entities[: params.entities],
+        quotes=quotes,
     )
 
 
@@ -376,13 +376,21 @@ def _revision_note(revises: list[Mention]) -> str | None:
     return f"[Update: this revises the earlier {plural} ({told}).]"
 
 
-def story_entities(annotations: Iterable[Annotation]) -> list[dict[str, Any]]:
-    """The story's entities by canonical name: the most frequent type, mention count and
-    the articles naming them, most mentioned first. Names are unified across the
-    articles (see `_with_story_names`); the annotations given are not changed. Cost:
-    linear in the mentions."""
+def story_entities_and_quotes(
+    annotations: Iterable[Annotation], direct_only: bool = False
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Who the story names and who said what in it, under one set of names unified
+    across its articles (see `_with_story_names`; the annotations given are not
+    changed).
+
+    Entities: {name, type, count, articles} by canonical name, the most frequent type,
+    most mentioned first. Quotes: {speaker, text, article, sentence} in article order
+    (direct quotes only with `direct_only`), each speaker under the name the entities
+    list. Cost: linear in the mentions and quotes.
+    """
+    named = _with_story_names(annotations)
     found: dict[str, dict[str, Any]] = {}
-    for annotation in _with_story_names(annotations):
+    for annotation in named:
         for entity in annotation.entities:
             entry = found.setdefault(
                 entity.canonical, {"types": Counter(), "count": 0, "articles": []}
@@ -392,7 +400,7 @@ def story_entities(annotations: Iterable[Annotation]) -> list[dict[str, Any]]:
             if annotation.article_id not in entry["articles"]:
                 entry["articles"].append(annotation.article_id)
     ranked = sorted(found.items(), key=lambda item: (-item[1]["count"], item[0]))
-    return [
+    entities = [
         {
             "name": name,
             "type": entry["types"].most_common(1)[0][0],
@@ -401,20 +409,13 @@ def story_entities(annotations: Iterable[Annotation]) -> list[dict[str, Any]]:
         }
         for name, entry in ranked
     ]
-
-
-def story_quotes(
-    annotations: Iterable[Annotation], direct_only: bool = False
-) -> list[dict[str, Any]]:
-    """Who said what across the story: {speaker, text, article, sentence} in article
-    order, each speaker under the story's name for them (as `story_entities` lists
-    them). Cost: linear in the mentions and quotes."""
-    return [
+    quotes = [
         {"speaker": q.speaker, "text": q.text, "article": a.article_id, "sentence": q.sentence}
-        for a in _with_story_names(annotations)
+        for a in named
         for q in a.quotes
         if q.kind == "direct" or not direct_only
     ]
+    return entities, quotes
 
 
 def _with_story_names(annotations: Iterable[Annotation]) -> list[Annotation]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from storyline import __version__
 from storyline.model import Annotation, Article, Comparison, Story, Summary
-from storyline.summarize import story_entities, story_quotes
+from storyline.summarize import story_entities_and_quotes
 from storyline.timeline import story_timeline
 
 
@@ -66,7 +66,9 @@ def story_document(
     """One story's entry in the result JSON. Parts whose stages have not run yet
     (facts and conflicts without a comparison, the summary without one) are empty
     lists; the timeline needs the story's `members`."""
-    annotated = [annotations[a] for a in story.articles if a in annotations]
+    entities, quotes = story_entities_and_quotes(
+        [annotations[a] for a in story.articles if a in annotations]
+    )
     return {
         "id": story.id,
         "title": story.title,
@@ -81,8 +83,8 @@ def story_document(
             e.to_dict()
             for e in story_timeline(members or [], summary, comparison, story.duplicates)
         ],
-        "entities": story_entities(annotated),
-        "quotes": story_quotes(annotated),
+        "entities": entities,
+        "quotes": quotes,
     }
 
 

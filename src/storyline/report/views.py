@@ -13,7 +13,7 @@ from storyline.model import Annotation, Article, Comparison, Fact, Story, Summar
 from storyline.report.result_json import story_document
 from storyline.report.words import counted
 from storyline.store import Store
-from storyline.summarize import SummaryParams, story_entities, story_quotes
+from storyline.summarize import SummaryParams, story_entities_and_quotes
 from storyline.timeline import story_timeline
 
 #: Facts shown in the source × fact matrix: every shared or disputed fact first,
@@ -103,6 +103,11 @@ def story_view(store: Store, story: Story, *, with_texts: bool = False) -> Story
         annotations = {
             i: replace(stored[h], article_id=i) for i, h in hashes.items() if h in stored
         }
+    if summary:
+        entities, quotes = summary.entities, summary.quotes
+    else:
+        entities, quotes = story_entities_and_quotes(annotations.values(), direct_only=True)
+        entities = entities[: SummaryParams().entities]
     sources = _sources(a for a in articles if a.source)
     unsourced = _sources(a for a in articles if not a.source)
     matrix_sources = [row.source for row in sources + unsourced]
@@ -112,10 +117,8 @@ def story_view(store: Store, story: Story, *, with_texts: bool = False) -> Story
         summary=summary,
         comparison=comparison,
         timeline=story_timeline(articles, summary, comparison, story.duplicates),
-        entities=summary.entities
-        if summary
-        else story_entities(annotations.values())[: SummaryParams().entities],
-        quotes=summary.quotes if summary else story_quotes(annotations.values(), direct_only=True),
+        entities=entities,
+        quotes=quotes,
         sources=sources,
         matrix_sources=matrix_sources,
         matrix=_matrix(comparison, articles, matrix_sources),
