@@ -204,6 +204,15 @@ def test_help_and_version_work_as_a_real_command():
     )
 
 
+def test_the_command_list_reflows_each_commands_first_paragraph():
+    # Rich keeps a docstring's line breaks; the list should not break mid-sentence.
+    listing = runner.invoke(app, ["--help"], env={"COLUMNS": "200"}).stdout
+    [annotate] = [line for line in listing.splitlines() if "│ annotate " in line]
+    assert "quotes, quantities, times and sentence vectors. Only what is missing" in annotate
+    [summarize] = [line for line in listing.splitlines() if "│ summarize " in line]
+    assert summarize.rstrip(" │").endswith("sharing a field's value.")
+
+
 def test_annotate_then_show_who_said_what(tmp_path):
     db = str(tmp_path / "s.db")
     text = (

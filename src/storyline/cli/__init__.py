@@ -12,7 +12,7 @@ lists them in. `output` holds what every command shares, `stores` opens the stor
 """
 
 # isort: off
-from storyline.cli.application import app
+from storyline.cli.application import app, list_commands_unwrapped
 from storyline.cli import (  # noqa: F401 (imported for the commands they add to `app`)
     reading,  # ingest
     browse,  # articles, stories, show
@@ -24,5 +24,7 @@ from storyline.cli import (  # noqa: F401 (imported for the commands they add to
     demo,
 )
 # isort: on
+
+list_commands_unwrapped(app)
 
 __all__ = ["app"]

@@ -3,6 +3,7 @@ command runs with."""
 
 from __future__ import annotations
 
+import inspect
 import logging
 from typing import Annotated
 
@@ -35,3 +36,13 @@ def main(
 ) -> None:
     """storyline: news from many outlets, turned into stories."""
     logging.basicConfig(format="warning: %(message)s", level=logging.WARNING)
+
+
+def list_commands_unwrapped(typer_app: typer.Typer) -> None:
+    """Give each command registered so far a one-line `short_help` from its docstring's
+    first paragraph: Rich's help keeps a docstring's line breaks, which cut the command
+    list's lines mid-sentence, while each command's own help reflows them."""
+    for command in typer_app.registered_commands:
+        doc = command.callback.__doc__ if command.callback else None
+        if command.short_help is None and doc:
+            command.short_help = " ".join(inspect.cleandoc(doc).split("\n\n")[0].split())

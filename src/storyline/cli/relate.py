@@ -56,7 +56,9 @@ def relate(
     quiet: QuietOption = False,
 ) -> None:
     """Classify statement pairs as entailment, contradiction or neutral with storyline's
-    own relation classifier and the comparison's checks. Writes {"id", "relation",
+    own relation classifier and the comparison's checks.
+
+    Writes {"id", "relation",
     "scores"} lines in input order (the scores are the classifier's; a pair the checks
     find at odds adds "check" and "explanation"); bad lines are reported and skipped; a
     pair without an id is named by its line number, and it and a repeated id are warned

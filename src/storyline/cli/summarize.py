@@ -58,9 +58,10 @@ def summarize(
     encoder: EncoderOption = "auto",
     quiet: QuietOption = False,
 ) -> None:
-    """One cited summary per group of articles sharing a field's value; the groups are
-    taken as given, nothing is clustered. Writes {"group", "summary", "sentences"}
-    lines, groups in the order they first appear."""
+    """One cited summary per group of articles sharing a field's value.
+
+    The groups are taken as given, nothing is clustered. Writes {"group", "summary",
+    "sentences"} lines, groups in the order they first appear."""
     with (
         tempfile.TemporaryDirectory(prefix="storyline-") as scratch,
         _open_store(db or str(Path(scratch) / "summarize.db")) as store,
