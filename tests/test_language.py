@@ -336,6 +336,20 @@ def test_pronoun_speaker_resolves_to_the_named_person(nlp):
             "I hope you can drop this",
             "Alan Brisco",
         ),
+        # The one spoken to is not the speaker, though named just before and given no
+        # role; with no one called "president" nearby the speaker stays a description.
+        (
+            "Dale Mercer was dismissed on Tuesday. Mercer had led the inquiry for months. "
+            '"I hope you can drop this," the president told Mr. Mercer.',
+            "I hope you can drop this",
+            "president",
+        ),
+        (
+            "Dale Mercer was dismissed on Tuesday. Mercer had led the inquiry for months. "
+            '"I hope you can drop this," the president said to Mercer.',
+            "I hope you can drop this",
+            "president",
+        ),
         # One who speaks for someone is not that someone, nor the last person named.
         (
             "Senator Ann Holt toured the plant with its owner, Victor Lund. "

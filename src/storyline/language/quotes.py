@@ -506,10 +506,12 @@ def _resolve(phrase: Span, sentence: int, entities: _Mentions, roles: Roles) -> 
         and not _speaks_for_someone(phrase, entities)
     ):
         # "the minister": the nearest person the text calls a minister, else the nearest
-        # person whose role it does not say. "The agency" is no person and stays as it is.
+        # person whose role it does not say, never the one spoken to ("the president
+        # told Mr. Comey"). "The agency" is no person and stays as it is.
+        addressed = _addressed(phrase, entities)
         for compatible in (
-            lambda name: role in roles.get(name, ()),
-            lambda name: not roles.get(name),
+            lambda name: role in roles.get(name, ()) and name not in addressed,
+            lambda name: not roles.get(name) and name not in addressed,
         ):
             named = _nearest_before(entities, phrase.start_char, sentence, {"PERSON"}, compatible)
             if named:
@@ -524,6 +526,17 @@ def _resolve(phrase: Span, sentence: int, entities: _Mentions, roles: Roles) -> 
     )
     end = next(ends, phrase.end)
     return phrase.doc[phrase.start : end].text
+
+
+def _addressed(subject: Span, entities: _Mentions) -> set[str]:
+    """The canonical names of whom the subject's verb speaks to: its object or
+    indirect object ("told Mr. Comey") and what follows its "to" ("said to Ms. Berg")."""
+    verb = subject.root.head
+    listeners = [c for c in verb.children if c.dep_ in ("dobj", "dative")]
+    listeners += [
+        o for c in verb.children if c.dep_ == "prep" and c.lower_ == "to" for o in c.children
+    ]
+    return {e.canonical for token in listeners for e in entities.at(token.idx)}
 
 
 def _singular_role(word: str) -> str:
