@@ -68,6 +68,8 @@ def test_exit_codes(tmp_path):
     assert again.exit_code == 1 and (tmp_path / "s.db").exists()  # a store in use stays
     assert invoke("show", "nope", "--db", db).exit_code == 1
     assert invoke("articles", "--db", db, "--since", "not a date").exit_code == 2
+    backwards = invoke("articles", "--db", db, "--since", "2024-01-01", "--until", "2020-01-01")
+    assert backwards.exit_code == 2 and "--since (2024-01-01) is after --until" in backwards.stderr
     (tmp_path / "notes.db").write_text("not a database\n" * 200)
     broken = invoke("articles", "--db", str(tmp_path / "notes.db"))
     assert broken.exit_code == 3 and "cannot open the store" in broken.stderr

@@ -565,6 +565,9 @@ def test_cli_lists_and_shows_stories(tmp_path):
     assert len(story["articles"]) == 2 and story["entities"] and story["quotes"]
     listed = runner.invoke(app, ["stories", "--db", db, "--json"])
     assert json.loads(listed.stdout)["stories"][0]["id"] == story["id"]
+    # The total counts what the filter lets through.
+    elsewhere = runner.invoke(app, ["stories", "--db", db, "--json", "--source", "nowhere.example"])
+    assert json.loads(elsewhere.stdout) == {"total": 0, "stories": []}
     shown = runner.invoke(app, ["show", story["id"], "--db", db, "--json"])
     assert shown.exit_code == 0, shown.output
     detail = json.loads(shown.stdout)

@@ -163,6 +163,32 @@ def test_errors_are_pages_not_stack_traces(site):
     assert "Traceback" not in missing.text
 
 
+def test_a_crash_is_a_page_with_the_same_headers_as_every_other(analyzed_seeds, monkeypatch):
+    db, _ = analyzed_seeds
+    app = create_app(str(db))
+
+    def broken(**_filters):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(app.state.store, "count_stories", broken)
+    client = TestClient(app, raise_server_exceptions=False)
+    for url in ("/", "/api/stories"):
+        crashed = client.get(url)
+        assert crashed.status_code == 500 and "disk on fire" not in crashed.text, url
+        assert crashed.headers["x-content-type-options"] == "nosniff", url
+        assert crashed.headers["content-security-policy"].startswith("default-src 'none'")
+
+
+def test_head_answers_as_get_without_a_body(site):
+    client, _ = site
+    for url in ("/", "/api/stories", "/static/storyline.css"):
+        got, head = client.get(url), client.head(url)
+        assert head.status_code == 200 and head.content == b"", url
+        assert head.headers["content-length"] == got.headers["content-length"], url
+        assert head.headers["x-frame-options"] == "DENY"
+    assert client.head("/articles/nope").status_code == 404
+
+
 def test_bad_parameters_get_error_pages_not_crashes(site):
     client, _ = site
     for url in ("/?entity=%00", "/search?q=a%00b", "/articles/a%00b"):
@@ -177,13 +203,24 @@ def test_bad_parameters_get_error_pages_not_crashes(site):
         assert bad_page.headers["content-type"].startswith("text/html")
     for url in ("/?since=garbage", "/?until=31/31/2019"):
         bad_date = client.get(url)
-        assert bad_date.status_code == 400 and "is not a date" in bad_date.text, url
+        assert bad_date.status_code == 400 and "must be a calendar date" in bad_date.text, url
         assert bad_date.headers["content-type"].startswith("text/html")
-    bad_date = client.get("/api/stories", params={"since": "notadate"})
+    bad_date = client.get("/api/stories", params={"since": "2019"})
     assert bad_date.status_code == 400
     assert bad_date.json() == {
-        "error": f"since is not a date from {readable_years()}: 'notadate' (try 2019-10-22)."
+        "error": "since must be a calendar date such as 2019-10-22, in the years "
+        f"{readable_years()}, not '2019'."
     }
+    backwards = client.get("/api/stories", params={"since": "2024-01-01", "until": "2020-01-01"})
+    assert backwards.status_code == 400
+    assert backwards.json() == {"error": "since (2024-01-01) is after until (2020-01-01)."}
+    # The API's every error has one shape, a parameter's too.
+    bad_page = client.get("/api/search", params={"q": "x", "page": "0"})
+    assert bad_page.status_code == 422 and "page: " in bad_page.json()["error"]
+    wrong_method = client.post("/api/stories")
+    assert wrong_method.status_code == 405 and wrong_method.headers["allow"] == "GET"
+    assert set(wrong_method.json()) == {"error"}
+    assert "Not available this way" in client.post("/stories/x").text
     # Dates in other spellings are read as the CLI reads them.
     later = client.get("/api/stories", params={"since": "24 October 2019"}).json()
     assert [s["title"] for s in later["stories"]] == [HOSTILE["title"]]
@@ -261,8 +298,11 @@ def test_ingest_from_the_page_makes_a_story(site, tmp_path: Path):
     upload += '\n{"id": "upload-2"}\n' + json.dumps(
         {"id": "upload-3", "published": "<b>soon</b>", "text": "Ash fell on the capital."}
     )
+    notes = b"Ash clouds closed the island's airport for a second day on Monday."
     started = client.post(
-        "/ingest", files={"files": ("news.jsonl", upload.encode())}, follow_redirects=False
+        "/ingest",
+        files=[("files", ("news.jsonl", upload.encode())), ("files", ("ash-notes.txt", notes))],
+        follow_redirects=False,
     )
     assert started.status_code == 303
     job_url = started.headers["location"]
@@ -271,7 +311,9 @@ def test_ingest_from_the_page_makes_a_story(site, tmp_path: Path):
     while not (job := client.get(f"/api/jobs/{job_id}").json())["done"]:
         assert time.monotonic() < deadline, job
         time.sleep(0.2)
-    assert job["error"] is None and (job["articles"], job["skipped"]) == (2, 1)
+    assert job["error"] is None and (job["articles"], job["skipped"]) == (3, 1)
+    # An uploaded file's article is named as `storyline ingest ash-notes.txt` names it.
+    assert client.get("/api/articles/ash-notes").status_code == 200
     # Problems and notes name the file as uploaded, never the server's scratch folder.
     assert job["problems"] == ['news.jsonl:2: missing "text" (a string is required)']
     assert job["notes"] == [
@@ -307,6 +349,27 @@ def test_uploads_are_limited_and_guarded_by_the_token(analyzed_seeds):
         headers={"X-Storyline-Token": "s3cret"},
     )
     assert bad_url.status_code == 400
+    # Malformed addresses are refused up front, with what is wrong, never a crash.
+    for url, problem in [
+        ("http://[::1", "malformed"),
+        ("https://" + "a" * 300 + ".example/feed", "host name is not valid"),
+        ("https:///feed.xml", "names no host"),
+        ("http://example.com:port/", "malformed"),
+    ]:
+        refused = guarded.post(
+            "/api/ingest", data={"feed_url": url}, headers={"X-Storyline-Token": "s3cret"}
+        )
+        assert refused.status_code == 400 and problem in refused.json()["error"], url
+    # A token of any characters is compared, not a crash; a wrong one is refused.
+    accented = TestClient(create_app(str(db), token="pässwort"))
+    for given, status in [("é", 403), ("pässwort", 400)]:
+        headers = {"X-Storyline-Token": given.encode()}  # as clients send it: UTF-8
+        sent = accented.post("/api/ingest", data={"feed_url": "x"}, headers=headers)
+        assert sent.status_code == status, given
+    form = accented.post("/ingest", data={"feed_url": "x", "token": "pässwor€"})
+    assert form.status_code == 403
+    right = accented.post("/ingest", data={"feed_url": "x", "token": "pässwort"})
+    assert right.status_code == 400  # past the token: the feed URL is what is wrong
 
 
 def test_report_html_and_markdown(analyzed_seeds, tmp_path: Path):

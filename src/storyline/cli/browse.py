@@ -13,7 +13,7 @@ from storyline.cli.application import app
 from storyline.cli.output import EXIT_NOTHING, DbOption, JsonOption, err, heading, out, plain
 from storyline.cli.printing import _print_annotation, _show_story
 from storyline.cli.stores import _open_store
-from storyline.ingest.dates import normalize_date, readable_years
+from storyline.ingest.dates import date_range
 from storyline.language import ANNOTATOR_VERSION
 from storyline.model import Story
 from storyline.report.words import counted
@@ -35,7 +35,10 @@ def list_articles(
     as_json: JsonOption = False,
 ) -> None:
     """List stored articles, newest first (best match first with --query)."""
-    since_iso, until_iso = _date_option(since, "--since"), _date_option(until, "--until")
+    try:
+        since_iso, until_iso = date_range(since, until, ("--since", "--until"))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
     filters = {"source": source, "since": since_iso, "until": until_iso, "query": query}
     with _open_store(db, existing=True) as store:
         total = store.count_articles(**filters)
@@ -63,17 +66,6 @@ def _story_json(store: Store, story: Story) -> dict:
     return stored_story_document(store, story, articles_in_full=True)
 
 
-def _date_option(value: str | None, name: str) -> str | None:
-    if value is None:
-        return None
-    parsed = normalize_date(value)
-    if parsed is None:
-        raise typer.BadParameter(
-            f"not a date from {readable_years()}: {value!r} (try 2019-10-22)", param_hint=name
-        )
-    return parsed
-
-
 @app.command("stories")
 def list_stories(
     db: DbOption = DEFAULT_DB,
@@ -89,7 +81,7 @@ def list_stories(
     if sort not in STORY_SORTS:
         raise typer.BadParameter(f"choose one of {', '.join(STORY_SORTS)}", param_hint="--sort")
     with _open_store(db, existing=True) as store:
-        total = store.count_stories()
+        total = store.count_stories(source=source)
         found = store.list_stories(sort=sort, limit=limit, offset=offset, source=source)
     if as_json:
         out.print_json(data={"total": total, "stories": found})

@@ -52,6 +52,29 @@ def readable_years() -> str:
     return f"{_MIN_YEAR} to {datetime.now().year + 1}"
 
 
+def date_range(
+    since: str | None, until: str | None, names: tuple[str, str] = ("since", "until")
+) -> tuple[str | None, str | None]:
+    """The bounds of a date filter as ISO dates, None where not given (`names`: what
+    the caller calls them, for the message).
+
+    Raises ValueError naming a bound that is not a date, or bounds the wrong way round:
+    a filter that silently matches nothing misleads."""
+    bounds = []
+    for value, name in zip((since, until), names, strict=True):
+        parsed = normalize_date(value) if value else None
+        if value and parsed is None:
+            raise ValueError(
+                f"{name} must be a calendar date such as 2019-10-22, in the years "
+                f"{readable_years()}, not {value!r}."
+            )
+        bounds.append(parsed)
+    first, last = bounds
+    if first and last and first[:10] > last[:10]:
+        raise ValueError(f"{names[0]} ({first[:10]}) is after {names[1]} ({last[:10]}).")
+    return first, last
+
+
 def normalize_date(value: object) -> str | None:
     """`value` (ISO, RFC 822, natural language, datetime, date) as ISO 8601, or None.
 

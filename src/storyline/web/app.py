@@ -26,13 +26,12 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
-from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from storyline import __version__
-from storyline.ingest.dates import normalize_date, readable_years
+from storyline.ingest.dates import date_range
 from storyline.language import ANNOTATOR_VERSION
 from storyline.report.html import template_environment, used_sentence_keys
 from storyline.report.views import stored_story_document, story_view
@@ -81,7 +80,10 @@ class StoryQuery:
     ) -> None:
         self.sort, self.page = sort, page_number
         self.source, self.entity = source, entity
-        self.since, self.until = _date_parameter(since, "since"), _date_parameter(until, "until")
+        try:
+            self.since, self.until = date_range(since, until)
+        except ValueError as exc:
+            raise HTTPException(400, str(exc)) from exc
 
     @property
     def filters(self) -> dict[str, str | None]:
@@ -135,13 +137,16 @@ def create_app(
         return HTMLResponse(html, status_code=code)
 
     def allowed(given: str | None) -> bool:
-        return token is None or (given is not None and hmac.compare_digest(given, token))
+        # Bytes: compare_digest refuses str with characters beyond ASCII.
+        return token is None or (
+            given is not None and hmac.compare_digest(given.encode(), token.encode())
+        )
 
     def _unauthorised(request: Request) -> HTTPException | None:
         """A 403 for an API upload without the token, which its header carries: known
         before the body is read. (The form's token is in the body itself.)"""
         posted = request.method == "POST" and request.url.path == "/api/ingest"
-        if posted and not allowed(request.headers.get("X-Storyline-Token")):
+        if posted and not allowed(_header_token(request)):
             return HTTPException(403, _TOKEN_NEEDED)
         return None
 
@@ -155,31 +160,39 @@ def create_app(
             or _unauthorised(request)
         )
         # Refused before the body is read: the form parser would spool an upload first.
+        head = request.method == "HEAD"
+        if head:  # a GET whose body is left out, as HTTP defines it
+            request.scope["method"] = "GET"
         response = await (http_error(request, refused) if refused else call_next(request))
         response.headers.update(SECURITY_HEADERS)
+        if head:
+            return Response(status_code=response.status_code, headers=dict(response.headers))
         return response
+
+    def error(request: Request, status: int, message: str) -> Response:
+        """{"error": message} under /api/, else the error page."""
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": message}, status_code=status)
+        return page(request, "error.html", status, status=status, message=message)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
-        return page(
-            request, "error.html", exc.status_code, status=exc.status_code, message=exc.detail
-        )
+        response = error(request, exc.status_code, exc.detail)
+        response.headers.update(exc.headers or {})  # a 405's Allow
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameter(request: Request, exc: RequestValidationError):
-        if request.url.path.startswith("/api/"):
-            return await request_validation_exception_handler(request, exc)
-        return page(request, "error.html", 422, status=422, message=_validation_message(exc))
+        return error(request, 422, _validation_message(exc))
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception):
         log.exception("error serving %s", request.url.path)
         message = "Something went wrong on our side; the error is in the server's log."
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": message}, status_code=500)
-        return page(request, "error.html", 500, status=500, message=message)
+        response = error(request, 500, message)
+        # A crash is answered outside the middleware that adds these to the rest.
+        response.headers.update(SECURITY_HEADERS)
+        return response
 
     @app.get("/static/storyline.css", include_in_schema=False)
     def style() -> Response:
@@ -362,12 +375,15 @@ def create_app(
         uploads = [f for f in files if f.filename]
         if not uploads and not feed_url:
             raise HTTPException(400, "Choose files to upload or give a feed URL.")
-        if feed_url and urlsplit(feed_url).scheme not in ("http", "https"):
-            raise HTTPException(400, "The feed URL must start with http:// or https://.")
+        if feed_url and (problem := _feed_url_problem(feed_url)):
+            raise HTTPException(400, problem)
         scratch = Path(tempfile.mkdtemp(prefix="storyline-upload-")) if uploads else None
         specs, names, total = [], [], 0
         for number, upload in enumerate(uploads):
-            target = scratch / f"{number}-{Path(upload.filename).name or 'upload'}"
+            # A folder each: two files of one name stay apart, and each keeps the name
+            # its article's id comes from, as `storyline ingest FILE` would give it.
+            target = scratch / str(number) / (Path(upload.filename).name or "upload")
+            target.parent.mkdir()
             with target.open("wb") as out:
                 while chunk := await upload.read(1 << 20):
                     total += len(chunk)
@@ -406,7 +422,7 @@ def create_app(
     ):
         """Upload files (any format storyline reads) or give a feed URL; the pipeline runs
         in the background: poll /api/jobs/{id}."""
-        job = await start_ingest(files, feed_url, request.headers.get("X-Storyline-Token"))
+        job = await start_ingest(files, feed_url, _header_token(request))
         return job.to_dict()
 
     def find_job(job_id: str):
@@ -427,17 +443,31 @@ def create_app(
     return app
 
 
-def _date_parameter(value: str | None, name: str) -> str | None:
-    """`value` as an ISO date, None when not given, or a 400 naming the parameter (the
-    CLI refuses such dates too: a filter that silently matches nothing misleads)."""
-    if not value:
-        return None
-    parsed = normalize_date(value)
-    if parsed is None:
-        raise HTTPException(
-            400, f"{name} is not a date from {readable_years()}: {value!r} (try 2019-10-22)."
-        )
-    return parsed
+def _header_token(request: Request) -> str | None:
+    """The X-Storyline-Token header as its sender wrote it: HTTP headers are bytes,
+    which Starlette decodes as Latin-1, and a client sends a token of other characters
+    as UTF-8."""
+    value = request.headers.get("X-Storyline-Token")
+    return None if value is None else value.encode("latin-1").decode("utf-8", "replace")
+
+
+def _feed_url_problem(url: str) -> str | None:
+    """Why `url` cannot be fetched as a feed, or None: found before a job starts."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 (a port that is no number raises here)
+    except ValueError as exc:  # an unbalanced "[", a bad port
+        return f"The feed URL is malformed ({exc})."
+    if parts.scheme not in ("http", "https"):
+        return "The feed URL must start with http:// or https://."
+    if not host:
+        return "The feed URL names no host."
+    try:
+        host.encode("idna")
+    except UnicodeError:
+        return "The feed URL's host name is not valid (a part of it is empty or too long)."
+    return None
 
 
 def _validation_message(exc: RequestValidationError) -> str:
