@@ -130,6 +130,11 @@ def test_api_story_mirrors_the_result_json(site):
     assert served["timeline"] == story["timeline"]
     schema = client.get("/api/openapi.json").json()
     assert "StoryOut" in schema["components"]["schemas"]
+    # Errors are documented in the shape they are sent in.
+    answers = schema["paths"]["/api/stories/{story_id}"]["get"]["responses"]
+    for status in ("404", "422"):
+        body = answers[status]["content"]["application/json"]["schema"]
+        assert body == {"$ref": "#/components/schemas/ErrorOut"}, status
     assert client.get("/api/stories/no-such-story").json() == {
         "error": "No story with id 'no-such-story'."
     }
@@ -221,6 +226,10 @@ def test_bad_parameters_get_error_pages_not_crashes(site):
     assert wrong_method.status_code == 405 and wrong_method.headers["allow"] == "GET"
     assert set(wrong_method.json()) == {"error"}
     assert "Not available this way" in client.post("/stories/x").text
+    # A form field of text where a file goes: named as the form names it.
+    not_a_file = client.post("/api/ingest", data={"files": "abc"})
+    assert not_a_file.status_code == 422
+    assert not_a_file.json() == {"error": "files: expected an uploaded file, not 'abc'."}
     # Dates in other spellings are read as the CLI reads them.
     later = client.get("/api/stories", params={"since": "24 October 2019"}).json()
     assert [s["title"] for s in later["stories"]] == [HOSTILE["title"]]

@@ -127,6 +127,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        responses=schemas.ERRORS,
     )
     app.state.store = store
 
@@ -474,9 +475,14 @@ def _validation_message(exc: RequestValidationError) -> str:
     """FastAPI's complaints about parameters, in a sentence for the error page."""
     complaints = []
     for error in exc.errors():
-        name = error["loc"][-1] if error.get("loc") else "the request"
-        given = "" if error.get("type") == "missing" else f", not {error.get('input')!r}"
-        message = error["msg"][:1].lower() + error["msg"][1:]
+        # The parameter's name, not the position in it of a repeated field ("files", 0).
+        names = [part for part in error.get("loc", ()) if isinstance(part, str)]
+        name = names[-1] if names else "the request"
+        given = "" if error.get("type") == "missing" else f", not {error.get('input')!r:.100}"
+        if "UploadFile" in error["msg"]:  # pydantic names the class it wanted
+            message = "expected an uploaded file"
+        else:
+            message = error["msg"][:1].lower() + error["msg"][1:]
         complaints.append(f"{name}: {message}{given}")
     return "; ".join(complaints) + "."
 

@@ -8,6 +8,25 @@ from pydantic import BaseModel
 from storyline.model import FactStatus
 
 
+class ErrorOut(BaseModel):
+    """Every error of the API: what went wrong, in a sentence."""
+
+    error: str
+
+
+#: The errors any API route may answer with, for the schema.
+ERRORS = {
+    status: {"model": ErrorOut, "description": description}
+    for status, description in [
+        (400, "A parameter or an upload is not usable."),
+        (403, "The token is missing or wrong, or the request came from another site."),
+        (404, "No such story, article or job."),
+        (413, "The upload is over the server's limit."),
+        (422, "A parameter is missing or of the wrong type."),
+    ]
+}
+
+
 class MentionOut(BaseModel):
     article: str
     sentence: int
