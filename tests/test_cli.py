@@ -401,3 +401,29 @@ def test_analyze_without_inputs_goes_over_the_whole_store_again(analyzed_seeds, 
     assert "Annotated 0 articles" in result.stderr and "Read" not in result.stderr
     [again] = json.loads(out.read_text())["stories"]
     assert again == story
+
+
+def test_outputs_write_through_links_keep_modes_and_stream_into_pipes(tmp_path):
+    import os
+    import threading
+
+    from storyline.report.result_json import write_atomic
+
+    target, link = tmp_path / "kept" / "result.json", tmp_path / "link.json"
+    target.parent.mkdir()
+    target.write_text("old")
+    target.chmod(0o600)
+    link.symlink_to(target)
+    write_atomic("new", link)
+    assert link.is_symlink() and target.read_text() == "new"
+    assert target.stat().st_mode & 0o777 == 0o600  # a private result stays private
+    fresh = write_atomic("x", tmp_path / "made" / "r.json")
+    assert fresh.read_text() == "x" and fresh.stat().st_mode & 0o777 == 0o644
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text()))
+    reader.start()
+    write_atomic("through the pipe", pipe)
+    reader.join(timeout=10)
+    assert received == ["through the pipe"] and pipe.exists() and not pipe.is_file()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -94,16 +95,27 @@ def write_json(document: dict, path: str | Path) -> Path:
 
 
 def write_atomic(text: str, path: str | Path) -> Path:
-    """Write `text` to `path` atomically (a reader never sees half a file)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    """Write `text` to `path` atomically (a reader never sees half a file), creating its
+    folder. A symbolic link is written through, to the file it names; an existing file
+    keeps its permissions (a new one is readable by all: results are for reading); a
+    path that is no regular file (a pipe, /dev/stdout) is written to as it is, since
+    nothing can be renamed over it. Returns the path written."""
+    target = Path(path)
+    if target.is_symlink():
+        target = target.resolve()
+    if target.exists() and not target.is_file():
+        with target.open("w", encoding="utf-8") as stream:
+            stream.write(text)
+        return Path(path)
+    mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o644
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; results are for reading
-        os.replace(tmp, path)
+        os.chmod(tmp, mode)  # mkstemp makes it private
+        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
+    return Path(path)
