@@ -222,6 +222,26 @@ def test_folder_is_walked_and_file_ids_come_from_relative_paths(tmp_path):
     assert sorted(a.id for a in found) == ["2019/oct/floods", "dams"]
 
 
+def test_a_pipe_in_a_folder_is_skipped_and_one_named_is_read(tmp_path):
+    import os
+    import threading
+
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "floods.txt").write_text("Floods\n\n" + STORY[0])
+    os.mkfifo(tmp_path / "news" / "feed.pipe")  # nobody writes: reading it would block
+    found = list(read_inputs([str(tmp_path / "news")]))
+    assert [a.id for a in articles(found)] == ["floods"]
+    assert [s.reason for s in found if isinstance(s, Skipped)] == ["not a regular file"]
+    # Named on the command line (`ingest <(zcat news.jsonl.gz)`), a pipe is a stream.
+    named = tmp_path / "named.pipe"
+    os.mkfifo(named)
+    line = json.dumps({"id": "piped", "text": STORY[1]}) + "\n"
+    writer = threading.Thread(target=lambda: named.write_text(line))
+    writer.start()
+    assert [a.id for a in articles(read_inputs([str(named)]))] == ["piped"]
+    writer.join(timeout=10)
+
+
 def test_seed_text_files_get_their_real_headlines(shared_data):
     seeds = shared_data / "seeds"
     by_id = {

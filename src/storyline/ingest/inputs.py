@@ -176,6 +176,9 @@ def expand_inputs(specs: list[str], fetcher: Fetcher | None = None) -> Iterator[
                 yield from _walk(path)
             elif path.is_file():
                 yield _file_input(path, path.parent)
+            elif path.is_fifo() or path.is_char_device():
+                # Named as an input, a pipe is read as a stream: `ingest <(zcat news.gz)`.
+                yield Input(spec, lambda path=path: CountingStream(path.open("rb")))
             elif path.exists():
                 yield Skipped(spec, "not a regular file or folder")
             else:
@@ -191,18 +194,26 @@ def estimate_size(specs: list[str]) -> int | None:
             return None
         path = Path(spec)
         if path.is_dir():
-            total += sum(found.size or 0 for found in _walk(path))
+            total += sum(f.size or 0 for f in _walk(path) if isinstance(f, Input))
         elif path.is_file():
             total += _size(path) or 0
+        elif path.exists():
+            return None  # a pipe: its size is known once it is read
     return total
 
 
-def _walk(root: Path) -> Iterator[Input]:
+def _walk(root: Path) -> Iterator[Input | Skipped]:
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if not name.startswith("."):
-                yield _file_input(Path(folder) / name, root)
+            path = Path(folder) / name
+            if name.startswith("."):
+                continue
+            if path.exists() and not path.is_file():
+                # A pipe or a device found in a folder could block the reading forever.
+                yield Skipped(str(path), "not a regular file")
+            else:  # a broken link too: reading it says so
+                yield _file_input(path, root)
 
 
 def _file_input(path: Path, root: Path) -> Input:
