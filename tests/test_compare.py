@@ -1077,6 +1077,29 @@ def test_a_wire_copy_is_not_a_second_source(store):
     assert {s for f in comparison.facts for s in f.sources} == {"AP"}
 
 
+def test_a_copy_that_changes_a_figure_is_compared_as_a_revision(store):
+    first = _article(
+        "wire-1",
+        "AP",
+        "2024-04-10",
+        "Floods in the north of the country have killed 151 people, the civil defence office "
+        "said on Tuesday.",
+        BACKGROUND_A,
+    )
+    later = first.with_changes(
+        id="herald-1",
+        source="Daily Herald",
+        published="2024-04-11",
+        text=first.text.replace("killed 151 people", "killed 156 people") + " (AP)",
+    )
+    comparison = _compare(store, [first, later])
+    assert store.duplicate_links(["herald-1"]) == {}  # compared, not set aside
+    [revision] = [c for c in comparison.conflicts if c.kind == "quantity"]
+    assert revision.revision and (revision.a.article, revision.b.article) == ("wire-1", "herald-1")
+    [toll] = [f for f in comparison.facts if f.status == "updated"]
+    assert "156 people" in toll.text  # the latest report's figure
+
+
 @pytest.mark.parametrize(
     ("when", "conflict"),
     [

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from storyline import engine
 from storyline.cli import app
-from storyline.dedupe import DuplicateFinder, signature
+from storyline.dedupe import DuplicateFinder, changes_a_figure, signature
 from storyline.ingest import read_inputs
 from storyline.language import ANNOTATOR_VERSION, load_encoder
 from storyline.model import Article
@@ -438,6 +438,20 @@ def test_near_duplicates_need_most_of_the_text():
     assert finder.check("c", signature(STORM_OTHER_OUTLET)) is None  # a rewrite, not a copy
     assert finder.check("a", signature(STORM)) is None  # re-checking an original is no copy
     assert len(finder) == 2
+
+
+def test_a_near_copy_that_changes_a_figure_is_no_copy():
+    assert changes_a_figure(STORM, STORM) is False
+    # Days and clock times are words, not figures; a line only one text has is furniture.
+    assert changes_a_figure(STORM, STORM.replace("Sunday", "Monday") + " Updated 10:32.") is False
+    changed = STORM.replace("more than 4,000 people", "more than 14,000 people")
+    assert changes_a_figure(changed, STORM) and changes_a_figure(STORM, changed)
+    finder = DuplicateFinder()
+    finder.check("a", signature(STORM))
+    confirm = lambda original: not changes_a_figure(changed, STORM)  # noqa: E731
+    assert finder.check("b", signature(changed), confirm=confirm) is None
+    assert len(finder) == 2  # indexed as an original of its own
+    assert finder.check("c", signature(STORM + " (AP)")).original_id == "a"
 
 
 def _profile(article_id: str, terms: dict[str, int], day: int | None = 1000) -> ArticleProfile:

@@ -1,14 +1,15 @@
 """Near-duplicates: wire copies and re-posts of one text, found with MinHash LSH.
 
-Each article's text becomes a set of word shingles; datasketch's MinHash
-summarises the set in `NUM_PERM` 32-bit values and its LSH index finds earlier
-articles whose estimated Jaccard similarity is at least `threshold`. A match is
-a *copy*: it points to its original (the first published, then the first read),
-keeps its own source and date, and is neither annotated, embedded nor compared
-again downstream. Articles are checked in publication order, so the original is
-usually the first text seen; one read later yet published on an earlier day (or
-dated, where the original is not) takes the original's place, which becomes its
-copy: crawls and archives arrive in any order.
+Each article's text becomes a set of word shingles; datasketch's MinHash summarises
+the set in `NUM_PERM` 32-bit values and its LSH index finds earlier articles whose
+estimated Jaccard similarity is at least `threshold`. A match is a *copy* unless it
+changes a figure of the text it repeats (a revised toll is news to compare, not a copy
+to set aside): it points to its original (the first published, then the first read),
+keeps its own source and date, and is neither annotated, embedded nor compared again
+downstream. Articles are checked in publication order, so the original is usually the
+first text seen; one read later yet published on an earlier day (or dated, where the
+original is not) takes the original's place, which becomes its copy: crawls and
+archives arrive in any order.
 
 Signatures are plain ``uint32`` arrays, so the store keeps them as raw bytes
 and an index rebuilt from them never unpickles anything.
@@ -17,7 +18,7 @@ and an index rebuilt from them never unpickles anything.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +35,20 @@ DEFAULT_THRESHOLD = 0.7
 _SEED = 20_181_022  # any fixed value: signatures must be comparable across runs
 _SCHEME = "affine32"
 _WORD = re.compile(r"\w+", re.UNICODE)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+# Figures: digits (thousands separators dropped), and small numbers and scales in words.
+# A clock time is left out: a re-post's "updated 10:32" is no new figure.
+_FIGURE = re.compile(
+    r"(?<![\d:])\d+(?:[.,]\d+)*(?![\d:])|\b(?:zero|one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|"
+    r"trillion|dozen|half)\b",
+    re.IGNORECASE,
+)
+#: Words a sentence must have for its figures to count: a dateline or time stamp is not
+#: a statement.
+_STATEMENT_WORDS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +82,42 @@ def signature(text: str) -> np.ndarray:
     return np.asarray(minhash.hashvalues, dtype=np.uint32)
 
 
+def changes_a_figure(text: str, other: str) -> bool:
+    """Whether two texts that repeat one text differ in a figure: a sentence of `text`
+    whose counterpart in `other` (its sentence sharing the most words, at least half
+    of them) gives other numbers ("almost 1,000 troops" against "almost 2,000"). Such a
+    text revises or disputes the other and must be compared with it, not set aside as
+    its copy. Cost: linear in the sentences in both, plus, for each sentence of one
+    that the other lacks, one comparison with each that the first lacks."""
+    mine, theirs = _sentences(text), _sentences(other)
+    only_theirs = [(words, _figures(s)) for s, words in theirs.items() if s not in mine]
+    for sentence, words in mine.items():
+        if sentence in theirs or len(words) < _STATEMENT_WORDS:
+            continue
+        best, figures = 0.0, None
+        for other_words, other_figures in only_theirs:
+            shared = len(words & other_words) / len(words | other_words)
+            if shared > best:
+                best, figures = shared, other_figures
+        if best >= 0.5 and figures != _figures(sentence):
+            return True
+    return False
+
+
+def _sentences(text: str) -> dict[str, frozenset[str]]:
+    """Each sentence of `text`, spaces normalised, with its set of lower-cased words."""
+    found = {}
+    for piece in _SENTENCE_END.split(text):
+        sentence = " ".join(piece.split())
+        if sentence:
+            found[sentence] = frozenset(_WORD.findall(sentence.lower()))
+    return found
+
+
+def _figures(sentence: str) -> list[str]:
+    return sorted(m.group().lower().replace(",", "") for m in _FIGURE.finditer(sentence))
+
+
 class DuplicateFinder:
     """An LSH index over original texts that tells each new article whether it is a copy.
 
@@ -94,7 +145,11 @@ class DuplicateFinder:
             self._index(article_id, self._minhash(values), published)
 
     def check(
-        self, article_id: str, values: np.ndarray, published: str | None = None
+        self,
+        article_id: str,
+        values: np.ndarray,
+        published: str | None = None,
+        confirm: Callable[[str], bool] | None = None,
     ) -> DuplicateMatch | None:
         """The match of `article_id` (with signature `values`, published on `published`)
         among the originals, or None; in that case the article is indexed as a new
@@ -104,18 +159,22 @@ class DuplicateFinder:
         (`DuplicateMatch.displaced`). So a revised original is never the copy of what
         repeated it later: it was there first. An original published more than
         `window_days` after the article is no match, as the article, read first, would
-        have been none of it."""
+        have been none of it. With `confirm`, an original is a match only when
+        `confirm(original_id)` says so (see `changes_a_figure`); it is asked about the
+        closest first, and only about originals over the threshold."""
         minhash = self._minhash(values)
-        best: DuplicateMatch | None = None
         day = day_number(published)
+        matches = []
         for candidate in self._lsh.query(minhash):
             if candidate == article_id:
                 return None  # already indexed: a re-run, not a copy of itself
             if self._beyond_window(day, self._published[candidate]):
                 continue
             similarity = float(minhash.jaccard(self._signatures[candidate]))
-            if similarity >= self.threshold and (best is None or similarity > best.similarity):
-                best = DuplicateMatch(article_id, candidate, round(similarity, 3))
+            if similarity >= self.threshold:
+                matches.append(DuplicateMatch(article_id, candidate, round(similarity, 3)))
+        matches.sort(key=lambda match: (-match.similarity, match.original_id))
+        best = next((m for m in matches if confirm is None or confirm(m.original_id)), None)
         if best is None:
             self._index(article_id, minhash, published)
             return None

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from storyline.batching import batched
-from storyline.dedupe import DEFAULT_THRESHOLD, DuplicateFinder, signature
+from storyline.dedupe import DEFAULT_THRESHOLD, DuplicateFinder, changes_a_figure, signature
 from storyline.engine.common import _since, _unique
 from storyline.store import Store
 
@@ -78,7 +78,14 @@ def run_dedupe(
             for article in chunk:
                 values = signature(article.text)
                 digest = article.content_hash
-                match = finder.check(article.id, values, article.published)
+                match = finder.check(
+                    article.id,
+                    values,
+                    article.published,
+                    lambda original, text=article.text: (
+                        not changes_a_figure(text, store.get_article(original).article.text)
+                    ),
+                )
                 if match is None:
                     originals.append((article.id, digest, article.published, values))
                 elif match.displaced:  # published before the original it repeats
