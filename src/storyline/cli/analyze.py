@@ -60,7 +60,7 @@ def annotate(
 ) -> None:
     """Run the language stage over the store: sentences, entities, quotes, quantities,
     times and sentence vectors. Only what is missing is computed."""
-    with _open_store(db) as store:
+    with _open_store(db, existing=True) as store:
         summary = _run_language(
             store, engine.without_copies(store, None), workers, encoder, quiet or as_json
         )
@@ -84,6 +84,7 @@ def analyze(
         typer.Option(
             "--workers",
             min=1,
+            max=4096,
             help="Run reading and the language stage on a local Dask cluster of this many "
             "worker processes (default: in this process, on every core).",
         ),
@@ -104,6 +105,10 @@ def analyze(
     """Run the pipeline and write the result JSON: read, find copies, annotate, embed,
     cluster into stories (extending the stories already in the store), compare
     their sources and summarize them."""
+    if report_path is not None and report_path.resolve() == out_path.resolve():
+        raise typer.BadParameter(
+            "the report would overwrite the result JSON", param_hint="--report"
+        )
     shown = _ShownPipeline(
         db,
         encoder=encoder,
@@ -199,7 +204,11 @@ def _analyze(
     """Run `shown` over `inputs` (on Dask with `workers` or a `scheduler`) and write the
     result JSON to `out_path`, and the report to `report_path` when given."""
     quiet = shown.quiet
-    with _open_store(shown.db) as store, _cluster(scheduler, workers) as client:
+    # With no inputs there is only the store to analyze: a mistyped --db is an error.
+    with (
+        _open_store(shown.db, existing=not inputs) as store,
+        _cluster(scheduler, workers) as client,
+    ):
         shown.client, shown.where = client, _cluster_name(scheduler, workers)
         read = pipeline.analyze(store, inputs, shown)
         ids = read.article_ids if read is not None else None

@@ -10,7 +10,17 @@ from rich.table import Table
 from rich.text import Text
 
 from storyline.cli.application import app
-from storyline.cli.output import EXIT_NOTHING, DbOption, JsonOption, err, heading, out, plain
+from storyline.cli.output import (
+    EXIT_NOTHING,
+    EXIT_USAGE,
+    MOST,
+    DbOption,
+    JsonOption,
+    err,
+    heading,
+    out,
+    plain,
+)
 from storyline.cli.printing import _print_annotation, _show_story
 from storyline.cli.stores import _open_store
 from storyline.ingest.dates import date_range
@@ -30,8 +40,8 @@ def list_articles(
     query: Annotated[
         str | None, typer.Option("--query", "-s", help="Full-text search (FTS5 syntax allowed).")
     ] = None,
-    limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 50,
-    offset: Annotated[int, typer.Option(min=0, help="Skip this many first.")] = 0,
+    limit: Annotated[int, typer.Option(min=1, max=MOST, help="At most this many.")] = 50,
+    offset: Annotated[int, typer.Option(min=0, max=MOST, help="Skip this many first.")] = 0,
     as_json: JsonOption = False,
 ) -> None:
     """List stored articles, newest first (best match first with --query)."""
@@ -73,8 +83,8 @@ def list_stories(
         str, typer.Option(help="size (most articles first), recent, oldest or conflicts.")
     ] = "size",
     source: Annotated[str | None, typer.Option(help="Only stories this source reports.")] = None,
-    limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 50,
-    offset: Annotated[int, typer.Option(min=0, help="Skip this many first.")] = 0,
+    limit: Annotated[int, typer.Option(min=1, max=MOST, help="At most this many.")] = 50,
+    offset: Annotated[int, typer.Option(min=0, max=MOST, help="Skip this many first.")] = 0,
     as_json: JsonOption = False,
 ) -> None:
     """List the stories in the store (run `storyline analyze` to make them)."""
@@ -117,7 +127,9 @@ def list_stories(
 def show(
     item_id: Annotated[str, typer.Argument(metavar="ID", help="An article or story id.")],
     db: DbOption = DEFAULT_DB,
-    revision: Annotated[int | None, typer.Option(help="An earlier revision.")] = None,
+    revision: Annotated[
+        int | None, typer.Option(min=-MOST, max=MOST, help="An earlier revision of an article.")
+    ] = None,
     story_only: Annotated[
         bool, typer.Option("--story", help="ID is a story's, even if an article has it too.")
     ] = False,
@@ -149,6 +161,12 @@ def show(
             else None
         )
         current = store.get_article(item_id) if stored is None and revision is not None else None
+        a_story = (stored is None and current is None and revision is not None) and store.get_story(
+            item_id
+        )
+    if a_story:
+        err.print(plain(f"error: {item_id!r} is a story; --revision is for articles", "red"))
+        raise typer.Exit(EXIT_USAGE)
     if current is not None:
         err.print(
             plain(

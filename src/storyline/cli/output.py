@@ -4,6 +4,7 @@ progress bars."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -32,6 +33,8 @@ EXIT_CODES = (
     "is missing (the message names it)."
 )
 LISTED_PROBLEMS = 20
+#: The most a count option takes: beyond any store, within what a database's integers hold.
+MOST = 1_000_000_000
 
 
 out = Console(soft_wrap=True)
@@ -49,10 +52,13 @@ FetchOption = Annotated[
     bool, typer.Option("--fetch", help="Fetch and extract the page each feed item links to.")
 ]
 MaxDocOption = Annotated[
-    float, typer.Option("--max-doc-mb", min=0.001, help="Skip single documents larger than this.")
+    float,
+    typer.Option(
+        "--max-doc-mb", min=0.001, max=1_000_000, help="Skip single documents larger than this."
+    ),
 ]
 BatchOption = Annotated[
-    int, typer.Option("--batch-size", min=1, help="Articles per store transaction.")
+    int, typer.Option("--batch-size", min=1, max=MOST, help="Articles per store transaction.")
 ]
 InputsArgument = Annotated[
     list[str],
@@ -100,14 +106,37 @@ OutOption = Annotated[Path, typer.Option("--out", "-o", help="Where to write the
 
 WorkersOption = Annotated[
     int | None,
-    typer.Option("--workers", min=1, help="Processes for the language stage (default: all cores)."),
+    typer.Option(
+        "--workers", min=1, max=4096, help="Processes for the language stage (default: all cores)."
+    ),
 ]
+_ENCODERS = ("auto", "onnx", "torch", "lexical")
+
+
+def _one_of(value: str, choices: Sequence[str]) -> str:
+    """`value` when it is one of `choices`, else a usage error (exit 2) naming them."""
+    if value not in choices:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}")
+    return value
+
+
 EncoderOption = Annotated[
     str,
     typer.Option(
         "--encoder",
+        callback=lambda name: _one_of(name, [*_ENCODERS, "none"]),
         help="Sentence encoder: auto (ONNX, else PyTorch, else lexical), onnx, torch, lexical, "
         "or none.",
+    ),
+]
+#: `relate`'s classifier reads sentence vectors: "none" is no choice there.
+ClassifierEncoderOption = Annotated[
+    str,
+    typer.Option(
+        "--encoder",
+        callback=lambda name: _one_of(name, _ENCODERS),
+        help="Sentence encoder: auto (ONNX, else PyTorch, else lexical), onnx, torch or "
+        "lexical; the classifier's model must have been trained on its vectors.",
     ),
 ]
 ReportOption = Annotated[

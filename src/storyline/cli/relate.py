@@ -21,7 +21,8 @@ from storyline.cli.output import (
     EXIT_NOTHING,
     EXIT_STORE,
     LISTED_PROBLEMS,
-    EncoderOption,
+    MOST,
+    ClassifierEncoderOption,
     QuietOption,
     err,
     plain,
@@ -43,8 +44,10 @@ def relate(
     out_path: Annotated[
         Path | None, typer.Option("--out", "-o", help="Where to write the relations (stdout).")
     ] = None,
-    encoder: EncoderOption = "auto",
-    batch_size: Annotated[int, typer.Option(min=1, help="Pairs classified at a time.")] = 512,
+    encoder: ClassifierEncoderOption = "auto",
+    batch_size: Annotated[
+        int, typer.Option(min=1, max=MOST, help="Pairs classified at a time.")
+    ] = 512,
     checks: Annotated[
         bool,
         typer.Option(

@@ -27,7 +27,9 @@ def serve(
         ),
     ] = None,
     encoder: EncoderOption = "auto",
-    max_upload_mb: Annotated[int, typer.Option(min=1, help="Largest upload, in MB.")] = 20,
+    max_upload_mb: Annotated[
+        int, typer.Option(min=1, max=1_000_000, help="Largest upload, in MB.")
+    ] = 20,
 ) -> None:
     """The web app: stories, story pages, articles, search, adding news, and a JSON API
     under /api/ (its OpenAPI schema at /api/openapi.json)."""
