@@ -434,3 +434,18 @@ def test_the_pipeline_gives_the_same_result_on_either_backend(
     [story] = engine.write_result(any_store, read.article_ids, tmp_path / "r.json")["stories"]
     for part in ("id", "title", "articles", "summary", "facts", "conflicts", "timeline"):
         assert story[part] == expected[part], part
+
+
+def test_a_server_password_never_shows_in_messages():
+    from storyline.store import shown_store
+
+    assert shown_store("postgresql://ana:s3cr%40t@db.example:5432/news") == (
+        "postgresql://ana:***@db.example:5432/news"
+    )
+    assert shown_store("postgresql://ana:s3cret@db.example:port/news") == (
+        "postgresql://ana:***@db.example:port/news"
+    )
+    assert shown_store("news/storyline.db") == "news/storyline.db"
+    with pytest.raises(StoreError) as refused:
+        Store("postgresql://ana:s3cret@127.0.0.1:1/news")
+    assert "s3cret" not in str(refused.value) and "ana:***@127.0.0.1:1" in str(refused.value)

@@ -27,7 +27,7 @@ from storyline.ingest.dates import date_range
 from storyline.language import ANNOTATOR_VERSION
 from storyline.model import Story
 from storyline.report.words import counted
-from storyline.store import DEFAULT_DB, Store
+from storyline.store import DEFAULT_DB, Store, shown_store
 from storyline.store.story_tables import STORY_SORTS
 
 
@@ -178,7 +178,7 @@ def show(
         raise typer.Exit(EXIT_NOTHING)
     if stored is None:
         what = "story" if story_only else "article or story"
-        err.print(plain(f"error: no {what} with id {item_id!r} in {db}", "red"))
+        err.print(plain(f"error: no {what} with id {item_id!r} in {shown_store(db)}", "red"))
         raise typer.Exit(EXIT_NOTHING)
     if story is not None:
         err.print(plain(f"note: a story has this id too; `show {item_id} --story` shows it"))

@@ -31,7 +31,7 @@ from storyline.ingest import read_inputs
 from storyline.ingest.inputs import estimate_size
 from storyline.model import ReadItem, Skipped
 from storyline.report.words import counted
-from storyline.store import DEFAULT_DB, Store
+from storyline.store import DEFAULT_DB, Store, shown_store
 
 
 @app.command()
@@ -133,5 +133,5 @@ def _print_summary(summary: engine.IngestSummary, db: str) -> None:
             "records that are not English news articles",
         )
         line.append(f"; ignored {records} ({kinds})")
-    line.append(f". Store: {db}")
+    line.append(f". Store: {shown_store(db)}")
     err.print(line)

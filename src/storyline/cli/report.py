@@ -11,7 +11,7 @@ from storyline.cli.application import app
 from storyline.cli.output import EXIT_NOTHING, DbOption, QuietOption, err, plain
 from storyline.cli.stages import _write_report
 from storyline.cli.stores import _open_store
-from storyline.store import DEFAULT_DB
+from storyline.store import DEFAULT_DB, shown_store
 
 
 @app.command()
@@ -27,6 +27,10 @@ def report(
     scripts, no external assets), or Markdown when --out ends in .md."""
     with _open_store(db, existing=True) as store:
         if store.count_stories() == 0:
-            err.print(plain(f"error: no stories in {db}: run `storyline analyze` first", "red"))
+            err.print(
+                plain(
+                    f"error: no stories in {shown_store(db)}: run `storyline analyze` first", "red"
+                )
+            )
             raise typer.Exit(EXIT_NOTHING)
         _write_report(store, None, out_path, quiet, title)

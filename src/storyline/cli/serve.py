@@ -8,7 +8,7 @@ import typer
 
 from storyline.cli.application import app
 from storyline.cli.output import EXIT_STORE, DbOption, EncoderOption, err, plain
-from storyline.store import DEFAULT_DB, StoreError
+from storyline.store import DEFAULT_DB, StoreError, shown_store
 
 
 @app.command()
@@ -53,5 +53,7 @@ def serve(
     # it no longer stalls a large story page by ~0.2 s every few requests.
     gc.collect()
     gc.freeze()
-    err.print(plain(f"storyline on http://{host}:{port}/ (store: {db}); Ctrl+C stops it."))
+    err.print(
+        plain(f"storyline on http://{host}:{port}/ (store: {shown_store(db)}); Ctrl+C stops it.")
+    )
     uvicorn.run(web, host=host, port=port, log_level="warning")

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from storyline.cli.output import EXIT_NOTHING, EXIT_STORE, err, plain
-from storyline.store import Store, StoreError, sqlite_file, store_exists
+from storyline.store import Store, StoreError, shown_store, sqlite_file, store_exists
 
 
 @contextmanager
@@ -21,7 +21,10 @@ def _open_store(db: str, *, existing: bool = False):
     is removed again when the command stops with nothing read (a mistyped input)."""
     if existing and not store_exists(db):
         err.print(
-            plain(f"error: no store at {db}: pass --db, or run storyline analyze first", "red")
+            plain(
+                f"error: no store at {shown_store(db)}: pass --db, or run storyline analyze first",
+                "red",
+            )
         )
         raise typer.Exit(EXIT_STORE)
     made = None if store_exists(db) else sqlite_file(db)

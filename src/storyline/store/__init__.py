@@ -9,6 +9,7 @@ from storyline.store.database import (
     StoredArticle,
     StoreError,
     database_url,
+    shown_store,
     sqlite_file,
     store_exists,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "StoreError",
     "StoredArticle",
     "database_url",
+    "shown_store",
     "sqlite_file",
     "store_exists",
 ]

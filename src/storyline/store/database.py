@@ -8,6 +8,7 @@ and re-running the same ingest completes it (idempotence by content hash).
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -97,6 +98,17 @@ def database_url(db: str | Path) -> str:
     return db
 
 
+def shown_store(db: str | Path) -> str:
+    """The store `db` as messages show it: a server URL's password masked as ``***``."""
+    db = str(db)
+    if "://" not in db:
+        return db
+    try:
+        return make_url(db).render_as_string(hide_password=True)
+    except (ValueError, _SQLAlchemyError):  # no URL SQLAlchemy reads: mask what looks like one
+        return re.sub(r"(://[^/:@]*:)[^@/]*@", r"\1***@", db)
+
+
 def sqlite_file(db: str | Path) -> Path | None:
     """The file of the SQLite store `db` names, or None (a server's database, or SQLite
     in memory)."""
@@ -131,9 +143,9 @@ class Store(StoryTablesMixin, SimilarArticlesMixin):
             with self._write() as conn:
                 migrate(conn)
         except SchemaTooNew as exc:
-            raise StoreError(f"{db}: {exc}") from exc
+            raise StoreError(f"{shown_store(db)}: {exc}") from exc
         except (_SQLAlchemyError, sqlite3.Error, ImportError) as exc:
-            raise StoreError(f"cannot open the store {db}: {reason(exc)}") from exc
+            raise StoreError(f"cannot open the store {shown_store(db)}: {reason(exc)}") from exc
 
     def __enter__(self) -> Store:
         return self
