@@ -327,7 +327,7 @@ def test_summarize_command_writes_one_cited_summary_per_group(tmp_path: Path):
     lines.append({"id": "loose-1", "text": "An article that belongs to no group at all here."})
     source = tmp_path / "articles.jsonl"
     source.write_text("".join(json.dumps(line) + "\n" for line in lines))
-    out = tmp_path / "summaries.jsonl"
+    out = tmp_path / "made" / "for it" / "summaries.jsonl"  # folders made as analyze makes them
     result = CliRunner().invoke(
         app, ["summarize", str(source), "--group-by", "story", "--words", "60", "--out", str(out)]
     )
@@ -347,6 +347,13 @@ def test_summarize_command_writes_one_cited_summary_per_group(tmp_path: Path):
 
     wrong = CliRunner().invoke(app, ["summarize", str(source), "--group-by", "cluster", "-q"])
     assert wrong.exit_code == 2 and "no article has a 'cluster' field" in wrong.output
+    # An output that cannot be written fails before any article is read.
+    (tmp_path / "a-file").write_text("")
+    blocked = CliRunner().invoke(
+        app, ["summarize", str(source), "--group-by", "story", "-o", str(tmp_path / "a-file" / "x")]
+    )
+    assert blocked.exit_code == 3 and "cannot write" in blocked.output
+    assert "near-duplicates" not in blocked.output  # no stage ran
 
 
 def test_summary_without_vectors_still_cites_and_fits(store):

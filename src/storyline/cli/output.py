@@ -4,10 +4,11 @@ progress bars."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 from rich.console import Console
@@ -146,3 +147,21 @@ ReportOption = Annotated[
 WordsOption = Annotated[
     int, typer.Option("--words", min=10, max=2000, help="Word budget of each story's summary.")
 ]
+
+
+@contextmanager
+def output_lines(path: Path | None) -> Iterator[TextIO]:
+    """Where a command writes its lines: `path` (its folder made), or standard output for
+    None or "-". Opened at once, so that a path that cannot be written fails (exit 3)
+    before any work is done."""
+    if path is None or str(path) == "-":
+        yield sys.stdout
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.open("w", encoding="utf-8")
+    except OSError as exc:
+        err.print(plain(f"error: cannot write {path}: {exc.strerror or exc}", "red"))
+        raise typer.Exit(EXIT_STORE) from exc
+    with handle:
+        yield handle

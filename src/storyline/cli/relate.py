@@ -19,12 +19,12 @@ from storyline.cli.application import app
 from storyline.cli.output import (
     EXIT_MODEL,
     EXIT_NOTHING,
-    EXIT_STORE,
     LISTED_PROBLEMS,
     MOST,
     ClassifierEncoderOption,
     QuietOption,
     err,
+    output_lines,
     plain,
 )
 from storyline.compare import relate_pairs
@@ -80,18 +80,13 @@ def relate(
     except OSError as exc:
         err.print(plain(f"error: cannot read {pairs_path}: {exc.strerror or exc}", "red"))
         raise typer.Exit(EXIT_NOTHING) from exc
-    try:
-        sink = out_path.open("w", encoding="utf-8") if out_path else sys.stdout
-    except OSError as exc:
-        err.print(plain(f"error: cannot write {out_path}: {exc.strerror or exc}", "red"))
-        raise typer.Exit(EXIT_STORE) from exc
     if checks:
         from storyline.language.annotate import Annotator  # spaCy: only with the checks
 
         annotator = Annotator()
     else:
         annotator = nullcontext()
-    with source, sink if out_path else nullcontext(sink) as handle, annotator:
+    with source, output_lines(out_path) as handle, annotator:
         for batch in batched(_statement_pairs(source, pairs_path), batch_size):
             good = [p for p in batch if isinstance(p, tuple)]
             for item in batch:

@@ -4,11 +4,9 @@ written as JSON lines."""
 from __future__ import annotations
 
 import json
-import sys
 import tempfile
-from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
@@ -16,13 +14,13 @@ from storyline import engine
 from storyline.cli.application import app
 from storyline.cli.output import (
     EXIT_NOTHING,
-    EXIT_STORE,
     EXIT_USAGE,
     EncoderOption,
     QuietOption,
     WordsOption,
     WorkersOption,
     err,
+    output_lines,
     plain,
     progress,
 )
@@ -63,6 +61,7 @@ def summarize(
     The groups are taken as given, nothing is clustered. Writes {"group", "summary",
     "sentences"} lines, groups in the order they first appear."""
     with (
+        output_lines(out_path) as handle,
         tempfile.TemporaryDirectory(prefix="storyline-") as scratch,
         _open_store(db or str(Path(scratch) / "summarize.db")) as store,
     ):
@@ -86,7 +85,7 @@ def summarize(
             raise typer.Exit(EXIT_USAGE)
         _run_dedupe(store, read.article_ids, quiet)
         language = _run_language(store, read.article_ids, workers, encoder, quiet)
-        _write_summaries(store, groups, language.encoder, words, out_path, quiet)
+        _write_summaries(store, groups, language.encoder, words, handle, out_path, quiet)
 
 
 def _groups(store: Store, ids: list[str], field: str) -> tuple[dict[str, list[str]], int]:
@@ -112,20 +111,13 @@ def _write_summaries(
     groups: dict[str, list[str]],
     encoder: str | None,
     words: int,
+    handle: TextIO,
     out_path: Path | None,
     quiet: bool,
 ) -> None:
-    try:
-        sink = out_path.open("w", encoding="utf-8") if out_path else sys.stdout
-    except OSError as exc:
-        err.print(plain(f"error: cannot write {out_path}: {exc.strerror or exc}", "red"))
-        raise typer.Exit(EXIT_STORE) from exc
     params = SummaryParams(words=words)
     written = empty = 0
-    with (
-        sink if out_path else nullcontext(sink) as handle,
-        progress(quiet, len(groups), "Summarizing", unit="groups") as (advance, _),
-    ):
+    with progress(quiet, len(groups), "Summarizing", unit="groups") as (advance, _):
         for group, summary in engine.summarize_groups(
             store, groups, encoder=encoder, params=params
         ):
