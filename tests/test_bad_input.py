@@ -271,7 +271,7 @@ def test_bad_jsonl_lines_are_skipped_by_line_number():
     assert {b.origin: b.reason for b in bad} == {
         "in.jsonl:2": "not JSON (Expecting property name enclosed in double quotes at column 2)",
         "in.jsonl:3": 'missing "text" (a string is required)',
-        "in.jsonl:4": "expected a JSON object, got list",
+        "in.jsonl:4": "expected a JSON object, got an array",
         "in.jsonl:5": 'missing "id" (a string is required)',
         "in.jsonl:6": '"title" must be a string or null',
         "in.jsonl:9": "no article text left after cleaning",
@@ -366,3 +366,21 @@ def test_store_failures_skip_only_the_offending_articles(tmp_path):
         assert (
             store.get_article("bad").article.text == "Lone surrogate in the text of a news story."
         )
+
+
+def test_json_problems_name_the_column_and_the_kind_as_json_writes_them():
+    lines = [
+        '{"id": "cut", "text": "the writer stopped',  # a line cut short
+        '{"id": "ctl", "te\x01xt": "x"}',
+        '{"id": "open", "text": "x"',
+        "null",
+        json.dumps({"id": "ok", "text": STORY[0]}),
+    ]
+    good, bad = split(read_bytes("\n".join(lines).encode(), "in.jsonl"))
+    assert [a.id for a in good] == ["ok"]
+    assert {b.origin: b.reason for b in bad} == {
+        "in.jsonl:1": "not JSON (Unterminated string starting at column 23)",
+        "in.jsonl:2": "not JSON (Invalid control character at column 18)",
+        "in.jsonl:3": "not JSON (the line ends before its JSON does, expecting ',' delimiter)",
+        "in.jsonl:4": "expected a JSON object, got null",
+    }

@@ -53,12 +53,17 @@ def parse_json(text: str) -> Any:
     """`text` parsed as strict JSON. NaN and Infinity, which Python accepts but JSON
     and most readers of storyline's output do not, are refused, as are integers
     longer than Python converts (4,300 digits). Raises NotJSON."""
+    line = text.rstrip("\r\n")
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        return json.loads(line, parse_constant=_refuse_constant)
     except NotJSON:
         raise
     except json.JSONDecodeError as exc:
-        raise NotJSON(f"{exc.msg} at column {exc.colno}") from None
+        reason = exc.msg.removesuffix(" at")  # "Invalid control character at"
+        if exc.pos >= len(line.rstrip()):
+            expected = reason[:1].lower() + reason[1:]
+            raise NotJSON(f"the line ends before its JSON does, {expected}") from None
+        raise NotJSON(f"{reason} at column {exc.colno}") from None
     except RecursionError:
         raise NotJSON("nested too deeply") from None
     except ValueError:  # Python's cap on the digits of an integer it converts
@@ -88,7 +93,7 @@ def _parse_line(raw: bytes, origin: str) -> ReadItem:
     except NotJSON as exc:
         return Skipped(origin, f"not JSON ({exc})")
     if not isinstance(obj, dict):
-        return Skipped(origin, f"expected a JSON object, got {type(obj).__name__}")
+        return Skipped(origin, f"expected a JSON object, got {_json_kind(obj)}")
     text = obj.get("text")
     if not isinstance(text, str):
         return Skipped(origin, 'missing "text" (a string is required)')
@@ -105,3 +110,13 @@ def _parse_line(raw: bytes, origin: str) -> ReadItem:
         fields[name] = None if value is None else str(value)
     metadata = {k: v for k, v in obj.items() if k not in (*_FIELDS, "id", "text")}
     return Article(id=str(article_id), text=text, metadata=metadata, origin=origin, **fields)
+
+
+def _json_kind(value: Any) -> str:
+    """What a parsed JSON value was written as: "an array", "a string", "null"."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    kinds = {list: "an array", str: "a string", int: "a number", float: "a number"}
+    return kinds.get(type(value), type(value).__name__)
