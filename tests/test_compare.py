@@ -1084,7 +1084,12 @@ def test_a_copy_that_changes_a_figure_is_compared_as_a_revision(store):
         "2024-04-10",
         "Floods in the north of the country have killed 151 people, the civil defence office "
         "said on Tuesday.",
-        BACKGROUND_A,
+        [
+            *BACKGROUND_A,
+            # A tension within the one text, which both reports carry: no disagreement.
+            "The army said there is no permission for foreign rescue teams to enter the region.",
+            "The interior minister said foreign rescue teams are allowed to enter the region.",
+        ],
     )
     later = first.with_changes(
         id="herald-1",
@@ -1094,7 +1099,7 @@ def test_a_copy_that_changes_a_figure_is_compared_as_a_revision(store):
     )
     comparison = _compare(store, [first, later])
     assert store.duplicate_links(["herald-1"]) == {}  # compared, not set aside
-    [revision] = [c for c in comparison.conflicts if c.kind == "quantity"]
+    [revision] = comparison.conflicts
     assert revision.revision and (revision.a.article, revision.b.article) == ("wire-1", "herald-1")
     [toll] = [f for f in comparison.facts if f.status == "updated"]
     assert "156 people" in toll.text  # the latest report's figure

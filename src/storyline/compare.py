@@ -65,7 +65,7 @@ if TYPE_CHECKING:
 ENTAILMENT, CONTRADICTION = LABELS.index("entailment"), LABELS.index("contradiction")
 #: Part of every stored comparison's key: bump it when the method changes, and
 #: stories are compared again.
-COMPARE_VERSION = "compare-26"
+COMPARE_VERSION = "compare-27"
 _PLACES = frozenset({"GPE", "LOC"})  # entity labels of countries, cities, regions
 
 
@@ -246,11 +246,17 @@ def _judge(
         features = pair_features(a_texts, b_texts, vectors[left], vectors[right])
         forward = model.predict_proba(features)
         backward = model.predict_proba(swap_pairs(features))
+    # What each article says, word for word: two reports that both carry both sides of
+    # a tension within one text (a wire story and its edited re-post) do not disagree.
+    said: dict[str, set[str]] = {}
+    for statement in statements:
+        said.setdefault(statement.article, set()).add(statement.text)
     for (i, j, cosine), ahead, back in zip(pairs, forward, backward, strict=True):
         a, b = statements[i], statements[j]
         finding = clash(a, b, cosine, max(ahead[CONTRADICTION], back[CONTRADICTION]), params)
         if finding is not None:
-            links.clashes.append((i, j, finding, cosine))
+            if a.text not in said[b.article] and b.text not in said[a.article]:
+                links.clashes.append((i, j, finding, cosine))
             continue
         entailed = max(ahead[ENTAILMENT], back[ENTAILMENT]) >= params.entailment
         if cosine >= params.paraphrase or (cosine >= params.entailed and entailed):
