@@ -1103,6 +1103,28 @@ def test_a_copy_that_changes_a_figure_is_compared_as_a_revision(store):
     assert revision.revision and (revision.a.article, revision.b.article) == ("wire-1", "herald-1")
     [toll] = [f for f in comparison.facts if f.status == "updated"]
     assert "156 people" in toll.text  # the latest report's figure
+    # What the re-post repeats word for word is still one text: said once, not agreed.
+    assert not [f for f in comparison.facts if f.status == "consensus"]
+    shared = _fact_with(comparison, "Traffic was diverted")
+    assert shared.status == "single" and shared.sources == ["AP", "Daily Herald"]
+
+
+def test_a_report_that_quotes_the_other_side_still_disagrees(store):
+    denial = "The ministry said the dam above the town was not damaged by the floods."
+    comparison = _compare(
+        store,
+        [
+            _article("dam-1", "Ministry Wire", "2024-04-10", denial, BACKGROUND_A),
+            _article(
+                "dam-2",
+                "River Post",
+                "2024-04-10",
+                "Engineers said the dam above the town was badly damaged by the floods.",
+                [denial, *BACKGROUND_B],
+            ),
+        ],
+    )
+    assert [c.kind for c in comparison.conflicts] == ["polarity"]
 
 
 @pytest.mark.parametrize(

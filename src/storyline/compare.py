@@ -26,6 +26,8 @@ about 0.3 s for a 50-article story beyond loading it (BENCHMARKS.md).
 from __future__ import annotations
 
 import hashlib
+import itertools
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -222,7 +224,8 @@ def compare_story(
     for i, j, cosine, shared in _shared_figures(statements, vectors, groups, links, params):
         links.figures.append((i, j, cosine))
         links.shared.append(shared)
-    facts, conflicts = _facts(story_id, statements, vectors, groups, links, params)
+    units = _independent_units(statements)
+    facts, conflicts = _facts(story_id, statements, vectors, groups, links, units, params)
     return Comparison(story_id, facts, conflicts)
 
 
@@ -255,7 +258,7 @@ def _judge(
         a, b = statements[i], statements[j]
         finding = clash(a, b, cosine, max(ahead[CONTRADICTION], back[CONTRADICTION]), params)
         if finding is not None:
-            if a.text not in said[b.article] and b.text not in said[a.article]:
+            if not (a.text in said[b.article] and b.text in said[a.article]):
                 links.clashes.append((i, j, finding, cosine))
             continue
         entailed = max(ahead[ENTAILMENT], back[ENTAILMENT]) >= params.entailment
@@ -359,9 +362,11 @@ def _facts(
     vectors: np.ndarray,
     articles: np.ndarray,
     links: _Links,
+    units: dict[str, str],
     params: CompareParams,
 ) -> tuple[list[Fact], list[Conflict]]:
-    """Facts and conflicts from the links; `articles`: each statement's article number."""
+    """Facts and conflicts from the links; `articles`: each statement's article number;
+    `units`: each article's unit of independence (see `_independent_units`)."""
     clashes = [(i, j, cosine) for i, j, _, cosine in links.clashes]
     linked: dict[int, set[int]] = {}  # each statement's linked statements, by any link
     for i, j, _ in [*links.claims, *clashes, *links.figures]:
@@ -397,7 +402,7 @@ def _facts(
         if len(group) < 2:
             continue
         in_a_fact |= group
-        fact = _fact(story_id, statements, group, vectors, shown)
+        fact = _fact(story_id, statements, group, vectors, units, shown)
         clashes = clashes_of.get(group, [])
         if clashes:
             found = [_conflict(statements[i], statements[j], f, fact.id) for i, j, f in clashes]
@@ -410,7 +415,7 @@ def _facts(
         facts.append(fact)
     for index in range(len(statements)):
         if index not in in_a_fact:
-            facts.append(_fact(story_id, statements, frozenset([index]), vectors))
+            facts.append(_fact(story_id, statements, frozenset([index]), vectors, units))
     order = {"conflict": 0, "updated": 1, "consensus": 2, "single": 3}
     facts.sort(key=lambda f: (order[f.status], -len(f.sources), f.mentions[0].published or ""))
     return facts, conflicts
@@ -469,12 +474,14 @@ def _fact(
     statements: list[Statement],
     group: frozenset[int],
     vectors: np.ndarray,
+    units: dict[str, str],
     shown: set[str] | None = None,
 ) -> Fact:
     """A fact of the statements in `group`, mentions in publication order. It reads as
     its most central mention (the closest to all others; then the shortest): a figure
     shared by sentences that say much else reads as the one that says least else. A
-    text another fact already reads as (`shown`) is passed over when there is another."""
+    text another fact already reads as (`shown`) is passed over when there is another.
+    It is consensus when its mentions come from two or more `units` of independence."""
     members = sorted(group, key=lambda i: (statements[i].published or "", i))
     mentions = [_mention(statements[i]) for i in members]
     rows = vectors[members]
@@ -490,10 +497,46 @@ def _fact(
     return Fact(
         id=f"fact-{digest}",
         text=mentions[central].text,
-        status="consensus" if len(sources) > 1 else "single",
+        status="consensus" if len({units[m.article] for m in mentions}) > 1 else "single",
         mentions=mentions,
         sources=sources,
     )
+
+
+def _independent_units(statements: list[Statement]) -> dict[str, str]:
+    """Each article's unit of independence, by article id: the articles of one source
+    are one unit, and so are two that share word for word at least half the statements
+    of the shorter (a wire text and a re-post that edits it, which `dedupe` keeps as a
+    report of its own when it changes a figure): what they share is said once. Cost:
+    linear in the statements, plus the pairs of articles that share a sentence."""
+    texts: dict[str, set[str]] = {}
+    for statement in statements:
+        texts.setdefault(statement.article, set()).add(statement.text)
+    unit = {article: article for article in texts}
+
+    def root(article: str) -> str:
+        while unit[article] != article:
+            unit[article] = unit[unit[article]]
+            article = unit[article]
+        return article
+
+    def join(a: str, b: str) -> None:
+        unit[root(a)] = root(b)
+
+    by_source: dict[str, str] = {}
+    holders: dict[str, list[str]] = {}
+    for statement in statements:
+        if statement.source:
+            join(statement.article, by_source.setdefault(statement.source, statement.article))
+        holders.setdefault(statement.text, []).append(statement.article)
+    shared: Counter[tuple[str, str]] = Counter()
+    for articles in holders.values():
+        for pair in itertools.combinations(sorted(set(articles)), 2):
+            shared[pair] += 1
+    for (a, b), count in shared.items():
+        if 2 * count >= min(len(texts[a]), len(texts[b])):
+            join(a, b)
+    return {article: root(article) for article in texts}
 
 
 def _mention(statement: Statement) -> Mention:
