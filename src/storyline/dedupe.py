@@ -18,6 +18,7 @@ and an index rebuilt from them never unpickles anything.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from storyline.ingest.dates import day_number
+from storyline.language.quantities import SCALES, SMALL
 
 NUM_PERM = 128
 SHINGLE_WORDS = 3
@@ -37,17 +39,14 @@ _SCHEME = "affine32"
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-# Figures: digits (thousands separators dropped), and small numbers and scales in words.
-# A clock time is left out: a re-post's "updated 10:32" is no new figure.
-_FIGURE = re.compile(
-    r"(?<![\d:])\d+(?:[.,]\d+)*(?![\d:])|\b(?:zero|one|two|three|four|five|six|seven|eight|"
-    r"nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|"
-    r"trillion|dozen|half)\b",
-    re.IGNORECASE,
-)
-#: Words a sentence must have for its figures to count: a dateline or time stamp is not
-#: a statement.
+# Sentences end at their marks or at a blank line; a text wrapped at other line ends is
+# one text.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
+# A clock time: a re-post's "updated 10:32" or "10.45am" is no new figure.
+_CLOCK = re.compile(r"\b\d{1,2}(?::\d{2}(?:\s*[ap]\.?m\b\.?)?|\.\d{2}\s*[ap]\.?m\b\.?)", re.I)
+_NUMBER_OR_WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+#: Words a sentence must have for its figures to count: a dateline or a time stamp is
+#: not a statement.
 _STATEMENT_WORDS = 6
 
 
@@ -85,21 +84,24 @@ def signature(text: str) -> np.ndarray:
 def changes_a_figure(text: str, other: str) -> bool:
     """Whether two texts that repeat one text differ in a figure: a sentence of `text`
     whose counterpart in `other` (its sentence sharing the most words, at least half
-    of them) gives other numbers ("almost 1,000 troops" against "almost 2,000"). Such a
-    text revises or disputes the other and must be compared with it, not set aside as
-    its copy. Cost: linear in the sentences in both, plus, for each sentence of one
-    that the other lacks, one comparison with each that the first lacks."""
+    of them) gives another number in place of one of its own ("almost 1,000 troops"
+    against "almost 2,000"; "five" and "5" are one number). A number only one of them
+    gives (a date in one dateline) changes nothing, nor does a clock time. Such a text
+    revises or disputes the other and must be compared with it, not set aside as its
+    copy. Cost: linear in the sentences in both, plus, for each sentence of one that
+    the other lacks, one comparison with each that the first lacks."""
     mine, theirs = _sentences(text), _sentences(other)
     only_theirs = [(words, _figures(s)) for s, words in theirs.items() if s not in mine]
     for sentence, words in mine.items():
         if sentence in theirs or len(words) < _STATEMENT_WORDS:
             continue
-        best, figures = 0.0, None
+        best, figures = 0.0, Counter()
         for other_words, other_figures in only_theirs:
             shared = len(words & other_words) / len(words | other_words)
             if shared > best:
                 best, figures = shared, other_figures
-        if best >= 0.5 and figures != _figures(sentence):
+        own = _figures(sentence)
+        if best >= 0.5 and own - figures and figures - own:
             return True
     return False
 
@@ -114,8 +116,18 @@ def _sentences(text: str) -> dict[str, frozenset[str]]:
     return found
 
 
-def _figures(sentence: str) -> list[str]:
-    return sorted(m.group().lower().replace(",", "") for m in _FIGURE.finditer(sentence))
+def _figures(sentence: str) -> Counter[str]:
+    """The numbers of `sentence`, digits without separators and number words as digits
+    ("five" is "5"), and the scales they are in ("million")."""
+    found: Counter[str] = Counter()
+    for token in _NUMBER_OR_WORD.findall(_CLOCK.sub(" ", sentence.lower())):
+        if token[0].isdigit():
+            found[token.replace(",", "")] += 1
+        elif token in SMALL and token != "a":
+            found[str(SMALL[token])] += 1
+        elif token in SCALES and len(token) > 2:  # not "m" or "bn", which are units too
+            found[token] += 1
+    return found
 
 
 class DuplicateFinder:
