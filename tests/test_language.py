@@ -350,19 +350,17 @@ def test_pronoun_speaker_resolves_to_the_named_person(nlp):
             "I hope you can drop this",
             "president",
         ),
-        # Two people who spoke together: the first, not both run into one description;
-        # an "and" inside what one of them is called stays.
-        (
-            "Juan Ortega, 35, was indicted on two counts, said U.S. Attorney for the District "
-            "of Columbia Paul Hanlon and Capitol Police Chief Matthew R. Verderosa in a "
-            "statement.",
-            "Juan Ortega",
-            "U.S. Attorney for the District of Columbia Paul Hanlon",
-        ),
+        # A description keeps an "and" inside what it is called, and the people a lawyer
+        # speaks for.
         (
             "The plant will close in March, said a spokesman for the health and safety board.",
             "The plant will close",
             "spokesman for the health and safety board",
+        ),
+        (
+            '"We will appeal," said the lawyer for Mary Jones and John Smith.',
+            "We will appeal",
+            "lawyer for Mary Jones and John Smith",
         ),
         # One who speaks for someone is not that someone, nor the last person named.
         (

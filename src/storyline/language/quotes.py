@@ -516,26 +516,16 @@ def _resolve(phrase: Span, sentence: int, entities: _Mentions, roles: Roles) -> 
             named = _nearest_before(entities, phrase.start_char, sentence, {"PERSON"}, compatible)
             if named:
                 return named
-    # "one of the founders of the firm, who …": the group, without what follows it; "the
-    # attorney … and Police Chief Ann Berg": the first of two people who spoke together.
+    # "one of the founders of the firm, who …": the group, without what follows it.
     ends = (
         t.i
         for t in phrase
         if t.i > head.i
         and not entities.covers(t.idx)
-        and (t.text in _ASIDE or (t.dep_ == "cc" and _joins(t, head, entities)))
+        and (t.text in _ASIDE or (t.dep_ == "cc" and t.head.i == head.i))
     )
     end = next(ends, phrase.end)
     return phrase.doc[phrase.start : end].text
-
-
-def _joins(cc: Token, head: Token, entities: _Mentions) -> bool:
-    """Whether the conjunction `cc` joins another to the speaker phrase's `head`, or
-    joins a named person to anything inside it."""
-    if cc.head.i == head.i:
-        return True
-    others = (c for c in cc.head.children if c.dep_ == "conj" and c.i > cc.i)
-    return any(e.label == "PERSON" for c in others for e in entities.at(c.idx))
 
 
 def _addressed(subject: Span, entities: _Mentions) -> set[str]:
