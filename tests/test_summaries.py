@@ -345,8 +345,14 @@ def test_summarize_command_writes_one_cited_summary_per_group(tmp_path: Path):
     flood = written[1]["sentences"]
     assert [s["article"] for s in flood] == ["flood-1"] * len(flood)
 
-    wrong = CliRunner().invoke(app, ["summarize", str(source), "--group-by", "cluster", "-q"])
+    wrong = CliRunner().invoke(
+        app, ["summarize", str(source), "--group-by", "cluster", "-q", "-o", str(out)]
+    )
     assert wrong.exit_code == 2 and "no article has a 'cluster' field" in wrong.output
+    assert [json.loads(line)["group"] for line in out.read_text().splitlines()] == [
+        "fire",
+        "flood",
+    ]  # a run that fails leaves the output it would have replaced
     # An output that cannot be written fails before any article is read.
     (tmp_path / "a-file").write_text("")
     blocked = CliRunner().invoke(

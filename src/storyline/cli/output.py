@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated, TextIO
 
@@ -23,7 +23,9 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from storyline.language.encoders import ENCODERS
 from storyline.model import ReadItem, Skipped
+from storyline.report.result_json import atomic_output
 from storyline.report.words import counted
 from storyline.untrusted import displayable
 
@@ -111,7 +113,7 @@ WorkersOption = Annotated[
         "--workers", min=1, max=4096, help="Processes for the language stage (default: all cores)."
     ),
 ]
-_ENCODERS = ("auto", "onnx", "torch", "lexical")
+_ENCODERS = ("auto", *ENCODERS)
 
 
 def _one_of(value: str, choices: Sequence[str]) -> str:
@@ -151,17 +153,17 @@ WordsOption = Annotated[
 
 @contextmanager
 def output_lines(path: Path | None) -> Iterator[TextIO]:
-    """Where a command writes its lines: `path` (its folder made), or standard output for
-    None or "-". Opened at once, so that a path that cannot be written fails (exit 3)
-    before any work is done."""
+    """Where a command writes its lines: `path`, written as `atomic_output` writes (a
+    run that fails leaves what was there, so `--out` may name an input), or standard
+    output for None or "-". A path whose folder cannot be written fails (exit 3) before
+    any work is done."""
     if path is None or str(path) == "-":
         yield sys.stdout
         return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = path.open("w", encoding="utf-8")
-    except OSError as exc:
-        err.print(plain(f"error: cannot write {path}: {exc.strerror or exc}", "red"))
-        raise typer.Exit(EXIT_STORE) from exc
-    with handle:
+    with ExitStack() as stack:
+        try:
+            handle = stack.enter_context(atomic_output(path))
+        except OSError as exc:
+            err.print(plain(f"error: cannot write {path}: {exc.strerror or exc}", "red"))
+            raise typer.Exit(EXIT_STORE) from exc
         yield handle

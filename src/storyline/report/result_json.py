@@ -6,9 +6,10 @@ import json
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from storyline import __version__
 from storyline.model import Annotation, Article, Comparison, Story, Summary
@@ -95,27 +96,35 @@ def write_json(document: dict, path: str | Path) -> Path:
 
 
 def write_atomic(text: str, path: str | Path) -> Path:
-    """Write `text` to `path` atomically (a reader never sees half a file), creating its
-    folder. A symbolic link is written through, to the file it names; an existing file
-    keeps its permissions (a new one is readable by all: results are for reading); a
-    path that is no regular file (a pipe, /dev/stdout) is written to as it is, since
-    nothing can be renamed over it. Returns the path written."""
-    target = Path(path)
-    if target.is_symlink():
-        target = target.resolve()
-    if target.exists() and not target.is_file():
-        with target.open("w", encoding="utf-8") as stream:
-            stream.write(text)
-        return Path(path)
+    """Write `text` to `path` as `atomic_output` does. Returns the path written."""
+    with atomic_output(path) as handle:
+        handle.write(text)
+    return Path(path)
+
+
+@contextmanager
+def atomic_output(path: str | Path) -> Iterator[TextIO]:
+    """A text file to write that replaces `path` only once it is complete: a reader
+    never sees half a file, and a run that fails leaves what was there. The folder is
+    made; a symbolic link is written through, to the file it names; an existing file
+    keeps its permissions (a new one is readable by all: results are for reading).
+    What is no regular file, a pipe or /dev/stdout, is written to as it is, appended
+    to (a shell's ``>> log`` behind /dev/stdout keeps its lines), since nothing can be
+    renamed over it."""
+    given = Path(path)
+    if (given.exists() and not given.is_file()) or given.parts[1:2] in (("dev",), ("proc",)):
+        with given.open("a", encoding="utf-8") as stream:
+            yield stream
+        return
+    target = given.resolve() if given.is_symlink() else given
     mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o644
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            yield handle
         os.chmod(tmp, mode)  # mkstemp makes it private
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return Path(path)
