@@ -445,6 +445,13 @@ def test_a_server_password_never_shows_in_messages():
     assert shown_store("postgresql://ana:s3cret@db.example:port/news") == (
         "postgresql://ana:***@db.example:port/news"
     )
+    assert (
+        shown_store("postgresql://ana:p@ss@db.example/news")
+        == "postgresql://ana:***@db.example/news"
+    )
+    assert shown_store("postgresql:///news?user=ana&password=s3cret&sslmode=require") == (
+        "postgresql:///news?user=ana&password=***&sslmode=require"
+    )
     assert shown_store("news/storyline.db") == "news/storyline.db"
     with pytest.raises(StoreError) as refused:
         Store("postgresql://ana:s3cret@127.0.0.1:1/news")

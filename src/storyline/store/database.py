@@ -99,14 +99,19 @@ def database_url(db: str | Path) -> str:
 
 
 def shown_store(db: str | Path) -> str:
-    """The store `db` as messages show it: a server URL's password masked as ``***``."""
+    """The store `db` as messages show it: a server URL's password masked as ``***``,
+    in its user part (whatever characters it holds) and in a ``password=`` parameter."""
     db = str(db)
-    if "://" not in db:
+    scheme, found, rest = db.partition("://")
+    if not found:
         return db
-    try:
-        return make_url(db).render_as_string(hide_password=True)
-    except (ValueError, _SQLAlchemyError):  # no URL SQLAlchemy reads: mask what looks like one
-        return re.sub(r"(://[^/:@]*:)[^@/]*@", r"\1***@", db)
+    authority, slash, path = rest.partition("/")
+    if "@" in authority:
+        user_part, host = authority.rsplit("@", 1)
+        if ":" in user_part:
+            authority = f"{user_part.split(':', 1)[0]}:***@{host}"
+    path = re.sub(r"(?i)(\bpassword=)[^&]*", r"\1***", path)
+    return f"{scheme}://{authority}{slash}{path}"
 
 
 def sqlite_file(db: str | Path) -> Path | None:
