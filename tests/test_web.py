@@ -360,10 +360,10 @@ def test_uploads_are_limited_and_guarded_by_the_token(analyzed_seeds):
     assert bad_url.status_code == 400
     # Malformed addresses are refused up front, with what is wrong, never a crash.
     for url, problem in [
-        ("http://[::1", "malformed"),
+        ("http://[::1", "the URL is malformed"),
         ("https://" + "a" * 300 + ".example/feed", "host name is not valid"),
         ("https:///feed.xml", "names no host"),
-        ("http://example.com:port/", "malformed"),
+        ("http://example.com:port/", "the URL is malformed"),
     ]:
         refused = guarded.post(
             "/api/ingest", data={"feed_url": url}, headers={"X-Storyline-Token": "s3cret"}

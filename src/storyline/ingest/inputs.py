@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 from storyline.ingest.fetch import Fetcher, FetchError
 from storyline.ingest.streams import CountingStream
-from storyline.ingest.urls import is_web_url
+from storyline.ingest.urls import is_web_url, web_url_problem
 from storyline.model import Skipped
 
 _DOCUMENT_SUFFIXES = {
@@ -241,6 +241,8 @@ def _id_base(relative: Path) -> str:
 
 
 def _url_input(url: str, fetcher: Fetcher | None) -> Input | Skipped:
+    if problem := web_url_problem(url):
+        return Skipped(url, problem)
     try:
         if fetcher is None:
             with Fetcher() as own:

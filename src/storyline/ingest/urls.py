@@ -24,6 +24,23 @@ def is_web_url(value: str) -> bool:
     return parts is not None and parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
+def web_url_problem(value: str) -> str | None:
+    """Why `value` cannot be fetched, in a sentence, or None when it can be: found
+    before any request is made."""
+    parts = _split(value)
+    if parts is None:
+        return "the URL is malformed (a bad port or an unbalanced bracket)"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "the URL must start with http:// or https://"
+    if not parts.hostname:
+        return "the URL names no host"
+    try:
+        parts.hostname.encode("idna")
+    except UnicodeError:
+        return "the URL's host name is not valid (a part of it is empty or too long)"
+    return None
+
+
 def normalize_url(url: str) -> str:
     """`url` without fragment and tracking parameters, scheme and host lower-cased."""
     parts = _split(url)

@@ -32,6 +32,7 @@ from starlette.exceptions import HTTPException
 
 from storyline import __version__
 from storyline.ingest.dates import date_range
+from storyline.ingest.urls import web_url_problem
 from storyline.language import ANNOTATOR_VERSION
 from storyline.report.html import template_environment, used_sentence_keys
 from storyline.report.views import stored_story_document, story_view
@@ -376,8 +377,8 @@ def create_app(
         uploads = [f for f in files if f.filename]
         if not uploads and not feed_url:
             raise HTTPException(400, "Choose files to upload or give a feed URL.")
-        if feed_url and (problem := _feed_url_problem(feed_url)):
-            raise HTTPException(400, problem)
+        if feed_url and (problem := web_url_problem(feed_url)):
+            raise HTTPException(400, f"The feed URL cannot be fetched: {problem}.")
         scratch = Path(tempfile.mkdtemp(prefix="storyline-upload-")) if uploads else None
         specs, names, total = [], [], 0
         for number, upload in enumerate(uploads):
@@ -450,25 +451,6 @@ def _header_token(request: Request) -> str | None:
     as UTF-8."""
     value = request.headers.get("X-Storyline-Token")
     return None if value is None else value.encode("latin-1").decode("utf-8", "replace")
-
-
-def _feed_url_problem(url: str) -> str | None:
-    """Why `url` cannot be fetched as a feed, or None: found before a job starts."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-        parts.port  # noqa: B018 (a port that is no number raises here)
-    except ValueError as exc:  # an unbalanced "[", a bad port
-        return f"The feed URL is malformed ({exc})."
-    if parts.scheme not in ("http", "https"):
-        return "The feed URL must start with http:// or https://."
-    if not host:
-        return "The feed URL names no host."
-    try:
-        host.encode("idna")
-    except UnicodeError:
-        return "The feed URL's host name is not valid (a part of it is empty or too long)."
-    return None
 
 
 def _validation_message(exc: RequestValidationError) -> str:
