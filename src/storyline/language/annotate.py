@@ -48,8 +48,9 @@ class Annotator:
     with `workers` processes (default: every core).
 
     Use as a context manager: the model loads at the first call and the worker
-    pool starts at the first call with more than one batch (forked from this
-    process, which loads the spaCy model once); the pool stops on exit. Each
+    pool starts at the first call with more than one batch, or at the first call
+    when there is an encoder (forked from this process, which loads the spaCy
+    model once); the pool stops on exit. Each
     worker embeds the sentences it annotated with its own single-threaded copy of
     `encoder` (a new instance of the same class),
     which on two cores beat one two-threaded encoder by about a tenth. Results
@@ -77,13 +78,15 @@ class Annotator:
     def _start(self, batches: int) -> Language:
         """Load the model on first use, and fork the workers the first time there is
         more than one batch to share (nothing to do costs nothing, and a few
-        sentences are parsed here sooner than a pool starts)."""
+        sentences are parsed here sooner than a pool starts). With an encoder they are
+        forked at once: a process whose encoder has run has threads, which a fork
+        should not copy mid-work."""
         global _WORKER_NLP, _WORKER_ENCODER_TYPE
         if self._nlp is None:
             self._nlp = load_nlp()
         if (
             self._pool is None
-            and batches > 1
+            and (batches > 1 or self.encoder is not None)
             and self.workers > 1
             and "fork" in multiprocessing.get_all_start_methods()
         ):

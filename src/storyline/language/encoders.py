@@ -298,7 +298,7 @@ def load_encoder(name: str = "auto", threads: int | None = None) -> Encoder:
     if name != "auto":
         if name not in ENCODERS:
             raise EncoderUnavailable(
-                f"unknown encoder {name!r}: choose from auto, onnx, torch, lexical"
+                f"unknown encoder {name!r}: choose from auto, {', '.join(ENCODERS)}"
             )
         return ENCODERS[name](threads=threads)
     problems = []
