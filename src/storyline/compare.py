@@ -249,11 +249,9 @@ def _judge(
         features = pair_features(a_texts, b_texts, vectors[left], vectors[right])
         forward = model.predict_proba(features)
         backward = model.predict_proba(swap_pairs(features))
-    # What each article says, word for word: two reports that both carry both sides of
-    # a tension within one text (a wire story and its edited re-post) do not disagree.
-    said: dict[str, set[str]] = {}
-    for statement in statements:
-        said.setdefault(statement.article, set()).add(statement.text)
+    # Two reports that both carry both sides of a tension within one text (a wire story
+    # and its edited re-post) do not disagree.
+    said = _said(statements)
     for (i, j, cosine), ahead, back in zip(pairs, forward, backward, strict=True):
         a, b = statements[i], statements[j]
         finding = clash(a, b, cosine, max(ahead[CONTRADICTION], back[CONTRADICTION]), params)
@@ -503,15 +501,21 @@ def _fact(
     )
 
 
+def _said(statements: list[Statement]) -> dict[str, set[str]]:
+    """What each article says, word for word: its statements' texts, by article id."""
+    said: dict[str, set[str]] = {}
+    for statement in statements:
+        said.setdefault(statement.article, set()).add(statement.text)
+    return said
+
+
 def _independent_units(statements: list[Statement]) -> dict[str, str]:
     """Each article's unit of independence, by article id: the articles of one source
     are one unit, and so are two that share word for word at least half the statements
     of the shorter (a wire text and a re-post that edits it, which `dedupe` keeps as a
     report of its own when it changes a figure): what they share is said once. Cost:
     linear in the statements, plus the pairs of articles that share a sentence."""
-    texts: dict[str, set[str]] = {}
-    for statement in statements:
-        texts.setdefault(statement.article, set()).add(statement.text)
+    texts = _said(statements)
     unit = {article: article for article in texts}
 
     def root(article: str) -> str:
