@@ -412,3 +412,37 @@ def test_timeline_entry_is_the_cited_articles_own_sentence():
     [entry, _] = story_timeline(members, summary)
 
     assert (entry.time, entry.article, entry.text) == ("2021-03-03", "flood-1", first.text)
+
+
+def test_groups_that_number_their_articles_alike_keep_every_article(tmp_path):
+    # As many data sets do: each cluster numbers its own documents from 0.
+    fire = [
+        "A wildfire forced the evacuation of 2,000 residents from hillside towns north of "
+        "the city on Tuesday, the fire service said.",
+        "Firefighters said strong winds pushed the wildfire towards the hillside towns "
+        "overnight, and more crews were sent from neighbouring regions.",
+    ]
+    flood = [
+        "The river burst its banks on Monday and flooded the old town, where more than 300 "
+        "homes were left without power, the regional governor said.",
+        "Emergency services moved more than 3,000 people to temporary shelters in schools "
+        "and sports halls as the river kept rising, officials said.",
+    ]
+    lines = [
+        {"id": str(n), "text": text, "story": story}
+        for story, texts in (("fire", fire), ("flood", flood))
+        for n, text in enumerate(texts)
+    ]
+    source = tmp_path / "clusters.jsonl"
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    out = tmp_path / "summaries.jsonl"
+    result = CliRunner().invoke(
+        app, ["summarize", str(source), "--group-by", "story", "--out", str(out), "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    written = {w["group"]: w for w in map(json.loads, out.read_text().splitlines())}
+    assert list(written) == ["fire", "flood"]
+    for story, texts in (("fire", fire), ("flood", flood)):
+        cited = {s["article"]: s["text"] for s in written[story]["sentences"]}
+        assert set(cited) == {"0", "1"}, story  # the input's ids, both articles used
+        assert all(cited[i] == texts[int(i)] for i in cited), story

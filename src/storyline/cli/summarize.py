@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, Any, TextIO
 
 import typer
 
@@ -27,6 +28,8 @@ from storyline.cli.output import (
 from storyline.cli.reading import _run_ingest
 from storyline.cli.stages import _run_dedupe, _run_language
 from storyline.cli.stores import _open_store
+from storyline.ingest import read_inputs
+from storyline.model import Article, ReadItem
 from storyline.report.words import counted
 from storyline.store import Store
 from storyline.summarize import DEFAULT_WORDS, SummaryParams
@@ -65,8 +68,9 @@ def summarize(
         tempfile.TemporaryDirectory(prefix="storyline-") as scratch,
         _open_store(db or str(Path(scratch) / "summarize.db")) as store,
     ):
+        apart = _IdsApartByGroup(group_by)
         read = _run_ingest(
-            inputs, store, False, engine.DEFAULT_BATCH_SIZE, 10.0, quiet, False, True
+            inputs, store, False, engine.DEFAULT_BATCH_SIZE, 10.0, quiet, False, True, apart
         )
         if read.read == 0:
             err.print(plain("error: no article could be read from the input", "red"))
@@ -85,7 +89,9 @@ def summarize(
             raise typer.Exit(EXIT_USAGE)
         _run_dedupe(store, read.article_ids, quiet)
         language = _run_language(store, read.article_ids, workers, encoder, quiet)
-        _write_summaries(store, groups, language.encoder, words, handle, out_path, quiet)
+        _write_summaries(
+            store, groups, language.encoder, words, handle, out_path, quiet, apart.given
+        )
 
 
 def _groups(store: Store, ids: list[str], field: str) -> tuple[dict[str, list[str]], int]:
@@ -93,17 +99,49 @@ def _groups(store: Store, ids: list[str], field: str) -> tuple[dict[str, list[st
     groups: dict[str, list[str]] = {}
     missing = 0
     for article in store.iter_articles(list(dict.fromkeys(ids))):
-        top = field in _ARTICLE_FIELDS
-        value = getattr(article, field) if top else article.metadata.get(field)
-        if value is None or (isinstance(value, str) and not value.strip()):
+        key = _group_of(article, field)
+        if key is None:
             missing += 1
             continue
-        key = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
         groups.setdefault(key, []).append(article.id)
     return groups, missing
 
 
 _ARTICLE_FIELDS = ("id", "source", "title", "published", "url", "author")
+
+
+def _group_of(article: Article, field: str) -> str | None:
+    """The article's value of `field` as a group's name, or None when it has none."""
+    value = getattr(article, field) if field in _ARTICLE_FIELDS else article.metadata.get(field)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+class _IdsApartByGroup:
+    """A reader (`read_inputs` as `engine.ingest` calls it) that gives an article whose id
+    an article of another group already has an id of its own, ``ID~N`` (N: its group's
+    number in order of appearance), so that groups numbering their articles alike ("0",
+    "1", …) do not make revisions of one another's articles. `given` maps such ids back
+    to the input's, for the output. An id repeated within one group is still that
+    article's revision."""
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+        self.given: dict[str, str] = {}
+        self._first_group: dict[str, str | None] = {}
+        self._numbers: dict[str | None, int] = {}
+
+    def __call__(self, specs: list[str], **options: Any) -> Iterator[ReadItem]:
+        for item in read_inputs(specs, **options):
+            if isinstance(item, Article):
+                group = _group_of(item, self.field)
+                number = self._numbers.setdefault(group, len(self._numbers) + 1)
+                if self._first_group.setdefault(item.id, group) != group:
+                    own = f"{item.id}~{number}"
+                    self.given[own] = item.id
+                    item = item.with_changes(id=own)
+            yield item
 
 
 def _write_summaries(
@@ -114,6 +152,7 @@ def _write_summaries(
     handle: TextIO,
     out_path: Path | None,
     quiet: bool,
+    given: dict[str, str],
 ) -> None:
     params = SummaryParams(words=words)
     written = empty = 0
@@ -127,10 +166,11 @@ def _write_summaries(
                 "sentences": [
                     {
                         "text": s.text,
-                        "article": s.citations[0].article,
+                        "article": given.get(s.citations[0].article, s.citations[0].article),
                         "sentence": s.citations[0].sentence,
                         "citations": [
-                            {"article": m.article, "sentence": m.sentence} for m in s.citations
+                            {"article": given.get(m.article, m.article), "sentence": m.sentence}
+                            for m in s.citations
                         ],
                         "note": s.note,
                     }
