@@ -9,8 +9,8 @@ import os
 
 import pytest
 
+from storyline.dates import readable_years
 from storyline.ingest import read_bytes, read_inputs
-from storyline.ingest.dates import readable_years
 from storyline.ingest.decode import decode_bytes
 from storyline.model import Article, Note, Skipped
 from tests.builders import STORY, news_page, rss_feed, warc_bytes

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from storyline.dates import normalize_date
 from storyline.ingest.clean import boilerplate_reason, clean_article, paragraphs
-from storyline.ingest.dates import normalize_date
 from storyline.model import Article
 from tests.builders import STORY
 

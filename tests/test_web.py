@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from storyline.cli import app as cli
-from storyline.ingest.dates import readable_years
+from storyline.dates import readable_years
 from storyline.model import (
     Article,
     Comparison,

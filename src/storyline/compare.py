@@ -47,8 +47,8 @@ from storyline.contradictions import (
     repeats,
     speaker_clash,
 )
+from storyline.dates import readable_date
 from storyline.ingest.clean import mentions_furniture
-from storyline.ingest.dates import readable_date
 from storyline.model import Annotation, Article, Comparison, Conflict, Fact, Mention
 from storyline.neighbours import candidate_pairs
 from storyline.relations import (

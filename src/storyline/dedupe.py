@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from storyline.ingest.dates import day_number
+from storyline.dates import day_number
 from storyline.language.quantities import SCALES, SMALL
 
 NUM_PERM = 128

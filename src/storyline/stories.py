@@ -69,7 +69,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from storyline.ingest.dates import day_number
+from storyline.dates import day_number
 from storyline.language.terms import content_terms
 from storyline.model import Annotation, StoryProfile
 

@@ -42,8 +42,8 @@ from typing import Any
 import numpy as np
 
 from storyline.coherence import read_alone
+from storyline.dates import readable_date
 from storyline.ingest.clean import mentions_furniture
-from storyline.ingest.dates import readable_date
 from storyline.language.entities import unify_entities
 from storyline.language.nlp import stop_words
 from storyline.model import Annotation, Comparison, Fact, Mention, Summary, SummarySentence

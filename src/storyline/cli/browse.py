@@ -23,7 +23,7 @@ from storyline.cli.output import (
 )
 from storyline.cli.printing import _print_annotation, _show_story
 from storyline.cli.stores import _open_store
-from storyline.ingest.dates import date_range
+from storyline.dates import date_range
 from storyline.language import ANNOTATOR_VERSION
 from storyline.model import Story
 from storyline.report.words import counted

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from storyline.contradictions.statement import Finding, Statement
-from storyline.ingest.dates import day_number, readable_date
+from storyline.dates import day_number, readable_date
 from storyline.model import TimeExpression
 
 _DATE_SLACK = timedelta(days=1)  # reports a day apart often resolve "yesterday" differently

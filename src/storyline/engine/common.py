@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from storyline.ingest.dates import day_number
+from storyline.dates import day_number
 from storyline.store import Store
 
 

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from storyline.batching import batched
+from storyline.dates import day_number
 from storyline.engine.common import _since, _unique
 from storyline.engine.language import vectors_key
-from storyline.ingest.dates import day_number
 from storyline.language import ANNOTATOR_VERSION
 from storyline.model import Article
 from storyline.store import Store

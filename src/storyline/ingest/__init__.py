@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from storyline.dates import normalize_date, readable_years
 from storyline.ingest.base import DEFAULT_MAX_DOCUMENT_BYTES, DocumentTooLarge, ReadContext
 from storyline.ingest.clean import clean_article, looks_english
-from storyline.ingest.dates import normalize_date, readable_years
 from storyline.ingest.detect import GZIP_MAGIC, UTF16_BOMS, Format, sniff
 from storyline.ingest.feeds import read_feed
 from storyline.ingest.fetch import Fetcher

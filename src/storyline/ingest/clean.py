@@ -19,8 +19,8 @@ from collections import Counter
 from html.entities import html5
 from typing import Any
 
+from storyline.dates import normalize_date
 from storyline.ingest.base import content_id
-from storyline.ingest.dates import normalize_date
 from storyline.model import Article
 from storyline.untrusted import UNSAFE
 

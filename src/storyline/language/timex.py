@@ -14,7 +14,7 @@ import calendar
 import re
 from datetime import date, timedelta
 
-from storyline.ingest.dates import published_day
+from storyline.dates import published_day
 from storyline.language.quantities import SMALL
 from storyline.model import Sentence, TimeExpression
 

@@ -31,7 +31,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.exceptions import HTTPException
 
 from storyline import __version__
-from storyline.ingest.dates import date_range
+from storyline.dates import date_range
 from storyline.ingest.urls import web_url_problem
 from storyline.language import ANNOTATOR_VERSION
 from storyline.report.html import template_environment, used_sentence_keys
