@@ -1192,6 +1192,47 @@ def test_a_later_report_that_changes_a_figure_is_a_revision(store):
     assert fact.status == "updated" and "40 people" in fact.text  # the latest state wins
 
 
+@pytest.mark.parametrize(
+    ("first", "second", "earlier", "revision"),
+    [
+        # 40 was reported at 03:00 UTC, 12 at 07:00 UTC on the 6th, dated the 5th in
+        # California: as text the 12 comes first and seems revised a day later.
+        ("2024-01-05T23:00:00-08:00", "2024-01-06T03:00:00+00:00", "fire-2", False),
+        # A report dated the 6th in Tokyo, two hours before one dated the 5th in New York.
+        ("2024-01-06T08:00:00+09:00", "2024-01-05T20:00:00-05:00", "fire-1", False),
+        # Later in time and dated a later day: a revision, whatever the zones.
+        ("2024-01-05T22:00:00-05:00", "2024-01-06T12:00:00+00:00", "fire-1", True),
+    ],
+)
+def test_reports_dated_in_different_zones_are_compared_in_time_order(
+    store, first, second, earlier, revision
+):
+    comparison = _compare(
+        store,
+        [
+            _article(
+                "fire-1",
+                "Wire One",
+                first,
+                "Officials said 12 people were killed in the fire at the textile factory "
+                "outside Dhaka.",
+                BACKGROUND_A,
+            ),
+            _article(
+                "fire-2",
+                "Wire Two",
+                second,
+                "Officials said 40 people were killed in the fire at the textile factory "
+                "outside Dhaka.",
+                BACKGROUND_B,
+            ),
+        ],
+    )
+    [conflict] = [c for c in comparison.conflicts if c.kind == "quantity"]
+    assert (conflict.a.article, conflict.revision) == (earlier, revision)
+    assert ("revises" in conflict.explanation) == revision
+
+
 def test_the_same_words_from_two_speakers_stay_a_conflict_a_day_later(store):
     quote = '"We will rebuild every school that the flood destroyed before the winter," said'
     comparison = _compare(

@@ -47,7 +47,7 @@ from storyline.contradictions import (
     repeats,
     speaker_clash,
 )
-from storyline.dates import readable_date
+from storyline.dates import later_day, moment, readable_date
 from storyline.ingest.clean import mentions_furniture
 from storyline.model import Annotation, Article, Comparison, Conflict, Fact, Mention
 from storyline.neighbours import candidate_pairs
@@ -67,7 +67,7 @@ if TYPE_CHECKING:
 ENTAILMENT, CONTRADICTION = LABELS.index("entailment"), LABELS.index("contradiction")
 #: Part of every stored comparison's key: bump it when the method changes, and
 #: stories are compared again.
-COMPARE_VERSION = "compare-27"
+COMPARE_VERSION = "compare-28"
 _PLACES = frozenset({"GPE", "LOC"})  # entity labels of countries, cities, regions
 
 
@@ -385,7 +385,7 @@ def _facts(
     strongest: dict[tuple, tuple[int, int, Finding, float]] = {}
     for i, j, finding, cosine in links.clashes:
         group = group_of[i]
-        first, second = sorted((i, j), key=lambda x: (statements[x].published or "", x))
+        first, second = sorted((i, j), key=lambda x: (moment(statements[x].published), x))
         key = (group, first, statements[second].article)
         if key not in strongest or cosine > strongest[key][3]:
             strongest[key] = (i, j, finding, cosine)
@@ -415,7 +415,7 @@ def _facts(
         if index not in in_a_fact:
             facts.append(_fact(story_id, statements, frozenset([index]), vectors, units))
     order = {"conflict": 0, "updated": 1, "consensus": 2, "single": 3}
-    facts.sort(key=lambda f: (order[f.status], -len(f.sources), f.mentions[0].published or ""))
+    facts.sort(key=lambda f: (order[f.status], -len(f.sources), moment(f.mentions[0].published)))
     return facts, conflicts
 
 
@@ -480,7 +480,7 @@ def _fact(
     shared by sentences that say much else reads as the one that says least else. A
     text another fact already reads as (`shown`) is passed over when there is another.
     It is consensus when its mentions come from two or more `units` of independence."""
-    members = sorted(group, key=lambda i: (statements[i].published or "", i))
+    members = sorted(group, key=lambda i: (moment(statements[i].published), i))
     mentions = [_mention(statements[i]) for i in members]
     rows = vectors[members]
     closeness = rows @ rows.sum(axis=0)  # each mention's summed cosine to all of them
@@ -557,16 +557,14 @@ def _conflict(a: Statement, b: Statement, finding: Finding, fact_id: str) -> Con
     """Earlier mention first; a report from a later day revises the earlier one, except
     on who said some words: that does not change as a story develops, so two
     attributions are a conflict whenever they were published."""
-    if (b.published or "") < (a.published or ""):
+    if moment(b.published) < moment(a.published):
         a, b = b, a
         finding = Finding(finding.kind, finding.says_b, finding.says_a)
-    revision = finding.kind != "speaker" and bool(
-        a.published and b.published and a.published[:10] < b.published[:10]
-    )
+    revision = finding.kind != "speaker" and later_day(b.published, a.published)
     who_a = a.source or f"article {a.article}"
     who_b = b.source or f"article {b.article}"
     if a.source and a.source == b.source:
-        later = bool(a.published and b.published) and b.published[:10] > a.published[:10]
+        later = later_day(b.published, a.published)
         who_b = f"{'a later' if later else 'another'} {b.source} report"
     explanation = (
         f"{who_a} ({readable_date(a.published)}) {finding.says_a}; "

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from storyline.dates import day_number
+from storyline.dates import day_number, later_day
 from storyline.language.quantities import SCALES, SMALL
 
 NUM_PERM = 128
@@ -191,7 +191,7 @@ class DuplicateFinder:
             self._index(article_id, minhash, published)
             return None
         first = self._published[best.original_id]
-        if _later(first, published) or (first is None and published is not None):
+        if later_day(first, published) or (first is None and published is not None):
             self.forget(best.original_id)
             self._index(article_id, minhash, published)
             return DuplicateMatch(best.original_id, article_id, best.similarity, displaced=True)
@@ -220,8 +220,3 @@ class DuplicateFinder:
         if values.shape != (NUM_PERM,):
             raise ValueError(f"a signature has {NUM_PERM} values, got shape {values.shape}")
         return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME, hashvalues=values)
-
-
-def _later(published: str | None, than: str | None) -> bool:
-    """Whether `published` falls on a later day than `than` (unknown dates never do)."""
-    return bool(published and than) and published[:10] > than[:10]

@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from storyline.coherence import read_alone
-from storyline.dates import readable_date
+from storyline.dates import moment, readable_date
 from storyline.ingest.clean import mentions_furniture
 from storyline.language.entities import unify_entities
 from storyline.language.nlp import stop_words
@@ -50,7 +50,7 @@ from storyline.model import Annotation, Comparison, Fact, Mention, Summary, Summ
 from storyline.relations import stem
 
 #: Part of every stored summary's key: bump it when the method changes.
-SUMMARIZE_VERSION = "summarize-5"
+SUMMARIZE_VERSION = "summarize-6"
 DEFAULT_WORDS = 100
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -155,7 +155,7 @@ def summarize_story(
     # Each sentence goes where its fact was first reported: by date, then source order.
     order = {a.article_id: n for n, a in enumerate(articles)}
     sentences.sort(
-        key=lambda s: min((m.published or "", order[m.article], m.sentence) for m in s.citations)
+        key=lambda s: min((moment(m.published), order[m.article], m.sentence) for m in s.citations)
     )
     entities, quotes = story_entities_and_quotes([a.annotation for a in articles], direct_only=True)
     return Summary(
@@ -370,8 +370,10 @@ def _revision_note(revises: list[Mention]) -> str | None:
     revising sentence, or None for one that revises nothing."""
     if not revises:
         return None
-    reports = sorted({(m.published or "", m.source or f"article {m.article}") for m in revises})
-    told = "; ".join(f"{readable_date(day or None)}, {who}" for day, who in reports)
+    reports = sorted(
+        {(moment(m.published), m.published, m.source or f"article {m.article}") for m in revises}
+    )
+    told = "; ".join(f"{readable_date(published)}, {who}" for _, published, who in reports)
     plural = "reports" if len(reports) > 1 else "report"
     return f"[Update: this revises the earlier {plural} ({told}).]"
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Sequence
 
+from storyline.dates import moment
 from storyline.model import Article, Comparison, Summary, TimelineEntry
 
 
@@ -32,7 +33,7 @@ def story_timeline(
         cited = [m for m in sentence.citations if m.article not in copies]
         if not cited:
             continue
-        first = min(cited, key=lambda m: (m.published or "", order.get(m.article, 0)))
+        first = min(cited, key=lambda m: (moment(m.published), order.get(m.article, 0)))
         kind = "revision" if sentence.revises else "development"
         # The first report's own sentence, not the summary's: the summary may word the
         # fact as a later report did (a revised figure), which the cited article never said.
@@ -46,7 +47,7 @@ def story_timeline(
             entries[key] = TimelineEntry(later.published, later.text, later.article, "revision")
     told = {(e.time or "")[:10] for e in entries.values()}
     originals = [a for a in articles if a.id not in copies]
-    for article in sorted(originals, key=lambda a: (a.published or "", order[a.id])):
+    for article in sorted(originals, key=lambda a: (moment(a.published), order[a.id])):
         day = (article.published or "")[:10]
         if day and day not in told:
             told.add(day)

@@ -15,6 +15,7 @@ import re
 
 from storyline.contradictions.negation import OBJECT_WORDS
 from storyline.contradictions.statement import STATES, Finding, Statement
+from storyline.dates import later_day
 from storyline.language.nlp import stop_words
 from storyline.language.quantities import COUNT_NOUNS, PART_WORDS
 from storyline.model import Quantity
@@ -192,10 +193,9 @@ def _revised(a: Statement, i: int, b: Statement, j: int) -> bool:
 def _day_order(a: Statement, b: Statement) -> int:
     """1 when `b` was published on a later day than `a`, -1 when earlier, 0 when on the
     same day or either is undated."""
-    day_a, day_b = (a.published or "")[:10], (b.published or "")[:10]
-    if not day_a or not day_b or day_a == day_b:
-        return 0
-    return 1 if day_b > day_a else -1
+    if later_day(b.published, a.published):
+        return 1
+    return -1 if later_day(a.published, b.published) else 0
 
 
 def _counts_a_part(quantity: Quantity, text: str) -> bool:

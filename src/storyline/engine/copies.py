@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from storyline.batching import batched
+from storyline.dates import moment
 from storyline.dedupe import DEFAULT_THRESHOLD, DuplicateFinder, changes_a_figure, signature
 from storyline.engine.common import _since, _unique
 from storyline.store import Store
@@ -65,7 +66,7 @@ def run_dedupe(
     # Dated articles first: an undated one cannot show it was published first.
     todo = sorted(
         (i for i in dates if not status.get(i) or i in unsettled),
-        key=lambda i: (dates[i] is None, dates[i] or ""),
+        key=lambda i: (dates[i] is None, moment(dates[i])),
     )
     if todo:
         finder = DuplicateFinder(threshold, window_days)

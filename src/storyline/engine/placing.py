@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from storyline.batching import batched
-from storyline.dates import day_number
+from storyline.dates import day_number, moment
 from storyline.engine.common import _since, _unique
 from storyline.engine.language import vectors_key
 from storyline.language import ANNOTATOR_VERSION
@@ -84,7 +84,9 @@ def run_stories(
         placed |= store.story_of(more)
         stale |= store.stale_members(more)
     revisited = set(placed.values())
-    todo = sorted((i for i in dates if i not in placed or i in stale), key=lambda i: dates[i] or "")
+    todo = sorted(
+        (i for i in dates if i not in placed or i in stale), key=lambda i: moment(dates[i])
+    )
     if not todo:
         store.relist_stories(revisited)
         summary.seconds = time.perf_counter() - started

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from storyline.compare import compare_story
+from storyline.dates import moment
 from storyline.engine.comparing import compared_articles, relation_model
 from storyline.engine.material import _changed, _originals, _stories_of, _story_material
 from storyline.model import Article, Story, Summary
@@ -93,8 +94,8 @@ def group_story(
         title=name,
         articles=members,
         sources=[],
-        start=min(published, default=None),
-        end=max(published, default=None),
+        start=min(published, key=moment, default=None),
+        end=max(published, key=moment, default=None),
         duplicates={c: o for c, o in links.items() if c in inside and o in inside},
     )
 
