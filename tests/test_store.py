@@ -295,6 +295,108 @@ def test_language_story_and_output_tables(store):
     assert store.get_story("story-floods").duplicates == {"c": "a"}
 
 
+# In time: c, a, b. As text: a, c, b. "a" names its own day, the 5th, in California.
+ZONED = [
+    ("a", "2024-01-05T23:00:00-08:00"),  # 07:00 on the 6th in UTC
+    ("b", "2024-01-06T09:00:00+00:00"),
+    ("c", "2024-01-06T03:00:00+00:00"),
+]
+
+
+def _zoned_story(store, ids: list[str]) -> None:
+    from storyline.model import StoryProfile
+
+    hashes = {a.id: a.content_hash for a in store.iter_articles(ids)}
+    store.save_stories(
+        [StoryProfile(f"story-{i}", size=1) for i in ids],
+        {f"story-{i}": i for i in ids},
+        {i: f"story-{i}" for i in ids},
+        {},
+        len(ids),
+        {},
+        placed={i: (hashes[i], True) for i in ids},
+    )
+
+
+def test_dates_in_different_zones_are_listed_in_time_order(store):
+    store.add_articles([article(i, f"{STORY[0]} ({i})", published=p) for i, p in ZONED])
+    assert [a.id for a in store.list_articles()] == ["b", "a", "c"]  # newest first
+    _zoned_story(store, ["a", "b", "c"])
+    assert [s["id"] for s in store.list_stories(sort="recent")] == [
+        "story-b",
+        "story-a",
+        "story-c",
+    ]
+    assert [s["id"] for s in store.list_stories(sort="oldest")] == [
+        "story-c",
+        "story-a",
+        "story-b",
+    ]
+    # Days stay the days the articles name: "a" is counted, and found, on the 5th.
+    assert store.articles_per_day() == [("2024-01-05", 1), ("2024-01-06", 2)]
+    assert [a.id for a in store.list_articles(until="2024-01-05")] == ["a"]
+
+
+def test_a_story_spans_its_first_and_last_report_in_time(store):
+    store.add_articles([article(i, f"{STORY[0]} ({i})", published=p) for i, p in ZONED])
+    hashes = {a.id: a.content_hash for a in store.iter_articles(["a", "b", "c"])}
+    from storyline.model import StoryProfile
+
+    store.save_stories(
+        [StoryProfile("story-1", size=3)],
+        {"story-1": "Floods"},
+        dict.fromkeys("abc", "story-1"),
+        {},
+        3,
+        {},
+        placed={i: (hashes[i], True) for i in "abc"},
+    )
+    [row] = store.list_stories()
+    assert (row["start"], row["end"]) == ("2024-01-06T03:00:00+00:00", "2024-01-06T09:00:00+00:00")
+    assert store.get_story("story-1").articles == ["c", "a", "b"]
+
+
+def test_a_version_10_store_puts_its_dates_in_time_order(tmp_path):
+    from sqlalchemy import create_engine
+
+    from storyline.store.migrations import MIGRATIONS, _record_version
+
+    path = tmp_path / "v10.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:  # dates sorted as text, the story's span chosen as text
+        for version, step in enumerate(MIGRATIONS[:10], start=1):
+            step(conn)
+            _record_version(conn, version)
+        for pk, (article_id, published) in enumerate([*ZONED, ("d", "2024-01-07")], start=1):
+            conn.execute(
+                text(
+                    "INSERT INTO articles (pk, article_id, revision, content_hash, current, text,"
+                    f" published, metadata, ingested_at) VALUES ({pk}, '{article_id}', 1,"
+                    f" 'h-{article_id}', 1, 'words', '{published}', '{{}}', 'then')"
+                )
+            )
+        conn.execute(
+            text(
+                "INSERT INTO stories (story_id, title, articles, sources, first_published,"
+                " last_published, profile, dim, updated_at) VALUES ('story-1', 'Floods', 3,"
+                " '[]', '2024-01-05T23:00:00-08:00', '2024-01-06T09:00:00+00:00', '{}', 0,"
+                " 'then')"
+            )
+        )
+        for member in "abc":
+            conn.execute(
+                text(f"INSERT INTO story_articles VALUES ('{member}', 'story-1', NULL, 'h', 1)")
+            )
+    engine.dispose()
+    with Store(path) as store:
+        assert [a.id for a in store.list_articles()] == ["d", "b", "a", "c"]
+        [row] = store.list_stories()
+        assert (row["start"], row["end"]) == (
+            "2024-01-06T03:00:00+00:00",
+            "2024-01-06T09:00:00+00:00",
+        )
+
+
 def test_a_merged_story_id_leads_to_the_story_it_merged_into(store):
     from storyline.model import StoryProfile
 

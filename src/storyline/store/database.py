@@ -35,6 +35,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
 from sqlalchemy.exc import SQLAlchemyError as _SQLAlchemyError
 
+from storyline.dates import moment
 from storyline.model import Annotation, Article
 from storyline.store.errors import (
     ID_CHUNK,
@@ -290,7 +291,7 @@ class Store(StoryTablesMixin, SimilarArticlesMixin):
         return self._search(build, query)[0][0]
 
     def iter_articles(self, ids: Sequence[str] | None = None) -> Iterator[Article]:
-        """Current articles (those with `ids`, in that order, or all by publication date).
+        """Current articles (those with `ids`, in that order, or all in the order stored).
 
         Streams in chunks, so memory does not grow with the store.
         """
@@ -472,7 +473,9 @@ class Store(StoryTablesMixin, SimilarArticlesMixin):
         if query:
             stmt = self._match(stmt, query)
         else:
-            stmt = stmt.order_by(articles.c.published.desc().nulls_last(), articles.c.article_id)
+            stmt = stmt.order_by(
+                articles.c.published_utc.desc().nulls_last(), articles.c.article_id
+            )
         return stmt
 
     def _match(self, stmt: Select, query: str) -> Select:
@@ -556,6 +559,7 @@ def _row(article: Article, revision: int, digest: str, now: str) -> dict[str, An
         "source": article.source,
         "title": article.title,
         "published": article.published,
+        "published_utc": moment(article.published) or None,
         "url": article.url,
         "author": article.author,
         "text": article.text,

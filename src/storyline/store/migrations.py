@@ -13,11 +13,13 @@ exactly like an old one brought forward.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
 
 import numpy as np
 from sqlalchemy import (
+    Boolean,
     Column,
     Connection,
     Float,
@@ -28,6 +30,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     bindparam,
     func,
     inspect,
@@ -37,6 +40,7 @@ from sqlalchemy import (
     update,
 )
 
+from storyline.dates import moment
 from storyline.store.schema import (
     annotations,
     article_vectors,
@@ -45,6 +49,7 @@ from storyline.store.schema import (
     duplicates,
     signatures,
     store_meta,
+    stories,
     story_aliases,
     story_articles,
     story_counts,
@@ -58,10 +63,36 @@ class SchemaTooNew(Exception):
     """The database was written by a newer storyline than this one."""
 
 
+# The articles table as v1 made it; v11 added a column.
+_v1 = MetaData()
+_v1_articles_table = Table(
+    "articles",
+    _v1,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(512), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("current", Boolean, nullable=False),
+    Column("source", String(512)),
+    Column("title", Text),
+    Column("published", String(40)),
+    Column("url", Text),
+    Column("author", Text),
+    Column("text", Text, nullable=False),
+    Column("metadata", Text, nullable=False, default="{}"),
+    Column("origin", Text),
+    Column("ingested_at", String(40), nullable=False),
+    UniqueConstraint("article_id", "revision", name="uq_articles_id_revision"),
+    UniqueConstraint("article_id", "content_hash", name="uq_articles_id_hash"),
+)
+Index("ix_articles_current_published", _v1_articles_table.c.current, _v1_articles_table.c.published)
+Index("ix_articles_source", _v1_articles_table.c.source)
+
+
 def _v1_articles(conn: Connection) -> None:
     """Articles with revisions, and full-text search over title and text."""
     store_meta.create(conn, checkfirst=True)
-    articles.create(conn, checkfirst=True)
+    _v1_articles_table.create(conn, checkfirst=True)
     if conn.dialect.name == "sqlite":
         # An external-content FTS5 index kept in step by triggers, so that every
         # write to `articles` updates search in the same transaction.
@@ -318,6 +349,92 @@ def _v10_story_aliases(conn: Connection) -> None:
     story_aliases.create(conn, checkfirst=True)
 
 
+def _v11_time_order(conn: Connection) -> None:
+    """Each article's place in time (`articles.published_utc`) and each story's first and
+    last report's (`stories.first_utc`, `last_utc`), so that dates given in different
+    zones sort in time order; until now they sorted as text, and a story's first and last
+    report were the least and greatest as text, which are chosen again here."""
+    added = (
+        ("articles", "published_utc"),
+        ("stories", "first_utc"),
+        ("stories", "last_utc"),
+    )
+    for table, column in added:
+        if column not in {c["name"] for c in inspect(conn).get_columns(table)}:
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} VARCHAR(40)"))
+    for index in articles.indexes:
+        if index.name == "ix_articles_current_utc":
+            index.create(conn, checkfirst=True)
+    # A day, or a time without a zone, is its own place in time; only zoned values move.
+    conn.execute(update(articles).values(published_utc=articles.c.published))
+    zoned = func.length(articles.c.published) > 19
+    last = ""
+    while True:  # in pages: a large store's distinct dates do not fit in memory at once
+        page = (
+            conn.execute(
+                select(articles.c.published)
+                .where(zoned, articles.c.published > last)
+                .group_by(articles.c.published)
+                .order_by(articles.c.published)
+                .limit(5000)
+            )
+            .scalars()
+            .all()
+        )
+        if not page:
+            break
+        last = page[-1]
+        conn.execute(
+            update(articles)
+            .where(articles.c.published == bindparam("given"))
+            .values(published_utc=bindparam("utc")),
+            [{"given": value, "utc": moment(value)} for value in page],
+        )
+    _fill_story_span(conn)
+
+
+def _fill_story_span(conn: Connection) -> None:
+    """Each story's first and last report, chosen in time order, with their places in time."""
+    members = (
+        select(story_articles.c.story_id, articles.c.published)
+        .join(articles, articles.c.article_id == story_articles.c.article_id)
+        .where(articles.c.current.is_(True), articles.c.published.is_not(None))
+        .order_by(story_articles.c.story_id)
+    )
+    rows: list[dict[str, str]] = []
+    for story_id, dates in itertools.groupby(conn.execute(members), key=lambda row: row[0]):
+        given = [published for _, published in dates]
+        first, last = min(given, key=moment), max(given, key=moment)
+        rows.append(
+            {
+                "key": story_id,
+                "first": first,
+                "last": last,
+                "first_utc": moment(first),
+                "last_utc": moment(last),
+            }
+        )
+        if len(rows) == 1000:
+            _put_story_span(conn, rows)
+            rows = []
+    _put_story_span(conn, rows)
+
+
+def _put_story_span(conn: Connection, rows: list[dict[str, str]]) -> None:
+    if rows:
+        conn.execute(
+            update(stories)
+            .where(stories.c.story_id == bindparam("key"))
+            .values(
+                first_published=bindparam("first"),
+                last_published=bindparam("last"),
+                first_utc=bindparam("first_utc"),
+                last_utc=bindparam("last_utc"),
+            ),
+            rows,
+        )
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _v1_articles,
     _v2_language,
@@ -329,6 +446,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _v8_attached_stories,
     _v9_placed_revisions,
     _v10_story_aliases,
+    _v11_time_order,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

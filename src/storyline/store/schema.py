@@ -28,6 +28,8 @@ store_meta = Table(
 
 #: Every revision of every article. `current` marks the newest revision of an id;
 #: (article_id, content_hash) is unique, which is what makes ingest idempotent.
+#: `published` is the date as the article gives it; `published_utc` its place in time
+#: (`storyline.dates.moment`), which lists sort by.
 articles = Table(
     "articles",
     metadata,
@@ -45,12 +47,14 @@ articles = Table(
     Column("metadata", Text, nullable=False, default="{}"),
     Column("origin", Text),
     Column("ingested_at", String(40), nullable=False),
+    Column("published_utc", String(40)),
     UniqueConstraint("article_id", "revision", name="uq_articles_id_revision"),
     UniqueConstraint("article_id", "content_hash", name="uq_articles_id_hash"),
 )
 
 Index("ix_articles_current_published", articles.c.current, articles.c.published)
 Index("ix_articles_source", articles.c.source)
+Index("ix_articles_current_utc", articles.c.current, articles.c.published_utc)
 
 #: The language stage's results per article revision (by content hash), as JSON,
 #: for one annotator version: a re-run finds them and recomputes nothing.
@@ -117,7 +121,8 @@ Index("ix_duplicates_revision", duplicates.c.content_hash)  # NULL: to be checke
 #: Stories with what lists and pages show, and the clusterer's running profile
 #: (`vector`: float32 sum of member vectors; `profile`: JSON of pruned terms and entities,
 #: and the member count the sums cover). A lone article's story `attached_to` another
-#: is shown within that one and is not listed (see `storyline.stories`).
+#: is shown within that one and is not listed (see `storyline.stories`). The first and
+#: last report's dates are kept as given, and as their places in time (`*_utc`).
 stories = Table(
     "stories",
     metadata,
@@ -134,6 +139,8 @@ stories = Table(
     Column("vector", LargeBinary),
     Column("updated_at", String(40), nullable=False),
     Column("attached_to", String(64)),
+    Column("first_utc", String(40)),
+    Column("last_utc", String(40)),
 )
 Index("ix_stories_last_day", stories.c.last_day)
 Index("ix_stories_articles", stories.c.articles)

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Table, delete, func, or_, select, update
 
+from storyline.dates import moment
 from storyline.model import Comparison, Story, StoryProfile, Summary
 from storyline.store.errors import chunks, store_errors
 from storyline.store.schema import (
@@ -34,14 +35,14 @@ from storyline.store.schema import (
 _DOCUMENTS_KEY = "story_documents"
 _LISTED = stories.c.attached_to.is_(None)  # attached lone stories are shown within another
 STORY_SORTS = {
-    "size": (stories.c.articles.desc(), stories.c.last_published.desc().nulls_last()),
+    "size": (stories.c.articles.desc(), stories.c.last_utc.desc().nulls_last()),
     "conflicts": (
         func.coalesce(story_counts.c.conflicts, 0).desc(),
         func.coalesce(story_counts.c.revisions, 0).desc(),
         stories.c.articles.desc(),
     ),
-    "recent": (stories.c.last_published.desc().nulls_last(), stories.c.articles.desc()),
-    "oldest": (stories.c.first_published.asc().nulls_last(), stories.c.articles.desc()),
+    "recent": (stories.c.last_utc.desc().nulls_last(), stories.c.articles.desc()),
+    "oldest": (stories.c.first_utc.asc().nulls_last(), stories.c.articles.desc()),
 }
 
 
@@ -698,14 +699,18 @@ def _refresh_listing(conn, story_ids: list[str]) -> None:
             entry["dates"].append(published)
     for story_id, entry in listing.items():
         ranked = sorted(entry["sources"], key=lambda s: (-entry["sources"][s], s))
+        first = min(entry["dates"], key=moment, default=None)
+        last = max(entry["dates"], key=moment, default=None)
         conn.execute(
             update(stories)
             .where(stories.c.story_id == story_id)
             .values(
                 articles=entry["count"],
                 sources=json.dumps(ranked, ensure_ascii=False),
-                first_published=min(entry["dates"], default=None),
-                last_published=max(entry["dates"], default=None),
+                first_published=first,
+                last_published=last,
+                first_utc=moment(first) or None,
+                last_utc=moment(last) or None,
             )
         )
 
@@ -715,7 +720,7 @@ def _ordered_members(conn, story_ids: list[str]) -> dict[str, list[str]]:
         select(story_articles.c.story_id, articles.c.article_id)
         .join(articles, articles.c.article_id == story_articles.c.article_id)
         .where(articles.c.current.is_(True), story_articles.c.story_id.in_(story_ids))
-        .order_by(articles.c.published.asc().nulls_last(), articles.c.article_id)
+        .order_by(articles.c.published_utc.asc().nulls_last(), articles.c.article_id)
     )
     out: dict[str, list[str]] = {s: [] for s in story_ids}
     for story_id, article_id in conn.execute(stmt):
