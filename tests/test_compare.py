@@ -1109,6 +1109,40 @@ def test_a_copy_that_changes_a_figure_is_compared_as_a_revision(store):
     assert shared.status == "single" and shared.sources == ["AP", "Daily Herald"]
 
 
+def test_copies_stored_by_earlier_rules_are_checked_again(store):
+    from storyline.dedupe import COPY_RULES, signature
+
+    first = _article(
+        "wire-1",
+        "AP",
+        "2024-04-10",
+        "Floods in the north of the country have killed 151 people, the civil defence office "
+        "said on Tuesday.",
+        BACKGROUND_A,
+    )
+    later = first.with_changes(
+        id="herald-1",
+        source="Daily Herald",
+        published="2024-04-11",
+        text=first.text.replace("killed 151 people", "killed 156 people"),
+    )
+    store.add_articles([first, later])
+    hashes = {a.id: a.content_hash for a in store.iter_articles(["wire-1", "herald-1"])}
+    # What a store made before the figure check holds: the re-post set aside as a copy.
+    store.put_dedupe(
+        [("wire-1", hashes["wire-1"], "2024-04-10", signature(first.text))],
+        [("herald-1", hashes["herald-1"], "wire-1", 0.9)],
+    )
+    assert store.copy_rules() is None
+    summary = engine.run_dedupe(store, [])  # a run with nothing new to read
+    assert store.duplicate_links(["herald-1"]) == {} and summary.followers == ["herald-1"]
+    assert store.copy_rules() == COPY_RULES
+    # Once checked by these rules, a stored copy is not checked again on every run.
+    store.put_dedupe([], [("herald-1", hashes["herald-1"], "wire-1", 0.9)])
+    assert engine.run_dedupe(store, []).followers == []
+    assert store.duplicate_links(["herald-1"]) == {"herald-1": "wire-1"}
+
+
 def test_a_report_that_quotes_the_other_side_still_disagrees(store):
     denial = "The ministry said the dam above the town was not damaged by the floods."
     comparison = _compare(

@@ -34,6 +34,9 @@ SHINGLE_WORDS = 3
 #: 3-word shingles at 0.7 accept a changed word per sentence or a different
 #: standfirst and sign-off, and reject a rewrite that keeps a third of the text.
 DEFAULT_THRESHOLD = 0.7
+#: What counts as a copy: bump it when the rules change, and copies stored by earlier
+#: rules are checked again (copies-2: a near-copy that changes a figure is a report).
+COPY_RULES = "copies-2"
 _SEED = 20_181_022  # any fixed value: signatures must be comparable across runs
 _SCHEME = "affine32"
 _WORD = re.compile(r"\w+", re.UNICODE)

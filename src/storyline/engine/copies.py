@@ -9,7 +9,13 @@ from dataclasses import dataclass, field
 
 from storyline.batching import batched
 from storyline.dates import moment
-from storyline.dedupe import DEFAULT_THRESHOLD, DuplicateFinder, changes_a_figure, signature
+from storyline.dedupe import (
+    COPY_RULES,
+    DEFAULT_THRESHOLD,
+    DuplicateFinder,
+    changes_a_figure,
+    signature,
+)
 from storyline.engine.common import _since, _unique
 from storyline.store import Store
 
@@ -47,13 +53,18 @@ def run_dedupe(
     with their signature. Articles checked before are skipped, so a re-run
     does nothing. An article revised since it was checked is checked again, without
     its earlier text; so are its copies, which repeat its earlier text, even when they
-    are not among `ids` (`followers`). An original that a text published up to
+    are not among `ids` (`followers`), and so is every copy stored by other rules
+    than `COPY_RULES`. An original that a text published up to
     `window_days` earlier repeats becomes that text's copy (`DuplicateFinder.check`),
     and a follower too. Cost: linear in the articles' words, plus loading the
     signatures in the window.
     """
     summary = DedupeSummary()
     started = time.perf_counter()
+    if store.copy_rules() != COPY_RULES:
+        # Copies found by other rules are checked again by these. Originals are not:
+        # so far each change of the rules has only turned copies into reports.
+        store.recheck_copies(COPY_RULES)
     dates = store.published_dates(_unique(store, ids))
     status = store.dedupe_status(list(dates))
     revised = [i for i, current in status.items() if not current]

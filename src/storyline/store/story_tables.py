@@ -33,6 +33,7 @@ from storyline.store.schema import (
 )
 
 _DOCUMENTS_KEY = "story_documents"
+_COPY_RULES_KEY = "copy_rules"
 _LISTED = stories.c.attached_to.is_(None)  # attached lone stories are shown within another
 STORY_SORTS = {
     "size": (stories.c.articles.desc(), stories.c.last_utc.desc().nulls_last()),
@@ -84,6 +85,22 @@ class StoryTablesMixin:
                     .where(duplicates.c.original_id.in_(chunk))
                     .values(content_hash=None)
                 )
+
+    def copy_rules(self) -> str | None:
+        """The rules (`dedupe.COPY_RULES`) the stored copies were found by; None when
+        none were recorded (a store made before they were)."""
+        with self._read() as conn:
+            return conn.execute(
+                select(store_meta.c.value).where(store_meta.c.key == _COPY_RULES_KEY)
+            ).scalar()
+
+    def recheck_copies(self, rules: str) -> None:
+        """Mark every copy to be checked again (as `unsettle_copies` does) and record that
+        copies are now found by `rules`, in one transaction: the marks stay until each
+        copy is checked, even when a run is cut short."""
+        with self._guarded_write() as conn:
+            conn.execute(update(duplicates).values(content_hash=None))
+            _set_meta(conn, _COPY_RULES_KEY, rules)
 
     def unsettled_copies(self) -> list[str]:
         """The copies marked by `unsettle_copies` and not checked since. Cost: one
