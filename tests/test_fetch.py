@@ -7,10 +7,11 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
+import httpx
 import pytest
 
 from storyline import engine
-from storyline.ingest.fetch import Fetcher
+from storyline.ingest.fetch import Fetcher, FetchError
 from storyline.model import Note
 from storyline.store import Store
 from tests.builders import STORY, news_page, rss_feed
@@ -137,3 +138,30 @@ def test_feed_with_fetch_extracts_each_linked_page(site, tmp_path):
     assert by_title["Gone"].text == "A summary whose page has been taken down."
     [note] = summary.notes
     assert isinstance(note, Note) and "HTTP 404" in note.message and "/gone" in note.message
+
+
+def test_a_public_only_fetcher_refuses_this_machine_and_private_networks(site):
+    base = site
+    refused = pytest.raises(FetchError, match=r"127\.0\.0\.1 is this machine or a private network")
+    with Fetcher(public_only=True, attempts=1) as web, refused:
+        web.fetch(f"{base}/page")
+    with Fetcher(attempts=1) as web:  # the CLI fetches what its user names, anywhere
+        assert web.fetch(f"{base}/page").content
+
+
+def test_a_public_only_fetcher_refuses_a_redirect_to_a_private_address():
+    asked: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(str(request.url))
+        if request.url.host == "93.184.216.34":  # a public address, sending us inside
+            return httpx.Response(302, headers={"Location": "http://169.254.169.254/latest/"})
+        return httpx.Response(200, text="credentials")
+
+    with Fetcher(transport=httpx.MockTransport(answer), attempts=1) as web:
+        assert web.fetch("http://93.184.216.34/feed").content == b"credentials"
+    asked.clear()
+    guarded = Fetcher(transport=httpx.MockTransport(answer), attempts=1, public_only=True)
+    with guarded, pytest.raises(FetchError, match=r"169\.254\.169\.254 is this machine"):
+        guarded.fetch("http://93.184.216.34/feed")
+    assert asked == ["http://93.184.216.34/feed"]  # the private address was never asked

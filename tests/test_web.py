@@ -369,6 +369,22 @@ def test_uploads_are_limited_and_guarded_by_the_token(analyzed_seeds):
             "/api/ingest", data={"feed_url": url}, headers={"X-Storyline-Token": "s3cret"}
         )
         assert refused.status_code == 400 and problem in refused.json()["error"], url
+    # Nor does a token holder make the server read what only it can reach.
+    for url in [
+        "http://127.0.0.1:5432/",
+        "http://localhost/feed.xml",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.1.2.3/rss",
+        "http://[::ffff:192.168.0.1]/rss",
+    ]:
+        refused = guarded.post(
+            "/api/ingest", data={"feed_url": url}, headers={"X-Storyline-Token": "s3cret"}
+        )
+        assert refused.status_code == 400, url
+        assert "is this machine or a private network" in refused.json()["error"], url
+    trusting = TestClient(create_app(str(db), fetch_private=True))
+    job = trusting.post("/api/ingest", data={"feed_url": "http://127.0.0.1:9/feed.xml"})
+    assert job.status_code == 202
     # A token of any characters is compared, not a crash; a wrong one is refused.
     accented = TestClient(create_app(str(db), token="pässwort"))
     for given, status in [("é", 403), ("pässwort", 400)]:

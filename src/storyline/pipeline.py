@@ -21,6 +21,7 @@ from storyline.engine import (
     StorySummary,
     SummariesSummary,
 )
+from storyline.ingest.fetch import Fetcher
 from storyline.store import Store
 from storyline.summarize import SummaryParams
 
@@ -43,6 +44,7 @@ class Pipeline:
         no vectors, so no relation classifier).
     workers: annotation processes (None: one per core).
     params: how summaries are made.
+    fetcher: what fetches URLs (None: a `Fetcher` of its own for each read).
     """
 
     def __init__(
@@ -51,14 +53,16 @@ class Pipeline:
         encoder: str = "auto",
         workers: int | None = None,
         params: SummaryParams | None = None,
+        fetcher: Fetcher | None = None,
     ):
         self.encoder = encoder
         self.workers = workers
         self.params = params or SummaryParams()
+        self.fetcher = fetcher
 
     def read(self, store: Store, specs: list[str]) -> IngestSummary:
         """Read and clean `specs` (files, folders, URLs) into the store."""
-        return engine.ingest(specs, store, collect_ids=True)
+        return engine.ingest(specs, store, collect_ids=True, fetcher=self.fetcher)
 
     def find_copies(self, store: Store, ids: list[str] | None) -> DedupeSummary:
         """Mark which of `ids` (every article when None) copy an earlier text."""

@@ -30,6 +30,14 @@ def serve(
     max_upload_mb: Annotated[
         int, typer.Option(min=1, max=1_000_000, help="Largest upload, in MB.")
     ] = 20,
+    fetch_private: Annotated[
+        bool,
+        typer.Option(
+            help="Let feed URLs name this machine or a private network (always so on "
+            "127.0.0.1; beyond it, whoever holds the token could make the server read "
+            "what only it can reach)."
+        ),
+    ] = False,
 ) -> None:
     """The web app: stories, story pages, articles, search, adding news, and a JSON API
     under /api/ (its OpenAPI schema at /api/openapi.json)."""
@@ -45,7 +53,13 @@ def serve(
         token = secrets.token_urlsafe(24)
         err.print(plain(f"Listening beyond this machine: adding news needs the token {token}"))
     try:
-        web = create_app(db, token=token, encoder=encoder, max_upload_bytes=max_upload_mb << 20)
+        web = create_app(
+            db,
+            token=token,
+            encoder=encoder,
+            max_upload_bytes=max_upload_mb << 20,
+            fetch_private=fetch_private or local,
+        )
     except StoreError as exc:
         err.print(plain(f"error: {exc}", "red"))
         raise typer.Exit(EXIT_STORE) from exc

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 import httpx
 
 from storyline import __version__
-from storyline.ingest.urls import is_web_url
+from storyline.ingest.urls import is_web_url, private_host_problem
 
 USER_AGENT = f"storyline/{__version__} (+https://github.com/storyline-news/storyline)"
+#: Why a URL off the public internet is refused, after what it is.
+NOT_FETCHED = "which this server does not fetch from"
 _RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
 
 
@@ -36,7 +38,10 @@ class Fetcher:
     `attempts` tries are made for connection errors and retryable statuses (429,
     5xx), waiting `backoff` seconds, then twice that, and so on (a server's
     Retry-After is honoured up to 30 s). Bodies larger than `max_bytes` are
-    refused. Use as a context manager, or call `close()`.
+    refused. With `public_only`, a URL, or a redirect, to a host with an address off
+    the public internet (`private_host_problem`) is refused: a server fetching what its
+    users name must not read what only it can reach. Use as a context manager, or
+    call `close()`.
     """
 
     def __init__(
@@ -47,6 +52,7 @@ class Fetcher:
         timeout: float = 20.0,
         max_bytes: int = 50 * 1024 * 1024,
         transport: httpx.BaseTransport | None = None,
+        public_only: bool = False,
     ):
         self.attempts = max(1, attempts)
         self.backoff = backoff
@@ -55,6 +61,7 @@ class Fetcher:
             follow_redirects=True,
             timeout=timeout,
             transport=transport,
+            event_hooks={"request": [_refuse_private_hosts]} if public_only else None,
             headers={
                 "User-Agent": USER_AGENT,
                 "Accept": "text/html,application/xml;q=0.9,*/*;q=0.8",
@@ -124,3 +131,9 @@ class Fetcher:
 
 class _Retryable(Exception):
     pass
+
+
+def _refuse_private_hosts(request: httpx.Request) -> None:
+    """Called before each request, redirects included."""
+    if problem := private_host_problem(request.url.host):
+        raise FetchError(f"{request.url}: {problem}, {NOT_FETCHED}")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
+import socket
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 _TRACKING_PREFIXES = ("utm_", "fbclid", "gclid", "mc_", "ocid", "cmpid")
@@ -38,6 +40,28 @@ def web_url_problem(value: str) -> str | None:
         parts.hostname.encode("idna")
     except UnicodeError:
         return "the URL's host name is not valid (a part of it is empty or too long)"
+    return None
+
+
+def private_host_problem(host: str) -> str | None:
+    """ "HOST (ADDRESS) is this machine or a private network" when an address of `host`
+    is not on the public internet (this machine, a private network, link-local such as
+    a cloud's metadata service, or reserved); None when every address it resolves to is
+    public, or it resolves to none (fetching it fails anyway). Cost: one name look-up,
+    unless `host` is an address."""
+    try:
+        found = [ipaddress.ip_address(host.strip("[]"))]
+    except ValueError:
+        try:
+            infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+        except (OSError, UnicodeError):
+            return None
+        found = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    for address in found:
+        mapped = getattr(address, "ipv4_mapped", None) or address
+        if not mapped.is_global:
+            where = host if host.strip("[]") == str(address) else f"{host} ({address})"
+            return f"{where} is this machine or a private network"
     return None
 
 

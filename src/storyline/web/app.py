@@ -28,11 +28,13 @@ from urllib.parse import quote, urlsplit
 from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from storyline import __version__
 from storyline.dates import date_range
-from storyline.ingest.urls import web_url_problem
+from storyline.ingest.fetch import NOT_FETCHED
+from storyline.ingest.urls import private_host_problem, web_url_problem
 from storyline.language import ANNOTATOR_VERSION
 from storyline.report.html import template_environment, used_sentence_keys
 from storyline.report.views import stored_story_document, story_view
@@ -112,11 +114,14 @@ def create_app(
     token: str | None = None,
     encoder: str = "auto",
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+    fetch_private: bool = False,
 ) -> FastAPI:
     """The app over the store at `db`. With `token`, ingest and upload need it (form
-    field ``token`` or header ``X-Storyline-Token``)."""
+    field ``token`` or header ``X-Storyline-Token``). A feed URL naming this machine or
+    a private network is refused unless `fetch_private`: whoever may add news must not
+    make the server read what only it can reach."""
     store = Store(db)
-    jobs = Jobs(store, encoder)
+    jobs = Jobs(store, encoder, public_only=not fetch_private)
     env = template_environment("storyline.web")
     links = WebLinks()
     app = FastAPI(
@@ -377,7 +382,7 @@ def create_app(
         uploads = [f for f in files if f.filename]
         if not uploads and not feed_url:
             raise HTTPException(400, "Choose files to upload or give a feed URL.")
-        if feed_url and (problem := web_url_problem(feed_url)):
+        if feed_url and (problem := await _feed_url_problem(feed_url, fetch_private)):
             raise HTTPException(400, f"The feed URL cannot be fetched: {problem}.")
         scratch = Path(tempfile.mkdtemp(prefix="storyline-upload-")) if uploads else None
         specs, names, total = [], [], 0
@@ -443,6 +448,17 @@ def create_app(
         return find_job(job_id).to_dict()
 
     return app
+
+
+async def _feed_url_problem(url: str, fetch_private: bool) -> str | None:
+    """Why the app will not fetch `url`, or None. The fetch checks every redirect too;
+    this check says so before a job starts (the name look-up runs off the event loop)."""
+    if problem := web_url_problem(url):
+        return problem
+    if fetch_private:
+        return None
+    problem = await run_in_threadpool(private_host_problem, urlsplit(url.strip()).hostname)
+    return f"{problem}, {NOT_FETCHED}" if problem else None
 
 
 def _header_token(request: Request) -> str | None:

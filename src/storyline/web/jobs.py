@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storyline.engine import IngestSummary
+from storyline.ingest.fetch import Fetcher
 from storyline.model import Note, Skipped
 from storyline.pipeline import Pipeline, analyze
 from storyline.store import Store
@@ -48,11 +49,13 @@ class Job:
 
 
 class Jobs:
-    """Runs ingest jobs against one store, one after another."""
+    """Runs ingest jobs against one store, one after another. With `public_only`, URLs
+    are fetched only from public addresses (see `Fetcher`)."""
 
-    def __init__(self, store: Store, encoder: str = "auto") -> None:
+    def __init__(self, store: Store, encoder: str = "auto", public_only: bool = True) -> None:
         self.store = store
         self.encoder = encoder
+        self.public_only = public_only
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()  # one pipeline run at a time
 
@@ -74,12 +77,12 @@ class Jobs:
 
     def _run(self, job: Job, given: dict[str, str], scratch: Path | None) -> None:
         try:
-            with self._lock:
+            with self._lock, Fetcher(public_only=self.public_only) as fetcher:
 
                 def on_stage(name: str) -> None:
                     job.stage = name
 
-                pipeline = Pipeline(encoder=self.encoder)
+                pipeline = Pipeline(encoder=self.encoder, fetcher=fetcher)
                 read = analyze(self.store, list(given), pipeline, on_stage=on_stage)
                 read = read or IngestSummary()  # no inputs: nothing was read
                 job.articles, job.skipped = read.read, read.skipped
