@@ -40,8 +40,9 @@ class Fetcher:
     Retry-After is honoured up to 30 s). Bodies larger than `max_bytes` are
     refused. With `public_only`, a URL, or a redirect, to a host with an address off
     the public internet (`private_host_problem`) is refused: a server fetching what its
-    users name must not read what only it can reach. Use as a context manager, or
-    call `close()`.
+    users name must not read what only it can reach. (The name is looked up for the
+    check and again to connect: a name server that answers differently within that
+    moment is not caught.) Use as a context manager, or call `close()`.
     """
 
     def __init__(
