@@ -1236,6 +1236,9 @@ def test_a_later_report_that_changes_a_figure_is_a_revision(store):
         ("2024-01-06T08:00:00+09:00", "2024-01-05T20:00:00-05:00", "fire-1", False),
         # Later in time and dated a later day: a revision, whatever the zones.
         ("2024-01-05T22:00:00-05:00", "2024-01-06T12:00:00+00:00", "fire-1", True),
+        # A feed that gives only the day, the next day: later, whatever the hour.
+        ("2024-01-05T20:00:00-05:00", "2024-01-06", "fire-1", True),
+        ("2024-01-06", "2024-01-05T20:00:00-05:00", "fire-2", True),
     ],
 )
 def test_reports_dated_in_different_zones_are_compared_in_time_order(

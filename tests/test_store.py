@@ -351,8 +351,11 @@ def test_a_story_spans_its_first_and_last_report_in_time(store):
         {},
         placed={i: (hashes[i], True) for i in "abc"},
     )
+    # Its span runs from the first day an article names to the last, as filters read it;
+    # its members, and where it sorts among stories, go by time.
     [row] = store.list_stories()
-    assert (row["start"], row["end"]) == ("2024-01-06T03:00:00+00:00", "2024-01-06T09:00:00+00:00")
+    assert (row["start"], row["end"]) == ("2024-01-05T23:00:00-08:00", "2024-01-06T09:00:00+00:00")
+    assert store.count_stories(until="2024-01-05") == store.count_stories(since="2024-01-06") == 1
     assert store.get_story("story-1").articles == ["c", "a", "b"]
 
 
@@ -367,7 +370,8 @@ def test_a_version_10_store_puts_its_dates_in_time_order(tmp_path):
         for version, step in enumerate(MIGRATIONS[:10], start=1):
             step(conn)
             _record_version(conn, version)
-        for pk, (article_id, published) in enumerate([*ZONED, ("d", "2024-01-07")], start=1):
+        dated = [*ZONED, ("d", "2024-01-07"), ("e", "2024-01-07T10:00Z"), ("f", "")]
+        for pk, (article_id, published) in enumerate(dated, start=1):
             conn.execute(
                 text(
                     "INSERT INTO articles (pk, article_id, revision, content_hash, current, text,"
@@ -389,12 +393,15 @@ def test_a_version_10_store_puts_its_dates_in_time_order(tmp_path):
             )
     engine.dispose()
     with Store(path) as store:
-        assert [a.id for a in store.list_articles()] == ["d", "b", "a", "c"]
+        assert [a.id for a in store.list_articles()] == ["e", "d", "b", "a", "c", "f"]
         [row] = store.list_stories()
         assert (row["start"], row["end"]) == (
-            "2024-01-06T03:00:00+00:00",
+            "2024-01-05T23:00:00-08:00",
             "2024-01-06T09:00:00+00:00",
         )
+        store.add_articles([article("g", STORY[1], published="2024-01-06T05:00:00+00:00")])
+        # An article stored since sorts among them by time: 05:00 UTC, between c and a.
+        assert [a.id for a in store.list_articles(since="2024-01-06")] == ["e", "d", "b", "g", "c"]
 
 
 def test_a_merged_story_id_leads_to_the_story_it_merged_into(store):

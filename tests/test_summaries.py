@@ -414,6 +414,19 @@ def test_timeline_entry_is_the_cited_articles_own_sentence():
     assert (entry.time, entry.article, entry.text) == ("2021-03-03", "flood-1", first.text)
 
 
+def test_the_timeline_runs_in_time_order_across_zones():
+    # Tokyo's report is dated the 6th but came two hours before New York's of the 5th.
+    members = [
+        Article(
+            id="ny", text="Rescuers reached the village.", published="2024-01-05T20:00:00-05:00"
+        ),
+        Article(
+            id="tokyo", text="A landslide hit the village.", published="2024-01-06T08:00:00+09:00"
+        ),
+    ]
+    assert [e.article for e in story_timeline(members)] == ["tokyo", "ny"]
+
+
 def test_groups_that_number_their_articles_alike_keep_every_article(tmp_path):
     # As many data sets do: each cluster numbers its own documents from 0.
     fire = [

@@ -557,7 +557,9 @@ def _conflict(a: Statement, b: Statement, finding: Finding, fact_id: str) -> Con
     """Earlier mention first; a report from a later day revises the earlier one, except
     on who said some words: that does not change as a story develops, so two
     attributions are a conflict whenever they were published."""
-    if moment(b.published) < moment(a.published):
+    if later_day(a.published, b.published) or (
+        not later_day(b.published, a.published) and moment(b.published) < moment(a.published)
+    ):
         a, b = b, a
         finding = Finding(finding.kind, finding.says_b, finding.says_a)
     revision = finding.kind != "speaker" and later_day(b.published, a.published)

@@ -8,12 +8,17 @@ article names, and the day relative dates in its text ("yesterday") count from.
 Order is another matter: "2019-10-22T23:00:00-08:00" comes after
 "2019-10-23T03:00:00+00:00", though it sorts before it as text. Everything that
 puts articles in time order sorts by `moment`, and `later_day` decides whether
-one report is from a later day than another.
+one report is from a later day than another. The two need not agree when a value
+gives no zone (a day-only "2019-10-23" is a later day than 20:00 New York time on
+the 22nd, though `moment` puts it first): whatever turns on which report is later
+asks `later_day` first. A span of dates (`span`) runs from the first day named to
+the last, so that it reads forwards and day filters match it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
@@ -57,6 +62,21 @@ def moment(published: str | None) -> str:
     return utc.isoformat() if utc else published
 
 
+def span(dates: Iterable[str | None]) -> tuple[str | None, str | None]:
+    """The first and last of `dates` by the day each names (by `moment` within a day),
+    as given; (None, None) when none is dated. What a story's "first and last report"
+    shows and day filters match: "5 Jan to 6 Jan", never "6 Jan (Tokyo) to 5 Jan
+    (New York)"."""
+    dated = [d for d in dates if d]
+    if not dated:
+        return None, None
+    return min(dated, key=_day_first), max(dated, key=_day_first)
+
+
+def _day_first(published: str) -> tuple[str, str]:
+    return published[:10], moment(published)
+
+
 def later_day(published: str | None, than: str | None) -> bool:
     """Whether a report of `published` is from a later day than one of `than`: on a later
     day as each names its day and, when both give a zone, later in time too (a report
@@ -73,11 +93,11 @@ def _utc(published: str) -> datetime | None:
     """The moment of an ISO value with a zone, as naive UTC; None for anything else."""
     try:
         parsed = datetime.fromisoformat(published)
-    except ValueError:
+        if parsed.tzinfo is None:
+            return None
+        return parsed.astimezone(UTC).replace(tzinfo=None)
+    except (ValueError, OverflowError):  # not ISO, or beyond year 1 to 9999 in UTC
         return None
-    if parsed.tzinfo is None:
-        return None
-    return parsed.astimezone(UTC).replace(tzinfo=None)
 
 
 def readable_date(value: str | None) -> str:

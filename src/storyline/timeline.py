@@ -53,7 +53,7 @@ def story_timeline(
             told.add(day)
             text = article.title or _first_sentence(article.text)
             entries[(article.id, -1)] = TimelineEntry(article.published, text, article.id, "report")
-    return sorted(entries.values(), key=lambda e: (e.time or "", order.get(e.article, 0), e.kind))
+    return sorted(entries.values(), key=lambda e: (moment(e.time), order.get(e.article, 0), e.kind))
 
 
 def _first_sentence(text: str, limit: int = 200) -> str:

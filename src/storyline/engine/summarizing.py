@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from storyline.compare import compare_story
-from storyline.dates import moment
+from storyline.dates import span
 from storyline.engine.comparing import compared_articles, relation_model
 from storyline.engine.material import _changed, _originals, _stories_of, _story_material
 from storyline.model import Article, Story, Summary
@@ -88,14 +88,14 @@ def group_story(
     group too (`links`: copy -> original), and the dates span `dates` of its members."""
     members = list(dict.fromkeys(ids))
     inside = set(members)
-    published = [d for i in members if (d := dates.get(i))]
+    start, end = span(dates.get(i) for i in members)
     return Story(
         id=name,
         title=name,
         articles=members,
         sources=[],
-        start=min(published, key=moment, default=None),
-        end=max(published, key=moment, default=None),
+        start=start,
+        end=end,
         duplicates={c: o for c, o in links.items() if c in inside and o in inside},
     )
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from storyline.dates import moment
+from storyline.dates import span
 from storyline.language import ANNOTATOR_VERSION
 from storyline.model import Annotation, Article, Comparison, Fact, Story, Summary, TimelineEntry
 from storyline.report.result_json import story_document
@@ -160,8 +160,8 @@ def _sources(articles: Iterable[Article]) -> list[SourceRow]:
         row = rows.setdefault(name, SourceRow(name, 0, None, None))
         row.articles += 1
         if article.published:
-            row.first = min(row.first or article.published, article.published, key=moment)
-            row.last = max(row.last or article.published, article.published, key=moment)
+            row.first = span([row.first, article.published])[0]
+            row.last = span([row.last, article.published])[1]
     return sorted(rows.values(), key=lambda r: (-r.articles, r.source))
 
 

@@ -40,7 +40,7 @@ from sqlalchemy import (
     update,
 )
 
-from storyline.dates import moment
+from storyline.dates import moment, span
 from storyline.store.schema import (
     annotations,
     article_vectors,
@@ -365,36 +365,35 @@ def _v11_time_order(conn: Connection) -> None:
     for index in articles.indexes:
         if index.name == "ix_articles_current_utc":
             index.create(conn, checkfirst=True)
-    # A day, or a time without a zone, is its own place in time; only zoned values move.
-    conn.execute(update(articles).values(published_utc=articles.c.published))
-    zoned = func.length(articles.c.published) > 19
-    last = ""
-    while True:  # in pages: a large store's distinct dates do not fit in memory at once
-        page = (
-            conn.execute(
-                select(articles.c.published)
-                .where(zoned, articles.c.published > last)
-                .group_by(articles.c.published)
-                .order_by(articles.c.published)
-                .limit(5000)
-            )
-            .scalars()
-            .all()
-        )
+    # A day, or a time without a zone, is its own place in time; only zoned values move,
+    # each found and written by its key in one pass over the table.
+    published = articles.c.published
+    conn.execute(update(articles).values(published_utc=func.nullif(published, "")))
+    last = 0
+    while True:  # in pages: a large store's dates do not fit in memory at once
+        page = conn.execute(
+            select(articles.c.pk, published)
+            .where(articles.c.pk > last, published.like("%T%"))
+            .order_by(articles.c.pk)
+            .limit(5000)
+        ).all()
         if not page:
             break
-        last = page[-1]
-        conn.execute(
-            update(articles)
-            .where(articles.c.published == bindparam("given"))
-            .values(published_utc=bindparam("utc")),
-            [{"given": value, "utc": moment(value)} for value in page],
-        )
+        last = page[-1][0]
+        moved = [{"key": pk, "utc": utc} for pk, value in page if (utc := moment(value)) != value]
+        if moved:
+            conn.execute(
+                update(articles)
+                .where(articles.c.pk == bindparam("key"))
+                .values(published_utc=bindparam("utc")),
+                moved,
+            )
     _fill_story_span(conn)
 
 
 def _fill_story_span(conn: Connection) -> None:
-    """Each story's first and last report, chosen in time order, with their places in time."""
+    """Each story's first and last report by the days they name (`dates.span`), and the
+    first and last place in time of its reports."""
     members = (
         select(story_articles.c.story_id, articles.c.published)
         .join(articles, articles.c.article_id == story_articles.c.article_id)
@@ -403,15 +402,18 @@ def _fill_story_span(conn: Connection) -> None:
     )
     rows: list[dict[str, str]] = []
     for story_id, dates in itertools.groupby(conn.execute(members), key=lambda row: row[0]):
-        given = [published for _, published in dates]
-        first, last = min(given, key=moment), max(given, key=moment)
+        given = [published for _, published in dates if published]
+        if not given:
+            continue
+        first, last = span(given)
+        times = [moment(value) for value in given]
         rows.append(
             {
                 "key": story_id,
                 "first": first,
                 "last": last,
-                "first_utc": moment(first),
-                "last_utc": moment(last),
+                "first_utc": min(times),
+                "last_utc": max(times),
             }
         )
         if len(rows) == 1000:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Table, delete, func, or_, select, update
 
-from storyline.dates import moment
+from storyline.dates import moment, span
 from storyline.model import Comparison, Story, StoryProfile, Summary
 from storyline.store.errors import chunks, store_errors
 from storyline.store.schema import (
@@ -482,7 +482,7 @@ class StoryTablesMixin:
                 rows = rows.mappings().all()
                 members = _ordered_members(conn, chunk)
             found.extend(self._story(row, members[row["story_id"]]) for row in rows)
-        return sorted(found, key=lambda s: (-s.size, s.start or "", s.id))
+        return sorted(found, key=lambda s: (-s.size, moment(s.start), s.id))
 
     def list_stories(
         self,
@@ -716,8 +716,7 @@ def _refresh_listing(conn, story_ids: list[str]) -> None:
             entry["dates"].append(published)
     for story_id, entry in listing.items():
         ranked = sorted(entry["sources"], key=lambda s: (-entry["sources"][s], s))
-        first = min(entry["dates"], key=moment, default=None)
-        last = max(entry["dates"], key=moment, default=None)
+        first, last = span(entry["dates"])
         conn.execute(
             update(stories)
             .where(stories.c.story_id == story_id)
@@ -726,8 +725,8 @@ def _refresh_listing(conn, story_ids: list[str]) -> None:
                 sources=json.dumps(ranked, ensure_ascii=False),
                 first_published=first,
                 last_published=last,
-                first_utc=moment(first) or None,
-                last_utc=moment(last) or None,
+                first_utc=min(map(moment, entry["dates"]), default=None),
+                last_utc=max(map(moment, entry["dates"]), default=None),
             )
         )
 
