@@ -92,6 +92,23 @@ def test_full_text_search_and_filters(store):
     assert sorted(store.sources()) == [("Herald", 1), ("Wire", 1), ("herald", 1)]
 
 
+def test_a_search_for_emoji_or_symbols_finds_them_as_written(store):
+    store.add_articles(
+        [
+            article(
+                "fire", "Residents posted 🔥 🚒 under the mayor's update.", published="2024-07-02"
+            ),
+            article("later", "More 🔥 photos from the hills.", published="2024-07-03"),
+            article("odds", "Odds moved 50% overnight; the 100% figure was a typo."),
+        ]
+    )
+    assert [a.id for a in store.list_articles(query="🔥")] == ["later", "fire"]  # newest first
+    assert [a.id for a in store.list_articles(query="🚒 🔥")] == ["fire"]  # every piece
+    assert store.count_articles(query='"🔥"', since="2024-07-03") == 1
+    assert [a.id for a in store.list_articles(query="%")] == ["odds"]  # not a wildcard
+    assert store.list_articles(query="🌊") == []
+
+
 def test_search_index_stays_consistent_through_revisions(store):
     store.add_articles([article("a", "The dam held overnight.")])
     store.add_articles([article("a", "The dam failed overnight.")])

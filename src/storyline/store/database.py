@@ -26,6 +26,7 @@ from sqlalchemy import (
     event,
     func,
     literal_column,
+    or_,
     select,
     table,
     tuple_,
@@ -479,6 +480,20 @@ class Store(StoryTablesMixin, SimilarArticlesMixin):
         return stmt
 
     def _match(self, stmt: Select, query: str) -> Select:
+        pieces = [p for p in (w.strip('"') for w in query.split()) if p]
+        if pieces and not any(ch.isalnum() for ch in query):
+            # Nothing a full-text index keeps (emoji, symbols): each piece found as
+            # written, newest first. A scan of every text, only for such a query.
+            found = [
+                or_(
+                    articles.c.title.contains(piece, autoescape=True),
+                    articles.c.text.contains(piece, autoescape=True),
+                )
+                for piece in pieces
+            ]
+            return stmt.where(*found).order_by(
+                articles.c.published_utc.desc().nulls_last(), articles.c.article_id
+            )
         if self.engine.dialect.name == "sqlite":
             fts = table("articles_fts", column("rowid"))
             match = literal_column("articles_fts").op("MATCH")(bindparam("fts", query))
