@@ -1197,28 +1197,17 @@ def test_a_figure_dated_to_another_moment_is_no_conflict(store, when, conflict):
         assert "100,000 meteors" in found[0].explanation
 
 
+def _fire_reports(first: str, second: str) -> list[Article]:
+    """Two wires' tolls of one fire, 12 then 40 dead, published `first` and `second`."""
+    toll = "Officials said {} people were killed in the fire at the textile factory outside Dhaka."
+    return [
+        _article("fire-1", "Wire One", first, toll.format(12), BACKGROUND_A),
+        _article("fire-2", "Wire Two", second, toll.format(40), BACKGROUND_B),
+    ]
+
+
 def test_a_later_report_that_changes_a_figure_is_a_revision(store):
-    comparison = _compare(
-        store,
-        [
-            _article(
-                "fire-1",
-                "Wire One",
-                "2024-01-05",
-                "Officials said 12 people were killed in the fire at the textile factory "
-                "outside Dhaka.",
-                BACKGROUND_A,
-            ),
-            _article(
-                "fire-2",
-                "Wire Two",
-                "2024-01-07",
-                "Officials said 40 people were killed in the fire at the textile factory "
-                "outside Dhaka.",
-                BACKGROUND_B,
-            ),
-        ],
-    )
+    comparison = _compare(store, _fire_reports("2024-01-05", "2024-01-07"))
     [conflict] = [c for c in comparison.conflicts if c.kind == "quantity"]
     assert conflict.revision and conflict.a.article == "fire-1" and conflict.b.article == "fire-2"
     assert "revises" in conflict.explanation
@@ -1244,27 +1233,7 @@ def test_a_later_report_that_changes_a_figure_is_a_revision(store):
 def test_reports_dated_in_different_zones_are_compared_in_time_order(
     store, first, second, earlier, revision
 ):
-    comparison = _compare(
-        store,
-        [
-            _article(
-                "fire-1",
-                "Wire One",
-                first,
-                "Officials said 12 people were killed in the fire at the textile factory "
-                "outside Dhaka.",
-                BACKGROUND_A,
-            ),
-            _article(
-                "fire-2",
-                "Wire Two",
-                second,
-                "Officials said 40 people were killed in the fire at the textile factory "
-                "outside Dhaka.",
-                BACKGROUND_B,
-            ),
-        ],
-    )
+    comparison = _compare(store, _fire_reports(first, second))
     [conflict] = [c for c in comparison.conflicts if c.kind == "quantity"]
     assert (conflict.a.article, conflict.revision) == (earlier, revision)
     assert ("revises" in conflict.explanation) == revision
