@@ -1077,25 +1077,34 @@ def test_a_wire_copy_is_not_a_second_source(store):
     assert {s for f in comparison.facts for s in f.sources} == {"AP"}
 
 
-def test_a_copy_that_changes_a_figure_is_compared_as_a_revision(store):
+def _toll_repost(background: list[str], sign_off: str = "") -> tuple[Article, Article]:
+    """A wire's flood toll (151) and a day-later re-post of it that gives 156."""
     first = _article(
         "wire-1",
         "AP",
         "2024-04-10",
         "Floods in the north of the country have killed 151 people, the civil defence office "
         "said on Tuesday.",
+        background,
+    )
+    later = first.with_changes(
+        id="herald-1",
+        source="Daily Herald",
+        published="2024-04-11",
+        text=first.text.replace("killed 151 people", "killed 156 people") + sign_off,
+    )
+    return first, later
+
+
+def test_a_copy_that_changes_a_figure_is_compared_as_a_revision(store):
+    first, later = _toll_repost(
         [
             *BACKGROUND_A,
             # A tension within the one text, which both reports carry: no disagreement.
             "The army said there is no permission for foreign rescue teams to enter the region.",
             "The interior minister said foreign rescue teams are allowed to enter the region.",
         ],
-    )
-    later = first.with_changes(
-        id="herald-1",
-        source="Daily Herald",
-        published="2024-04-11",
-        text=first.text.replace("killed 151 people", "killed 156 people") + " (AP)",
+        sign_off=" (AP)",
     )
     comparison = _compare(store, [first, later])
     assert store.duplicate_links(["herald-1"]) == {}  # compared, not set aside
@@ -1112,20 +1121,7 @@ def test_a_copy_that_changes_a_figure_is_compared_as_a_revision(store):
 def test_copies_stored_by_earlier_rules_are_checked_again(store):
     from storyline.dedupe import COPY_RULES, signature
 
-    first = _article(
-        "wire-1",
-        "AP",
-        "2024-04-10",
-        "Floods in the north of the country have killed 151 people, the civil defence office "
-        "said on Tuesday.",
-        BACKGROUND_A,
-    )
-    later = first.with_changes(
-        id="herald-1",
-        source="Daily Herald",
-        published="2024-04-11",
-        text=first.text.replace("killed 151 people", "killed 156 people"),
-    )
+    first, later = _toll_repost(BACKGROUND_A)
     store.add_articles([first, later])
     hashes = {a.id: a.content_hash for a in store.iter_articles(["wire-1", "herald-1"])}
     # What a store made before the figure check holds: the re-post set aside as a copy.
