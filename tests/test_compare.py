@@ -1139,6 +1139,39 @@ def test_copies_stored_by_earlier_rules_are_checked_again(store):
     assert store.duplicate_links(["herald-1"]) == {"herald-1": "wire-1"}
 
 
+def test_a_copy_checked_again_by_a_run_cut_short_is_placed_by_the_next(
+    store, tmp_path, monkeypatch
+):
+    from storyline.pipeline import analyze
+
+    first, later = _toll_repost(BACKGROUND_A)
+
+    def jsonl(name: str, articles: list[Article]) -> str:
+        path = tmp_path / name
+        path.write_text(
+            "".join(json.dumps(a.summary_dict() | {"text": a.text}) + "\n" for a in articles)
+        )
+        return str(path)
+
+    # A store of the earlier rules: the re-post set aside as a copy, and placed as one.
+    monkeypatch.setattr(engine.copies, "changes_a_figure", lambda *texts: False)
+    analyze(store, [jsonl("wire.jsonl", [first, later])])
+    monkeypatch.undo()
+    store.recheck_copies("copies-1")
+    assert store.duplicate_links(["herald-1"]) == {"herald-1": "wire-1"}
+    # A run under these rules finds it is no copy, and is cut short before placing it.
+    engine.run_dedupe(store, [])
+    assert store.misplaced_members() == ["herald-1"]
+    # The next run, given something else, places it and compares the two reports.
+    other = _article("quake-1", "Wire Two", "2024-04-12", "A quake shook the coast.", [])
+    analyze(store, [jsonl("other.jsonl", [other])])
+    assert store.misplaced_members() == []
+    story = store.story_of(["wire-1"])["wire-1"]
+    assert store.story_of(["herald-1"]) == {"herald-1": story}
+    [revision] = store.get_comparisons([story])[story].conflicts
+    assert revision.revision and revision.b.article == "herald-1"
+
+
 def test_a_report_that_quotes_the_other_side_still_disagrees(store):
     denial = "The ministry said the dam above the town was not damaged by the floods."
     comparison = _compare(

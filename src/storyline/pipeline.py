@@ -122,8 +122,11 @@ def analyze(
         ids = read.article_ids
     stage("finding copies")
     followers = pipeline.find_copies(store, ids).followers
-    # Copies of revised articles were checked again: the later stages take them too.
-    work = ids + followers if ids is not None else None
+    # Copies checked again (their original revised, or the rules changed) are taken by
+    # the later stages too, as are those a run cut short left unplaced.
+    if ids is not None:
+        followers = [*followers, *store.misplaced_members()]
+    work = list(dict.fromkeys(ids + followers)) if ids is not None else None
     stage("annotating and embedding")
     encoder = pipeline.annotate(store, engine.without_copies(store, work)).encoder
     stage("placing in stories")

@@ -192,6 +192,24 @@ class StoryTablesMixin:
         home = func.coalesce(story_articles.c.home, story_articles.c.story_id)
         return self._lookup(story_articles.c.article_id, home, ids)
 
+    def misplaced_members(self) -> list[str]:
+        """The story members placed as a copy that is one no longer, or as an original
+        that is now a copy: what a run cut short after finding copies, before placing
+        them, leaves behind. Cost: one pass over the members' placements and the copies."""
+        members, copies = story_articles.c, duplicates.c
+        was_copy = (
+            select(members.article_id)
+            .outerjoin(duplicates, copies.article_id == members.article_id)
+            .where(members.profiled.is_(False), copies.article_id.is_(None))
+        )
+        now_copy = (
+            select(members.article_id)
+            .join(duplicates, copies.article_id == members.article_id)
+            .where(members.profiled.is_(True))
+        )
+        with self._read() as conn:
+            return sorted(conn.execute(was_copy.union(now_copy)).scalars())
+
     def stale_members(self, ids: Sequence[str]) -> dict[str, str | None]:
         """{article id: content hash of the revision profiled in its story, or None when
         it was placed as a copy} for the members among `ids` placed at a revision that
