@@ -12,6 +12,7 @@ import pytest
 
 from storyline import engine
 from storyline.ingest.fetch import Fetcher, FetchError
+from storyline.ingest.urls import private_host_problem
 from storyline.model import Note
 from storyline.store import Store
 from tests.builders import STORY, news_page, rss_feed
@@ -165,3 +166,23 @@ def test_a_public_only_fetcher_refuses_a_redirect_to_a_private_address():
     with guarded, pytest.raises(FetchError, match=r"169\.254\.169\.254 is this machine"):
         guarded.fetch("http://93.184.216.34/feed")
     assert asked == ["http://93.184.216.34/feed"]  # the private address was never asked
+
+
+@pytest.mark.parametrize(
+    ("host", "refused"),
+    [
+        ("8.8.8.8", False),
+        ("2606:4700:4700::1111", False),
+        ("2002:5db8:d822::1", False),  # 6to4 of a public address
+        ("127.1", True),  # 127.0.0.1, as a resolver reads it
+        ("[::1]", True),
+        ("169.254.169.254", True),
+        ("::ffff:10.0.0.1", True),  # an IPv4 address inside an IPv6 one, every way
+        ("::127.0.0.1", True),
+        ("2002:7f00:1::1", True),
+        ("64:ff9b::a9fe:a9fe", True),
+        ("feeds.example.invalid", True),  # no address: nothing says what it is
+    ],
+)
+def test_what_a_public_only_fetcher_will_not_reach(host, refused):
+    assert (private_host_problem(host) is not None) == refused

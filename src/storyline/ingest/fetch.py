@@ -15,8 +15,8 @@ from storyline import __version__
 from storyline.ingest.urls import is_web_url, private_host_problem
 
 USER_AGENT = f"storyline/{__version__} (+https://github.com/storyline-news/storyline)"
-#: Why a URL off the public internet is refused, after what it is.
-NOT_FETCHED = "which this server does not fetch from"
+#: What follows why a URL off the public internet is refused.
+NOT_FETCHED = "this server fetches only from public addresses"
 _RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
 
 
@@ -137,4 +137,4 @@ class _Retryable(Exception):
 def _refuse_private_hosts(request: httpx.Request) -> None:
     """Called before each request, redirects included."""
     if problem := private_host_problem(request.url.host):
-        raise FetchError(f"{request.url}: {problem}, {NOT_FETCHED}")
+        raise FetchError(f"{request.url}: {problem}; {NOT_FETCHED}")

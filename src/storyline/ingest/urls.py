@@ -44,25 +44,39 @@ def web_url_problem(value: str) -> str | None:
 
 
 def private_host_problem(host: str) -> str | None:
-    """ "HOST (ADDRESS) is this machine or a private network" when an address of `host`
-    is not on the public internet (this machine, a private network, link-local such as
-    a cloud's metadata service, or reserved); None when every address it resolves to is
-    public, or it resolves to none (fetching it fails anyway). Cost: one name look-up,
-    unless `host` is an address."""
+    """Why a server that fetches only from the public internet will not fetch from
+    `host`, or None: an address of it is this machine, a private network, link-local
+    (a cloud's metadata service) or reserved, written any way (an IPv4 address inside
+    an IPv6 one included); or it has no address here, so nothing tells what it is (a
+    proxy would fetch whatever the name means to it). Cost: one name look-up, unless
+    `host` is an address."""
     try:
         found = [ipaddress.ip_address(host.strip("[]"))]
     except ValueError:
         try:
             infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
         except (OSError, UnicodeError):
-            return None
+            return f"{host} has no address here"
         found = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
     for address in found:
-        mapped = getattr(address, "ipv4_mapped", None) or address
-        if not mapped.is_global:
+        if not all(inner.is_global for inner in (address, *_embedded_ipv4(address))):
             where = host if host.strip("[]") == str(address) else f"{host} ({address})"
             return f"{where} is this machine or a private network"
     return None
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def _embedded_ipv4(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> list:
+    """The IPv4 addresses an IPv6 address carries (mapped, 6to4, NAT64, compatible)."""
+    if address.version == 4:
+        return []
+    inner = [address.ipv4_mapped, address.sixtofour]
+    if address in _NAT64 or address in _IPV4_COMPATIBLE:
+        inner.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return [a for a in inner if a is not None]
 
 
 def normalize_url(url: str) -> str:

@@ -458,7 +458,7 @@ async def _feed_url_problem(url: str, fetch_private: bool) -> str | None:
     if fetch_private:
         return None
     problem = await run_in_threadpool(private_host_problem, urlsplit(url.strip()).hostname)
-    return f"{problem}, {NOT_FETCHED}" if problem else None
+    return f"{problem}; {NOT_FETCHED}" if problem else None
 
 
 def _header_token(request: Request) -> str | None:
