@@ -188,7 +188,7 @@ def _parse_natural(text: str) -> datetime | None:
         return None
 
 
-def _format(moment: datetime, with_time: bool) -> str:
+def _format(when: datetime, with_time: bool) -> str:
     if not with_time:
-        return moment.date().isoformat()
-    return moment.replace(microsecond=0).isoformat()
+        return when.date().isoformat()
+    return when.replace(microsecond=0).isoformat()
