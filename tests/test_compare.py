@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from storyline import engine
@@ -1170,6 +1171,40 @@ def test_a_copy_checked_again_by_a_run_cut_short_is_placed_by_the_next(
     assert store.story_of(["herald-1"]) == {"herald-1": story}
     [revision] = store.get_comparisons([story])[story].conflicts
     assert revision.revision and revision.b.article == "herald-1"
+
+
+def test_a_story_extended_after_an_annotator_upgrade_is_compared_whole(store, tmp_path):
+    from storyline.pipeline import analyze
+
+    def jsonl(name: str, articles: list[Article]) -> str:
+        path = tmp_path / name
+        path.write_text(
+            "".join(json.dumps(a.summary_dict() | {"text": a.text}) + "\n" for a in articles)
+        )
+        return str(path)
+
+    analyze(store, [jsonl("first.jsonl", _fire_reports("2024-01-05", "2024-01-07"))])
+    [story] = store.list_stories()
+    # An upgrade: what the earlier annotator stored no longer counts.
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE annotations SET annotator = 'an earlier one'"))
+        conn.execute(text("UPDATE vectors SET encoder = 'an earlier one'"))
+    later = _article(
+        "fire-3",
+        "Wire Three",
+        "2024-01-08",
+        "Officials said 40 people were killed in the fire at the textile factory outside Dhaka.",
+        [
+            "Rescue workers searched the burnt factory floor through the night.",
+            "The owner of the factory was detained for questioning by the police.",
+        ],
+    )
+    analyze(store, [jsonl("later.jsonl", [later])])
+    assert store.story_of(["fire-3"]) == {"fire-3": story["id"]}
+    assert store.duplicate_links(["fire-3"]) == {}  # a report of its own: compared again
+    comparison = store.get_comparisons([story["id"]])[story["id"]]
+    revised = {(c.a.article, c.b.article) for c in comparison.conflicts if c.revision}
+    assert ("fire-1", "fire-2") in revised  # the earlier members are compared too
 
 
 def test_a_report_that_quotes_the_other_side_still_disagrees(store):

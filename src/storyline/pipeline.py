@@ -131,6 +131,11 @@ def analyze(
     encoder = pipeline.annotate(store, engine.without_copies(store, work)).encoder
     stage("placing in stories")
     changed = pipeline.place(store, work, encoder).changed
+    # The stories this run touched may hold members placed before an upgrade of the
+    # annotator: read again now, or the comparison would leave them out.
+    if work is not None and (unread := engine.unread_originals(store, work, changed, encoder)):
+        stage("annotating and embedding")
+        pipeline.annotate(store, unread)
     stage("comparing sources")
     pipeline.compare(store, work, changed, encoder)
     stage("summarizing")

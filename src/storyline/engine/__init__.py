@@ -32,6 +32,7 @@ from storyline.engine.language import (
     vectors_key,
     without_copies,
 )
+from storyline.engine.material import unread_originals
 from storyline.engine.outputs import write_report, write_result
 from storyline.engine.placing import StorySummary, article_profiles, run_stories
 from storyline.engine.reading import DEFAULT_BATCH_SIZE, MAX_LISTED_PROBLEMS, IngestSummary, ingest
@@ -68,6 +69,7 @@ __all__ = [
     "run_summaries",
     "summarize_groups",
     "summarized_articles",
+    "unread_originals",
     "vectors_key",
     "without_copies",
     "write_report",

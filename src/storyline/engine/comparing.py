@@ -15,6 +15,7 @@ from storyline.compare import (
     statements,
 )
 from storyline.engine.material import _changed, _stories_of, _story_material
+from storyline.language import ANNOTATOR_VERSION
 from storyline.model import Article, Story
 from storyline.relations import ModelMismatch, RelationModel
 from storyline.store import Store
@@ -58,7 +59,7 @@ def run_compare(
     summary.classifier = model is not None
     stories = _stories_of(store, ids, also)
     done = store.comparison_keys([s.id for s in stories])
-    method = f"{COMPARE_VERSION}|{encoder}|{model is not None}"
+    method = f"{COMPARE_VERSION}|{ANNOTATOR_VERSION}|{encoder}|{model is not None}"
     for story, originals, key in _changed(store, stories, done, lambda _: method, on_story):
         articles = compared_articles(store, story, encoder, originals)
         comparison = compare_story(story.id, articles, model, params)

@@ -26,6 +26,23 @@ def _stories_of(store: Store, ids: list[str] | None, also: Sequence[str]) -> lis
     return stories + store.stories_of_ids(more) if more else stories
 
 
+def unread_originals(
+    store: Store, ids: list[str], also: Sequence[str], encoder: str | None
+) -> list[str]:
+    """The originals of the stories holding `ids`, and of those `also` names, that lack
+    this annotator's annotations or `encoder`'s vectors: members placed before a
+    storyline upgrade changed them, which the comparison would otherwise leave out.
+    Cost: the stories' member lists and one look-up per member's revision."""
+    originals = list(
+        dict.fromkeys(i for story in _stories_of(store, ids, also) for i in _originals(story))
+    )
+    hashes = {a.id: a.content_hash for a in store.iter_articles(originals)}
+    read = store.annotated(list(hashes.values()), ANNOTATOR_VERSION)
+    if encoder:
+        read &= store.embedded(list(hashes.values()), vectors_key(encoder))
+    return [i for i, digest in hashes.items() if digest not in read]
+
+
 def _changed(
     store: Store,
     stories: list[Story],
