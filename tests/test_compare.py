@@ -1140,6 +1140,13 @@ def test_copies_stored_by_earlier_rules_are_checked_again(store):
     assert store.duplicate_links(["herald-1"]) == {"herald-1": "wire-1"}
 
 
+def _jsonl(path: Path, articles: list[Article]) -> str:
+    """`articles` written as article JSONL at `path`, for `analyze` to read."""
+    lines = (json.dumps(a.summary_dict() | {"text": a.text}) + "\n" for a in articles)
+    path.write_text("".join(lines))
+    return str(path)
+
+
 def test_a_copy_checked_again_by_a_run_cut_short_is_placed_by_the_next(
     store, tmp_path, monkeypatch
 ):
@@ -1147,16 +1154,9 @@ def test_a_copy_checked_again_by_a_run_cut_short_is_placed_by_the_next(
 
     first, later = _toll_repost(BACKGROUND_A)
 
-    def jsonl(name: str, articles: list[Article]) -> str:
-        path = tmp_path / name
-        path.write_text(
-            "".join(json.dumps(a.summary_dict() | {"text": a.text}) + "\n" for a in articles)
-        )
-        return str(path)
-
     # A store of the earlier rules: the re-post set aside as a copy, and placed as one.
     monkeypatch.setattr(engine.copies, "changes_a_figure", lambda *texts: False)
-    analyze(store, [jsonl("wire.jsonl", [first, later])])
+    analyze(store, [_jsonl(tmp_path / "wire.jsonl", [first, later])])
     monkeypatch.undo()
     store.recheck_copies("copies-1")
     assert store.duplicate_links(["herald-1"]) == {"herald-1": "wire-1"}
@@ -1165,7 +1165,7 @@ def test_a_copy_checked_again_by_a_run_cut_short_is_placed_by_the_next(
     assert store.misplaced_members() == ["herald-1"]
     # The next run, given something else, places it and compares the two reports.
     other = _article("quake-1", "Wire Two", "2024-04-12", "A quake shook the coast.", [])
-    analyze(store, [jsonl("other.jsonl", [other])])
+    analyze(store, [_jsonl(tmp_path / "other.jsonl", [other])])
     assert store.misplaced_members() == []
     story = store.story_of(["wire-1"])["wire-1"]
     assert store.story_of(["herald-1"]) == {"herald-1": story}
@@ -1176,14 +1176,7 @@ def test_a_copy_checked_again_by_a_run_cut_short_is_placed_by_the_next(
 def test_a_story_extended_after_an_annotator_upgrade_is_compared_whole(store, tmp_path):
     from storyline.pipeline import analyze
 
-    def jsonl(name: str, articles: list[Article]) -> str:
-        path = tmp_path / name
-        path.write_text(
-            "".join(json.dumps(a.summary_dict() | {"text": a.text}) + "\n" for a in articles)
-        )
-        return str(path)
-
-    analyze(store, [jsonl("first.jsonl", _fire_reports("2024-01-05", "2024-01-07"))])
+    analyze(store, [_jsonl(tmp_path / "first.jsonl", _fire_reports("2024-01-05", "2024-01-07"))])
     [story] = store.list_stories()
     # An upgrade: what the earlier annotator stored no longer counts.
     with store.engine.begin() as conn:
@@ -1199,7 +1192,7 @@ def test_a_story_extended_after_an_annotator_upgrade_is_compared_whole(store, tm
             "The owner of the factory was detained for questioning by the police.",
         ],
     )
-    analyze(store, [jsonl("later.jsonl", [later])])
+    analyze(store, [_jsonl(tmp_path / "later.jsonl", [later])])
     assert store.story_of(["fire-3"]) == {"fire-3": story["id"]}
     assert store.duplicate_links(["fire-3"]) == {}  # a report of its own: compared again
     comparison = store.get_comparisons([story["id"]])[story["id"]]
